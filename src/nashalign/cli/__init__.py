@@ -1,0 +1,89 @@
+"""The ``nashalign`` command line.
+
+Each subcommand lives in its own module of this package and exposes
+``register(subparsers)``, which adds its parser and sets ``func`` (a callable
+taking the parsed namespace and returning an exit code). Heavy imports happen
+inside ``func`` so that ``nashalign --help`` stays fast.
+
+Bad input raises :class:`nashalign.errors.InputError`; :func:`main` prints it
+as one line on stderr and returns 2, with no traceback.
+
+Examples
+--------
+>>> main(["--version"])
+nashalign 0.1.0
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from nashalign.errors import InputError, NashalignError
+
+SUBCOMMANDS = ("verify", "derive", "solve", "estimate", "figures", "steer", "book", "demo")
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose errors are one line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(f"{self.prog}: error: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the top-level parser with every subcommand registered."""
+    parser = _Parser(
+        prog="nashalign",
+        description="Symbolic companion to the game-theoretic model of LLM active alignment.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in SUBCOMMANDS:
+        module = importlib.import_module(f"nashalign.cli.{name}_cmd")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv) if argv is not None else None)
+    except _UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if args.version:
+        from nashalign import __version__
+
+        print(f"nashalign {__version__}")
+        return 0
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except InputError as exc:
+        print(f"nashalign {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except NashalignError as exc:
+        print(f"nashalign {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"nashalign {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

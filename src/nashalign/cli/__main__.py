@@ -1,0 +1,3 @@
+from nashalign.cli import entry
+
+entry()

@@ -1,0 +1,15 @@
+"""``nashalign book``: placeholder until its issue lands (see the module owner)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``book`` subcommand."""
+    p = sub.add_parser("book", help="(not yet implemented)")
+    p.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    raise NotImplementedError("book")

@@ -1,0 +1,15 @@
+"""``nashalign figures``: placeholder until its issue lands (see the module owner)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``figures`` subcommand."""
+    p = sub.add_parser("figures", help="(not yet implemented)")
+    p.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    raise NotImplementedError("figures")

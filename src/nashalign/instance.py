@@ -1,0 +1,233 @@
+r"""Instances of the model: the attractiveness vector ``a`` and inconsistency matrix ``C``.
+
+A score matrix ``S`` (n contexts x K subpopulations) gives
+
+.. math::
+
+    a = \frac{1}{n}\sum_i s_i, \qquad
+    C = \frac{1}{n-1}\sum_i (s_i - a)(s_i - a)^\top ,
+
+the row mean and the sample covariance (ddof = 1). The JSON file format is
+``{"names": [...], "a": [...], "C": [[...]], "n": int, "provenance": {...}}``.
+
+Examples
+--------
+>>> import numpy as np
+>>> inst = Instance.from_scores(np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), ["x", "y"])
+>>> inst.K, inst.n
+(2, 3)
+>>> inst.a.round(4).tolist()
+[0.6667, 0.6667]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nashalign.errors import InputError
+from nashalign.io import atomic_write_json
+
+#: Relative tolerance for symmetry of C: max|C - C^T| <= SYM_TOL * max(1, max|C|).
+SYM_TOL = 1e-9
+#: Relative tolerance for PSD-ness: lambda_min(C) >= -PSD_TOL * max(1, lambda_max(C)).
+#: Sample covariances are PSD exactly; rounding in float64 can push a zero
+#: eigenvalue to about -1e-16 * ||C||, so 1e-10 leaves a wide margin while still
+#: rejecting genuinely indefinite matrices.
+PSD_TOL = 1e-10
+
+
+def _finite_array(x: ArrayLike, what: str, ndim: int) -> NDArray[np.float64]:
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError(f"{what} must be numeric") from None
+    if arr.ndim != ndim:
+        raise InputError(f"{what} must be {ndim}-dimensional, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise InputError(f"{what} contains NaN or inf")
+    return arr
+
+
+def validate_names(names: Sequence[str], K: int) -> list[str]:
+    """Check that there are K distinct, non-empty subpopulation names.
+
+    Examples
+    --------
+    >>> validate_names(["a", "b"], 2)
+    ['a', 'b']
+    """
+    names = [str(n) for n in names]
+    if len(names) != K:
+        raise InputError(f"expected {K} subpopulation names, got {len(names)}")
+    if any(not n.strip() for n in names):
+        raise InputError("subpopulation names must be non-empty")
+    seen: set[str] = set()
+    for n in names:
+        if n in seen:
+            raise InputError(f"duplicate subpopulation name {n!r}")
+        seen.add(n)
+    return names
+
+
+def validate_a_C(
+    a: ArrayLike, C: ArrayLike, *, check_psd: bool = True
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Validate and return ``(a, C)`` as float arrays; C is symmetrised.
+
+    Raises :class:`~nashalign.errors.InputError` on shape mismatch, NaN/inf,
+    K < 2, a non-symmetric C or (with ``check_psd``) a C that is not PSD,
+    each beyond the tolerances :data:`SYM_TOL` and :data:`PSD_TOL`.
+
+    Examples
+    --------
+    >>> a, C = validate_a_C([1, 2], [[1, 0], [0, 1]])
+    >>> C.shape
+    (2, 2)
+    """
+    a = _finite_array(a, "a", 1)
+    C = _finite_array(C, "C", 2)
+    K = a.shape[0]
+    if K < 2:
+        raise InputError(f"K must be at least 2, got {K}")
+    if C.shape != (K, K):
+        raise InputError(f"C must have shape ({K}, {K}) to match a, got {C.shape}")
+    scale = max(1.0, float(np.max(np.abs(C))))
+    asym = float(np.max(np.abs(C - C.T)))
+    if asym > SYM_TOL * scale:
+        raise InputError(f"C is not symmetric (max |C - C^T| = {asym:.3g})")
+    C = 0.5 * (C + C.T)
+    if check_psd:
+        eig = np.linalg.eigvalsh(C)
+        if eig[0] < -PSD_TOL * max(1.0, float(eig[-1])):
+            raise InputError(f"C is not positive semidefinite (smallest eigenvalue {eig[0]:.3g})")
+    return a, C
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One instance of the model: names, ``a``, ``C``, sample size and provenance.
+
+    Parameters
+    ----------
+    names : list of str
+        The K subpopulation names (distinct).
+    a : ndarray, shape (K,)
+        Attractiveness / prevalence vector.
+    C : ndarray, shape (K, K)
+        Inconsistency matrix, symmetric PSD.
+    n : int
+        Number of contexts behind the estimate (>= 2).
+    provenance : dict
+        Where the numbers came from (backend, model, device, versions, checksum).
+
+    Examples
+    --------
+    >>> inst = Instance(["x", "y"], [0.5, 0.25], [[1.0, 0.0], [0.0, 2.0]], n=10)
+    >>> inst.C.tolist()
+    [[1.0, 0.0], [0.0, 2.0]]
+    """
+
+    names: list[str]
+    a: NDArray[np.float64]
+    C: NDArray[np.float64]
+    n: int = 2
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        a, C = validate_a_C(self.a, self.C)
+        names = validate_names(self.names, a.shape[0])
+        if isinstance(self.n, bool) or not isinstance(self.n, (int, np.integer)) or self.n < 2:
+            raise InputError(f"n must be an integer >= 2, got {self.n!r}")
+        if not isinstance(self.provenance, dict):
+            raise InputError("provenance must be a JSON object")
+        object.__setattr__(self, "names", names)
+        object.__setattr__(self, "a", a)
+        object.__setattr__(self, "C", C)
+        object.__setattr__(self, "n", int(self.n))
+
+    @property
+    def K(self) -> int:
+        """Number of subpopulations."""
+        return int(self.a.shape[0])
+
+    @classmethod
+    def from_scores(
+        cls,
+        S: ArrayLike,
+        names: Sequence[str],
+        provenance: dict[str, Any] | None = None,
+    ) -> Instance:
+        """Build an instance from a score matrix S (n contexts x K subpopulations).
+
+        Examples
+        --------
+        >>> Instance.from_scores([[0, 1], [1, 0]], ["p", "q"]).C.tolist()
+        [[0.5, -0.5], [-0.5, 0.5]]
+        """
+        S = _finite_array(S, "score matrix", 2)
+        if S.shape[0] < 2:
+            raise InputError(f"need at least 2 contexts (rows) to estimate C, got {S.shape[0]}")
+        a = S.mean(axis=0)
+        C = np.cov(S, rowvar=False, ddof=1)
+        C = np.atleast_2d(C)
+        return cls(list(names), a, C, n=int(S.shape[0]), provenance=dict(provenance or {}))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready dictionary of the file format."""
+        return {
+            "names": list(self.names),
+            "a": [float(x) for x in self.a],
+            "C": [[float(x) for x in row] for row in self.C],
+            "n": self.n,
+            "provenance": self.provenance,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Any, source: str = "instance") -> Instance:
+        """Validate and build from the dictionary of the file format."""
+        if not isinstance(d, dict):
+            raise InputError(f"{source}: expected a JSON object")
+        missing = [k for k in ("names", "a", "C") if k not in d]
+        if missing:
+            raise InputError(f"{source}: missing field(s) {', '.join(missing)}")
+        if not isinstance(d["names"], list):
+            raise InputError(f"{source}: 'names' must be a list")
+        try:
+            return cls(d["names"], d["a"], d["C"], n=d.get("n", 2), provenance=d.get("provenance", {}))
+        except InputError as exc:
+            raise InputError(f"{source}: {exc}") from None
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Instance:
+        """Read and validate an instance JSON file.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "i.json"
+        >>> _ = Instance(["x", "y"], [1, 0], [[1, 0], [0, 1]], n=3).save(p)
+        >>> Instance.load(p).names
+        ['x', 'y']
+        """
+        p = Path(path)
+        if not p.is_file():
+            raise InputError(f"instance file {p} not found")
+        try:
+            d = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read instance file {p}: {exc}") from None
+        except json.JSONDecodeError as exc:
+            raise InputError(f"instance file {p} is not valid JSON ({exc.msg}, line {exc.lineno})") from None
+        return cls.from_dict(d, source=str(p))
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the instance atomically as JSON and return the path."""
+        return atomic_write_json(path, self.to_dict())
