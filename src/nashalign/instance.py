@@ -201,7 +201,9 @@ class Instance:
         if not isinstance(d["names"], list):
             raise InputError(f"{source}: 'names' must be a list")
         try:
-            return cls(d["names"], d["a"], d["C"], n=d.get("n", 2), provenance=d.get("provenance", {}))
+            return cls(
+                d["names"], d["a"], d["C"], n=d.get("n", 2), provenance=d.get("provenance", {})
+            )
         except InputError as exc:
             raise InputError(f"{source}: {exc}") from None
 
@@ -225,7 +227,9 @@ class Instance:
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read instance file {p}: {exc}") from None
         except json.JSONDecodeError as exc:
-            raise InputError(f"instance file {p} is not valid JSON ({exc.msg}, line {exc.lineno})") from None
+            raise InputError(
+                f"instance file {p} is not valid JSON ({exc.msg}, line {exc.lineno})"
+            ) from None
         return cls.from_dict(d, source=str(p))
 
     def save(self, path: str | os.PathLike[str]) -> Path:
