@@ -79,6 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NashalignError as exc:
         print(f"nashalign {args.command}: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # Output piped into a closed reader (e.g. `| head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print(f"nashalign {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -1,15 +1,65 @@
-"""``nashalign verify``: placeholder until its issue lands (see the module owner)."""
+"""``nashalign verify``: run every derivation and print a table; non-zero exit on failure."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+import time
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``verify`` subcommand."""
-    p = sub.add_parser("verify", help="(not yet implemented)")
-    p.set_defaults(func=_run)
+    p = sub.add_parser(
+        "verify",
+        help="derive and verify every result (exact identities); exit 1 if any fails",
+        description="Run every derivation of SPEC section 2 for explicit K = 2..MAX_K "
+        "(Theorem 1 and Lemma 2 also at K = 5) and print a table.",
+    )
+    p.add_argument("--max-k", type=int, default=4, help="largest explicit K (default 4)")
+    p.add_argument("--json", action="store_true", help="print the records as JSON")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
 
 
-def _run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("verify")
+def format_table(records) -> str:
+    """Plain-text table: result, parameters, method, status, seconds."""
+    rows = [("result", "params", "status", "seconds", "method")]
+    for rec in records:
+        params = ", ".join(f"{k}={v}" for k, v in rec.params.items() if k != "variant")
+        rows.append((rec.name, params, rec.status, f"{rec.seconds:.2f}", rec.method[:60]))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the verification plan."""
+    from nashalign.derivations import verification_plan, verify_all
+
+    verification_plan(args.max_k)  # validates --max-k before any work
+    t0 = time.perf_counter()
+    records = verify_all(args.max_k, progress=not (args.quiet or args.json) and sys.stderr.isatty())
+    total = time.perf_counter() - t0
+    failed = [r for r in records if not r.verified]
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "records": [r.to_json() for r in records],
+                    "seconds": total,
+                    "failed": len(failed),
+                },
+                indent=2,
+            )
+        )
+    else:
+        print(format_table(records))
+        print(f"\n{len(records) - len(failed)}/{len(records)} verified in {total:.1f} s")
+        for r in failed:
+            bad = [c.description for c in r.checks if not c.passed]
+            print(f"FAILED {r.name} {r.params}: {r.failure or '; '.join(bad)}", file=sys.stderr)
+    return 1 if failed else 0

@@ -128,7 +128,6 @@ def derive(K: int = 3, N: int = 2, variant: str = "overlap") -> DerivationRecord
             is_zero_dm(expansion - parts.A),
             "DomainMatrix over QQ[c, r]",
         )
-        one = ones_dm(K, 1, dom)
         minors_sum = dom.zero
         for m in range(1, K + 1):
             inner = dom.zero

@@ -45,7 +45,7 @@ TITLE = "Theorem 3 (potential game)"
 
 def build_potential(game: Game) -> tuple[sp.Expr, bool]:
     """The engine's candidate potential and whether the cross-Hessians are symmetric."""
-    N, K = game.N, game.K
+    N = game.N
     zero_others = lambda m: {x: 0 for j, w in enumerate(game.W) if j != m - 1 for x in w}
     phi = sum((game.utility_of(m).xreplace(zero_others(m)) for m in range(1, N + 1)), sp.Integer(0))
     symmetric = True
