@@ -505,25 +505,26 @@ def _clean_latex(latex: str) -> str:
     return "\n".join(line for line in text.splitlines() if line.strip())
 
 
-def split_display(latex: str, width: int = 110) -> list[str]:
-    r"""Split a long formula at its top-level ``\quad`` separators.
+def _split_top_level(latex: str, separators: tuple[str, ...]) -> list[str]:
+    r"""Split ``latex`` at top-level separators.
 
-    Only separators outside every brace group, ``\left ... \right`` pair and
-    environment are used, so the pieces are complete formulas. Formulas of at
-    most ``width`` characters are not split.
-
-    Examples
-    --------
-    >>> split_display(r"x = 1,\quad y = \frac{1}{2},\quad \text{a\quad b}", width=10)
-    ['x = 1,', 'y = \\frac{1}{2},', '\\text{a\\quad b}']
-    >>> split_display("x = 1,\\quad y = 2")
-    ['x = 1,\\quad y = 2']
+    A separator is a command name (``"quad"``: the separator is ``\quad``,
+    removed) or a literal starting with a comma (``",\ "``: the comma stays on
+    the left line). Top level means outside braces, ``\left``/``\right``
+    pairs and environments.
     """
-    if len(latex) <= width:
-        return [latex]
+    commands = {sep for sep in separators if not sep.startswith(",")}
+    literals = [sep for sep in separators if sep.startswith(",")]
     parts, depth, start, i = [], 0, 0, 0
     while i < len(latex):
         ch = latex[i]
+        if depth == 0 and ch == ",":
+            hit = next((sep for sep in literals if latex.startswith(sep, i)), None)
+            if hit:
+                parts.append(latex[start : i + 1].strip())
+                start = i + len(hit)
+                i = start
+                continue
         if ch == "\\":
             m = re.match(r"\\([A-Za-z]+)", latex[i:])
             if not m:
@@ -534,7 +535,7 @@ def split_display(latex: str, width: int = 110) -> list[str]:
                 depth += 1
             elif word in ("right", "end"):
                 depth -= 1
-            elif word in ("quad", "qquad") and depth == 0:
+            elif word in commands and depth == 0:
                 parts.append(latex[start:i].strip())
                 start = i + len(m.group(0))
             i += len(m.group(0))
@@ -546,6 +547,42 @@ def split_display(latex: str, width: int = 110) -> list[str]:
         i += 1
     parts.append(latex[start:].strip())
     return [p for p in parts if p]
+
+
+def split_display(latex: str, width: int = 110) -> list[str]:
+    r"""Split a long formula into lines at its top-level separators.
+
+    First at ``\quad`` / ``\qquad``, then, for pieces still longer than
+    ``width``, after top-level commas followed by a space command (``,\ ``).
+    Only separators outside every brace group, ``\left ... \right`` pair and
+    environment are used, so each line is a complete formula. Formulas of at
+    most ``width`` characters are not split.
+
+    Examples
+    --------
+    >>> split_display(r"x = 1,\quad y = \frac{1}{2},\quad \text{a\quad b}", width=10)
+    ['x = 1,', 'y = \\frac{1}{2},', '\\text{a\\quad b}']
+    >>> split_display(r"x = 1,\ y = 2,\ z = 3", width=16)
+    ['x = 1,\\ y = 2,', 'z = 3']
+    >>> split_display("x = 1,\\quad y = 2")
+    ['x = 1,\\quad y = 2']
+    """
+    if len(latex) <= width:
+        return [latex]
+    lines: list[str] = []
+    for piece in _split_top_level(latex, ("quad", "qquad")):
+        if len(piece) <= width:
+            lines.append(piece)
+            continue
+        current = ""
+        for sub in _split_top_level(piece, (",\\ ",)):
+            if current and len(current) + len(sub) + 2 > width:
+                lines.append(current)
+                current = sub
+            else:
+                current = f"{current}\\ {sub}" if current else sub
+        lines.append(current)
+    return lines
 
 
 def math_block(latex: str, label: str | None = None, width: int = 110) -> str:
@@ -714,36 +751,59 @@ def status_markdown(record: Any) -> str:
     return "\n".join(lines)
 
 
-def record_markdown(record: Any, *, statement: bool = True) -> str:
-    """The whole record as MyST Markdown: statement, hypotheses, steps, status, checks."""
+def verification_markdown(record: Any) -> str:
+    r"""Hypotheses, verification status and the table of exact checks of a record.
+
+    Examples
+    --------
+    >>> from nashalign.records import DerivationRecord
+    >>> r = DerivationRecord("x", "X", "x", hypotheses=["$K \\ge 2$"], verified=True)
+    >>> verification_markdown(r).splitlines()[0]
+    '**Hypotheses.**'
+    """
     parts = []
-    if statement:
-        parts.append(statement_markdown(record))
     hyp = hypotheses_markdown(record)
     if hyp:
         parts.append("**Hypotheses.**\n\n" + hyp)
-    if record.steps:
-        parts.append("**Derivation.**\n\n" + steps_markdown(record))
     parts.append(status_markdown(record))
     parts.append(checks_markdown(record))
     return "\n\n".join(parts)
 
 
+def record_markdown(record: Any, *, statement: bool = True) -> str:
+    """The whole record as MyST Markdown: statement, hypotheses, steps, status, checks."""
+    parts = []
+    if statement:
+        parts.append(statement_markdown(record))
+    if record.steps:
+        parts.append("**Derivation.**\n\n" + steps_markdown(record))
+    parts.append(verification_markdown(record))
+    return "\n\n".join(parts)
+
+
 def verification_table(records: Iterable[Any]) -> str:
-    """One row per record: result, parameters, method, status, seconds.
+    """One row per record: result, parameters, status, exact checks passed, seconds.
+
+    The verification method is on each result's own page (:func:`status_markdown`).
 
     Examples
     --------
     >>> from nashalign.records import DerivationRecord
     >>> r = DerivationRecord("x", "X", "x", verified=True, method="expand", params={"K": 2})
     >>> verification_table([r]).splitlines()[-1]
-    '| X | K = 2 | expand | verified | 0.00 |'
+    '| X | K = 2 | verified | 0 of 0 | 0.00 |'
     """
     rows = [
-        [r.title or r.name, _params_text(r.params), r.method, r.status, f"{r.seconds:.2f}"]
+        [
+            r.title or r.name,
+            _params_text(r.params),
+            r.status if r.verified is not False else f"**{r.status}**",
+            f"{sum(c.passed for c in r.checks)} of {len(r.checks)}",
+            f"{r.seconds:.2f}",
+        ]
         for r in records
     ]
-    return markdown_table(["result", "parameters", "method", "status", "seconds"], rows)
+    return markdown_table(["result", "parameters", "status", "exact checks", "seconds"], rows)
 
 
 def _num(x: Any, spec: str = ".1e") -> str:

@@ -71,6 +71,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +83,7 @@ from nashalign.instance import validate_a_C
 
 #: Default relative tolerance for a degenerate ratio (see the module docstring).
 RTOL_DEGENERATE = 1e-12
+_TINY = float(np.finfo(float).tiny)
 #: Points per chunk of the vectorised evaluation (keeps the work arrays in cache).
 CHUNK = 8192
 
@@ -359,82 +361,151 @@ def _rows_prod(X: NDArray, out: NDArray, factor: float) -> None:
         out *= X[j]
 
 
-def _alphas(
-    co: _Coef, D: NDArray, rs: NDArray, inv_nm1: float | None, row: NDArray, out: dict, sl: slice
-) -> None:
-    """alpha, alpha_tilde and the relative root distances for one chunk.
+_R_FLOATS = ("alpha", "alpha_tilde", "cond_alpha", "cond_alpha_tilde")
+_R_BOOLS = ("degenerate_alpha", "degenerate_alpha_tilde", "degenerate")
 
-    ``D`` (the factors 2 mu_j + r of alpha) is overwritten.
+
+def _new_out(n: int, n_agents: int, extra: tuple[str, ...]) -> dict[str, NDArray]:
+    out = {k: np.empty(n) for k in _R_FLOATS + extra}
+    out.update({k: np.empty(n, dtype=bool) for k in _R_BOOLS})
+    if n_agents < 2:
+        out["alpha_tilde"][:] = np.nan
+        out["cond_alpha_tilde"][:] = np.nan
+        out["degenerate_alpha_tilde"][:] = False
+    return out
+
+
+def _alphas(
+    co: _Coef,
+    D: NDArray,
+    rs: NDArray,
+    inv_nm1: float | None,
+    row: NDArray,
+    out: dict[str, NDArray],
+    sl: slice,
+    big: float,
+) -> None:
+    """alpha, alpha_tilde, their condition numbers and degeneracy flags for one chunk.
+
+    ``cond = (2||C|| + |r|) / min_j |2 mu_j + r|`` (inf at a root); a point is
+    degenerate when ``cond >= big = 1/rtol``. ``D``
+    (the factors ``2 mu_j + r`` of alpha) is overwritten.
     """
     _rows_prod(D, out["alpha"][sl], co.K)
     scale = row
     np.abs(rs, out=scale)
-    scale += co.scale_c
+    scale += co.scale_c + _TINY  # C = 0 with r = 0: 0/0 becomes inf, a degenerate point
+    ca = out["cond_alpha"][sl]
     # D_j is ascending in j: for r >= -2 mu_0 (every r >= 0 when C is PSD) the factor
     # nearest to zero is D_0.
     if D[0].min() >= 0.0:
-        np.divide(D[0], scale, out=out["delta_a"][sl])
+        np.divide(scale, D[0], out=ca)
     else:
         np.abs(D, out=D)
-        _rows_min(D, out["delta_a"][sl])
-        out["delta_a"][sl] /= scale
-    if inv_nm1 is not None:
-        np.multiply(rs, -inv_nm1, out=scale)
-        Dt = np.add(co.mu2, scale, out=D)  # the factors of alpha_tilde
-        _rows_prod(Dt, out["alpha_tilde"][sl], co.K)
-        np.abs(Dt, out=Dt)
-        _rows_min(Dt, out["delta_t"][sl])
-        np.abs(scale, out=scale)
-        scale += co.scale_c
-        out["delta_t"][sl] /= scale
+        _rows_min(D, ca)
+        np.divide(scale, ca, out=ca)
+    da = np.greater_equal(ca, big, out=out["degenerate_alpha"][sl])
+    if inv_nm1 is None:
+        out["degenerate"][sl] = da
+        return
+    np.multiply(rs, -inv_nm1, out=scale)
+    Dt = np.add(co.mu2, scale, out=D)  # the factors of alpha_tilde
+    _rows_prod(Dt, out["alpha_tilde"][sl], co.K)
+    np.abs(Dt, out=Dt)
+    ct = out["cond_alpha_tilde"][sl]
+    _rows_min(Dt, ct)
+    np.abs(scale, out=scale)
+    scale += co.scale_c + _TINY
+    np.divide(scale, ct, out=ct)
+    dt = np.greater_equal(ct, big, out=out["degenerate_alpha_tilde"][sl])
+    np.logical_or(da, dt, out=out["degenerate"][sl])
 
 
-def _new_out(n: int, n_agents: int, keys: tuple[str, ...]) -> dict[str, NDArray]:
-    out = {k: np.empty(n) for k in keys + ("alpha", "alpha_tilde", "delta_a", "delta_t")}
-    if n_agents < 2:
-        out["alpha_tilde"][:] = np.nan
-        out["delta_t"][:] = np.inf
-    return out
+def _chunks(
+    s_b: NDArray, r_b: NDArray, shape: tuple[int, ...]
+) -> Iterator[tuple[slice, NDArray, NDArray]]:
+    """Flat slices of the broadcast grid with their ``s`` and ``r`` values.
 
-
-def _fused(co: _Coef, s: NDArray, r: NDArray, n_agents: int) -> dict[str, NDArray]:
-    """Everything per point, in cache-sized chunks (for ``r`` that varies per point)."""
-    K, n = co.K, s.shape[0]
-    inv_nm1 = 1.0 / (n_agents - 1) if n_agents >= 2 else None
-    out = _new_out(n, n_agents, ("wmin", "lam"))
-    WT = np.empty((K, n))
-    width = min(CHUNK, n)
-    Zaug = np.empty((K, width))
-    Dbuf = np.empty((K - 1, width))
-    row = np.empty(width)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    Blocks of whole rows of the first axis are copied one at a time (never the whole
+    broadcast grid), so each block stays in cache.
+    """
+    n = int(np.prod(shape))
+    if len(shape) <= 1:
+        s_f, r_f = s_b.reshape(-1), r_b.reshape(-1)
         for lo in range(0, n, CHUNK):
             hi = min(lo + CHUNK, n)
-            m, sl = hi - lo, slice(lo, hi)
-            rs, ss = r[sl], s[sl]
+            yield slice(lo, hi), s_f[lo:hi], r_f[lo:hi]
+        return
+    inner = n // shape[0] if shape[0] else 0
+    rows = max(1, CHUNK // max(inner, 1))
+    for i0 in range(0, shape[0], rows):
+        i1 = min(i0 + rows, shape[0])
+        s_blk, r_blk = s_b[i0:i1].ravel(), r_b[i0:i1].ravel()
+        base = i0 * inner
+        for lo in range(0, s_blk.size, CHUNK):
+            hi = min(lo + CHUNK, s_blk.size)
+            yield slice(base + lo, base + hi), s_blk[lo:hi], r_blk[lo:hi]
+
+
+def _fused(
+    co: _Coef,
+    s_b: NDArray,
+    r_b: NDArray,
+    shape: tuple[int, ...],
+    n_agents: int,
+    big: float,
+    interior_tol: float,
+) -> dict[str, NDArray]:
+    """Everything per point, in cache-sized chunks (for ``r`` that varies per point).
+
+    With ``T_j = 1/(2 mu_j + r)``, the weights and the multiplier are one small
+    matrix product of the rows ``[s T; T; 1; s; r]``:
+    ``w = 1/K + U diag(f) (s T) - U diag(h) T`` and
+    ``lam = (s 1'a - r - 2 (1'C1/K + (C1)'U z)) / K``.
+    """
+    K, n = co.K, int(np.prod(shape))
+    k1 = K - 1
+    inv_nm1 = 1.0 / (n_agents - 1) if n_agents >= 2 else None
+    out = _new_out(n, n_agents, ("lam",))
+    out["interior"] = np.empty(n, dtype=bool)
+    WT = np.empty((K, n))
+    G = np.zeros((K + 1, 2 * k1 + 3))
+    G[:K, :k1] = co.U * co.f[:, 0]
+    G[:K, k1 : 2 * k1] = -co.U * co.h[:, 0]
+    G[:K, 2 * k1] = 1.0 / K
+    G[K, :k1] = -2.0 / K * co.g_lam * co.f[:, 0]
+    G[K, k1 : 2 * k1] = 2.0 / K * co.g_lam * co.h[:, 0]
+    G[K, 2 * k1] = -2.0 * co.c11 / K**2
+    G[K, 2 * k1 + 1] = co.sum_a / K
+    G[K, 2 * k1 + 2] = -1.0 / K
+    Gw, Gl = G[:K].copy(), G[K].copy()
+    width = min(CHUNK, n)
+    Xbuf = np.empty((2 * k1 + 3, width))
+    Dbuf = np.empty((k1, width))
+    row = np.empty(width)
+    wmin = np.empty(width)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for sl, ss, rs in _chunks(s_b, r_b, shape):
+            m = ss.shape[0]
+            X = Xbuf[:, :m]
             D = np.add(co.mu2, rs, out=Dbuf[:, :m])  # the factors of alpha
-            Z = Zaug[:, :m]
-            z = Z[:-1]
-            np.multiply(co.f, ss, out=z)
-            z -= co.h
-            z /= D  # z_j = (s f_j - h_j) / (2 mu_j + r)
-            Z[-1] = 1.0
-            wt = WT[:, sl]
-            np.matmul(co.Uw.T, Z, out=wt)  # w = 1/K + U z
-            _rows_min(wt, out["wmin"][sl])
-            lm = out["lam"][sl]
-            np.matmul(co.g_lam, z, out=lm)  # lam = (s 1'a - r - 2 (C1)'w) / K
-            lm += co.c11 / K
-            lm *= -2.0
-            lm += ss * co.sum_a
-            lm -= rs
-            lm /= K
-            _alphas(co, D, rs, inv_nm1, row[:m], out, sl)
+            T = np.divide(1.0, D, out=X[k1 : 2 * k1])
+            np.multiply(T, ss, out=X[:k1])
+            X[2 * k1] = 1.0
+            X[2 * k1 + 1] = ss
+            X[2 * k1 + 2] = rs
+            wt = np.matmul(Gw, X, out=WT[:, sl])
+            np.matmul(Gl, X, out=out["lam"][sl])
+            _rows_min(wt, wmin[:m])
+            _alphas(co, D, rs, inv_nm1, row[:m], out, sl, big)
+            ip = out["interior"][sl]
+            np.greater(wmin[:m], interior_tol, out=ip)
+            ip &= ~out["degenerate_alpha"][sl]
     out["WT"] = WT
     return out
 
 
-def _per_ratio(co: _Coef, r: NDArray, n_agents: int) -> dict[str, NDArray]:
+def _per_ratio(co: _Coef, r: NDArray, n_agents: int, big: float) -> dict[str, NDArray]:
     """w0(r), v(r), lam0(r), lam1(r) and the alphas on a flat array of ratios."""
     K, n = co.K, r.shape[0]
     inv_nm1 = 1.0 / (n_agents - 1) if n_agents >= 2 else None
@@ -457,7 +528,7 @@ def _per_ratio(co: _Coef, r: NDArray, n_agents: int) -> dict[str, NDArray]:
             w0[:, sl] += 1.0 / K
             out["lam0"][sl] = (-rs - 2.0 * (co.c11 / K - co.g_lam @ zh)) / K
             out["lam1"][sl] = (co.sum_a - 2.0 * (co.g_lam @ zf)) / K
-            _alphas(co, D, rs, inv_nm1, row[:m], out, sl)
+            _alphas(co, D, rs, inv_nm1, row[:m], out, sl, big)
     out["w0"], out["v"] = w0, v
     return out
 
@@ -537,7 +608,7 @@ def symmetric_ne(
     ba, bi, bd = validate_betas(beta_a, beta_i, beta_d)
     if not (np.isfinite(rtol_degenerate) and rtol_degenerate >= 0):
         raise InputError("rtol_degenerate must be a finite number >= 0")
-    rtol = float(rtol_degenerate)
+    big = 1.0 / float(rtol_degenerate) if rtol_degenerate > 0 else np.inf
     shape = np.broadcast_shapes(ba.shape, bi.shape, bd.shape)
     co = _coef(a_, C_, sp)
     K = co.K
@@ -545,9 +616,11 @@ def symmetric_ne(
     r_small = bd / bi if N >= 2 else np.zeros(np.broadcast_shapes(bd.shape, bi.shape))
     r_small = r_small.reshape((1,) * (len(shape) - r_small.ndim) + r_small.shape)
     s_b = np.broadcast_to(s_small, shape)
+    r_b = np.broadcast_to(r_small, shape)
     n = int(np.prod(shape))
+    fields: dict[str, Any] = {"s": s_b, "r": r_b}
     if 2 * r_small.size <= n:
-        res = _per_ratio(co, r_small.ravel(), N)
+        res = _per_ratio(co, r_small.ravel(), N, big)
         rk = (K,) + r_small.shape
         WT = np.multiply(res["v"].reshape(rk), s_b)
         WT += res["w0"].reshape(rk)
@@ -555,38 +628,23 @@ def symmetric_ne(
         lam += res["lam0"].reshape(r_small.shape)
         wmin = np.empty(shape)
         _rows_min(WT, wmin)
-        rshape = r_small.shape
+        for key in _R_FLOATS + _R_BOOLS:
+            fields[key] = np.broadcast_to(res[key].reshape(r_small.shape), shape)
+        interior = wmin > float(interior_tol)
+        if np.any(res["degenerate_alpha"]):
+            interior &= ~fields["degenerate_alpha"]
     else:
-        res = _fused(co, s_b.ravel(), np.broadcast_to(r_small, shape).ravel(), N)
+        res = _fused(co, s_b, r_b, shape, N, big, float(interior_tol))
         WT = res["WT"].reshape((K,) + shape)
         lam = res["lam"].reshape(shape)
-        wmin = res["wmin"].reshape(shape)
-        rshape = shape
-    with np.errstate(divide="ignore"):
-        r_fields = {
-            "alpha": res["alpha"],
-            "alpha_tilde": res["alpha_tilde"],
-            "degenerate_alpha": res["delta_a"] <= rtol,
-            "degenerate_alpha_tilde": res["delta_t"] <= rtol,
-            "cond_alpha": 1.0 / res["delta_a"],
-            "cond_alpha_tilde": 1.0 / res["delta_t"] if N >= 2 else res["alpha_tilde"],
-        }
-    # C = 0 with r = 0 gives delta = 0/0: a degenerate point.
-    for key, test in (("degenerate_alpha", "delta_a"), ("degenerate_alpha_tilde", "delta_t")):
-        r_fields[key] |= np.isnan(res[test])
-    fields: dict[str, Any] = {
-        key: np.broadcast_to(val.reshape(rshape), shape) for key, val in r_fields.items()
-    }
-    fields["r"] = np.broadcast_to(r_small, shape)
-    fields["s"] = s_b
-    deg_a = fields["degenerate_alpha"]
-    interior = wmin > float(interior_tol)
-    if np.any(r_fields["degenerate_alpha"]):
+        interior = res["interior"].reshape(shape)
+        for key in _R_FLOATS + _R_BOOLS:
+            fields[key] = res[key].reshape(shape)
+    if np.any(res["degenerate_alpha"]):
+        deg_a = fields["degenerate_alpha"]
         WT[:, deg_a] = np.nan
         lam[deg_a] = np.nan
-        interior &= ~deg_a
     fields.update(weights=np.moveaxis(WT, 0, -1), lam=lam, interior=interior)
-    fields["degenerate"] = deg_a | fields["degenerate_alpha_tilde"]
     if shape == ():
         for key, val in fields.items():
             if key != "weights":

@@ -59,6 +59,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import mpmath
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -109,7 +110,8 @@ def _inf(x: Any) -> float:
     return float(np.max(np.abs(np.asarray(x, dtype=float))))
 
 
-def _exact_weights(a: np.ndarray, C: np.ndarray, s: float, r: float) -> tuple[str, Any]:
+def _exact_weights(a: np.ndarray, C: np.ndarray, s: float, r: float, dps: int) -> tuple[str, Any]:
+    """The exact weights (as mpf at ``dps + 10`` digits), or why there are none."""
     try:
         from nashalign.exact import exact_symmetric_ne
     except ImportError:
@@ -118,7 +120,8 @@ def _exact_weights(a: np.ndarray, C: np.ndarray, s: float, r: float) -> tuple[st
         res = exact_symmetric_ne(a, C, s, r)
     except DegenerateError as exc:
         return f"degenerate (root r = {exc.root})", None
-    return "ok", [to_mpf(w) for w in res.weights]
+    with mpmath.workdps(dps + 10):
+        return "ok", [to_mpf(w) for w in res.weights]
 
 
 def crosscheck_instance(
@@ -207,12 +210,14 @@ def crosscheck_instance(
             w_mp = None
             notes.append("mpmath: degenerate")
         if exact:
-            status, w_exact = _exact_weights(a_, C_, s, r)
+            status, w_exact = _exact_weights(a_, C_, s, r, dps)
             row["exact"] = status
         else:
             w_exact = None
         if w_exact is not None and w_mp is not None:
-            row["err_mp"] = float(max(abs(x - y) for x, y in zip(w_mp, w_exact, strict=True)))
+            with mpmath.workdps(dps + 10):
+                err = max(abs(x - y) for x, y in zip(w_mp, w_exact, strict=True))
+            row["err_mp"] = float(err)
             checks.append(row["err_mp"] <= row["tol_mp"])
         reference = w_exact if w_exact is not None else w_mp
         if reference is not None:

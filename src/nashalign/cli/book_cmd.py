@@ -1,15 +1,48 @@
-"""``nashalign book``: placeholder until its issue lands (see the module owner)."""
+"""``nashalign book``: execute and build the Jupyter Book (offline math included).
+
+Examples
+--------
+>>> import argparse
+>>> sub = argparse.ArgumentParser().add_subparsers()
+>>> register(sub)
+>>> sub.choices["book"].parse_args(["--strict", "--out", "site"]).strict
+True
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``book`` subcommand."""
-    p = sub.add_parser("book", help="(not yet implemented)")
+    p = sub.add_parser(
+        "book",
+        help="execute every chapter and build the book (HTML, math served offline)",
+        description=(
+            "Execute every chapter of book/ and build it with Jupyter Book into "
+            "OUT/html (default book/_build/html). MathJax 3 is copied into the build "
+            "(npm install mathjax@3 on first use, or $NASHALIGN_MATHJAX)."
+        ),
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="warnings are errors (-W -n --keep-going), and no page may load network assets",
+    )
+    p.add_argument("--out", metavar="DIR", help="output directory (default: book/_build)")
+    p.add_argument("--book-dir", metavar="DIR", help="the book source (default: ./book)")
+    p.add_argument("--quiet", action="store_true", help="do not stream jupyter-book's output")
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("book")
+    from nashalign.book import build_book
+
+    def log(msg: str) -> None:
+        print(f"nashalign book: {msg}", file=sys.stderr, flush=True)
+
+    result = build_book(args.book_dir, args.out, strict=args.strict, echo=not args.quiet, log=log)
+    print(f"book: {result.index} (built in {result.seconds:.0f} s; log {result.log_path})")
+    return 0

@@ -1,15 +1,100 @@
-"""``nashalign demo``: placeholder until its issue lands (see the module owner)."""
+"""``nashalign demo``: the main job (estimate, verify, cross-check, figures, book).
+
+Exit status: 0 when every stage succeeded, 1 when a stage failed (in
+particular when a derivation did not verify), 2 on bad input (for instance an
+unwritable ``--out``), before anything runs.
+
+Examples
+--------
+>>> import argparse
+>>> sub = argparse.ArgumentParser().add_subparsers()
+>>> register(sub)
+>>> args = sub.choices["demo"].parse_args(["--skip-book", "--out", "x"])
+>>> args.skip_book, args.out, args.force_estimate
+(True, 'x', False)
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``demo`` subcommand."""
-    p = sub.add_parser("demo", help="(not yet implemented)")
+    p = sub.add_parser(
+        "demo",
+        help="the main job: estimate the shipped instances, verify, cross-check, "
+        "draw every figure, build the book",
+        description=(
+            "On the shipped data: estimate the instances (reusing the score cache), verify "
+            "every derivation, cross-check the symbolic closed forms against the float "
+            "solvers, draw every figure and build the book, all under --out. Exits 1 if "
+            "any stage fails (in particular if a derivation does not verify)."
+        ),
+    )
+    p.add_argument("--out", metavar="DIR", default="out", help="output directory (default: out)")
+    p.add_argument("--skip-book", action="store_true", help="do not build the book")
+    p.add_argument(
+        "--force-estimate", action="store_true", help="re-score the datasets, ignoring the cache"
+    )
+    p.add_argument(
+        "--no-estimate",
+        action="store_true",
+        help="reuse the committed instances instead of estimating them",
+    )
+    p.add_argument(
+        "--device", default="auto", help="scoring device: auto (default), cpu, cuda, mps"
+    )
+    p.add_argument(
+        "--max-k", type=int, default=4, metavar="K", help="largest explicit K to verify (default 4)"
+    )
+    p.add_argument(
+        "--crosscheck-instances",
+        type=int,
+        default=100,
+        metavar="N",
+        help="random instances in the cross-check (default 100)",
+    )
+    p.add_argument(
+        "--resolution",
+        type=int,
+        default=200,
+        metavar="N",
+        help="heatmap grid points per axis (default 200)",
+    )
+    p.add_argument(
+        "--n-s", type=int, default=40, metavar="N", help="s values of the r*(s) curves (default 40)"
+    )
+    p.add_argument(
+        "--n-slice", type=int, default=400, metavar="N", help="points per 1-D slice (default 400)"
+    )
+    p.add_argument(
+        "--strict-book", action="store_true", help="build the book with warnings as errors"
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the cross-check (default 0)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("demo")
+    from nashalign.demo import DemoSettings, run_demo
+
+    settings = DemoSettings(
+        estimate=not args.no_estimate,
+        force_estimate=args.force_estimate,
+        device=args.device,
+        max_k=args.max_k,
+        crosscheck_instances=args.crosscheck_instances,
+        resolution=args.resolution,
+        n_s=args.n_s,
+        n_slice=args.n_slice,
+        skip_book=args.skip_book,
+        strict_book=args.strict_book,
+        seed=args.seed,
+    )
+    report = run_demo(args.out, settings, progress=not args.quiet)
+    print("\n".join(report.lines()))
+    print(f"summary: {report.out_dir / 'demo-summary.json'}")
+    sys.stdout.flush()
+    return 0 if report.ok else 1

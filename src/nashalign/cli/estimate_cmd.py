@@ -1,15 +1,122 @@
-"""``nashalign estimate``: placeholder until its issue lands (see the module owner)."""
+"""``nashalign estimate``: score a dataset and write the instance file (a, C, provenance).
+
+Usage::
+
+    nashalign estimate --dataset NAME|PATH [--backend embedding|causal-lm]
+                       [--model PATH] [--device auto|cpu|cuda|mps]
+                       [--dtype auto|float32|float16|bfloat16] [--batch-size B]
+                       [--cache-dir DIR] [--no-cache] [--progress|--no-progress]
+                       --out PATH
+
+The output path is checked before any scoring; the instance JSON is written
+atomically. Bad input (unknown dataset, malformed dataset file, unreadable
+model path, unwritable output) is one line on stderr and exit status 2.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``estimate`` subcommand."""
-    p = sub.add_parser("estimate", help="(not yet implemented)")
+    p = sub.add_parser(
+        "estimate",
+        help="score a dataset with a transformer and write the instance (a, C) as JSON",
+        description="Score a dataset (shipped name or a .jsonl/.csv/.json file) and write "
+        "the instance file: names, a, C, n and provenance.",
+    )
+    p.add_argument(
+        "--dataset",
+        required=True,
+        metavar="NAME|PATH",
+        help="shipped dataset (bigfive, politics, culture) or a dataset file",
+    )
+    p.add_argument(
+        "--backend",
+        choices=("embedding", "causal-lm"),
+        default="embedding",
+        help="scoring backend (default: embedding)",
+    )
+    p.add_argument(
+        "--model",
+        metavar="PATH",
+        default=None,
+        help="local model directory (default for embedding: the bundled all-MiniLM-L6-v2; "
+        "required for causal-lm)",
+    )
+    p.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda", "mps"),
+        default="auto",
+        help="auto picks cuda, then mps, then cpu (default: auto)",
+    )
+    p.add_argument(
+        "--dtype",
+        choices=("auto", "float32", "float16", "bfloat16"),
+        default="auto",
+        help="model precision; auto = float16 on a GPU, float32 on cpu (default: auto)",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=None,
+        metavar="B",
+        help="batch size (default: 32 texts for embedding, 16 pairs for causal-lm)",
+    )
+    p.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        default=None,
+        help="score cache directory (default: $NASHALIGN_CACHE or ~/.cache/nashalign)",
+    )
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar over batches (default: when stderr is a terminal)",
+    )
+    p.add_argument("--out", required=True, metavar="PATH", help="instance JSON file to write")
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("estimate")
+    from nashalign.io import check_output_file
+    from nashalign.scoring.cache import ScoreCache
+    from nashalign.scoring.datasets import load_dataset
+    from nashalign.scoring.estimate import estimate_instance, make_scorer
+
+    out = check_output_file(args.out)
+    if args.cache_dir is not None and not args.no_cache:
+        ScoreCache(args.cache_dir).check_writable()
+    dataset = load_dataset(args.dataset)
+    scorer = make_scorer(
+        args.backend, args.model, args.device, args.batch_size, args.dtype, args.progress
+    )
+    inst = estimate_instance(
+        dataset,
+        cache_dir=args.cache_dir,
+        use_cache=not args.no_cache,
+        progress=args.progress,
+        scorer=scorer,
+    )
+    inst.save(out)
+    prov = inst.provenance
+    print(
+        f"wrote {out}: dataset {dataset.name} (K={inst.K}, n={inst.n}), "
+        f"backend {prov.get('backend')}, model {prov.get('model')}, device {prov.get('device')}",
+        file=sys.stdout,
+    )
+    return 0

@@ -1,0 +1,66 @@
+"""Experiments and figures of SPEC section 5.
+
+Every function computes the numbers with the vectorised closed-form evaluator
+(:func:`nashalign.closed_form.symmetric_ne`) or exact steering
+(:mod:`nashalign.steering`), renders a matplotlib figure (Agg, no pyplot state)
+and writes PNG, PDF and the CSV behind it atomically into an output directory
+that is validated before any work starts. Each returns a dataclass holding the
+arrays and the paths written.
+
+=====================================  ==========================================
+:func:`exclusion_heatmap`              focal weight over two coefficients, black
+                                       below tau, white without interior NE,
+                                       exact boundary curves overlaid
+:func:`heatmap_grid`                   the same for every focal subpopulation
+:func:`weight_slices`                  all weights vs beta_I and vs beta_A
+:func:`governance`                     beta_D = 0 vs 1 side by side, and r*(s)
+:func:`r_star_curve`                   minimal diversity incentive r*(s)
+:func:`exclusion_table`                exclusion-area and no-interior fractions
+:func:`make_all_figures`               all of the above for a set of instances
+=====================================  ==========================================
+
+Examples
+--------
+>>> import numpy as np
+>>> from nashalign.instance import Instance
+>>> inst = Instance.from_scores(np.random.default_rng(0).normal(size=(30, 3)), "abc")
+>>> d = compute_heatmap(inst, resolution=5, progress=False)
+>>> d.weights.shape, d.axes
+((5, 5, 3), ('beta_a', 'beta_d'))
+"""
+
+from nashalign.figures.governance import (
+    GovernanceData,
+    RStarData,
+    compute_r_star,
+    governance,
+    r_star_curve,
+)
+from nashalign.figures.heatmaps import (
+    HeatmapData,
+    compute_heatmap,
+    exclusion_heatmap,
+    heatmap_grid,
+)
+from nashalign.figures.make_all import FiguresSummary, make_all_figures
+from nashalign.figures.slices import SliceData, compute_slices, weight_slices
+from nashalign.figures.tables import TableData, exclusion_table
+
+__all__ = [
+    "FiguresSummary",
+    "GovernanceData",
+    "HeatmapData",
+    "RStarData",
+    "SliceData",
+    "TableData",
+    "compute_heatmap",
+    "compute_r_star",
+    "compute_slices",
+    "exclusion_heatmap",
+    "exclusion_table",
+    "governance",
+    "heatmap_grid",
+    "make_all_figures",
+    "r_star_curve",
+    "weight_slices",
+]

@@ -1,0 +1,377 @@
+r"""Governance: what a diversity incentive does, and the minimal one that avoids exclusion.
+
+* :func:`governance` draws the exclusion heatmap over
+  :math:`(\beta_A, \beta_I)` twice, without a diversity incentive
+  (:math:`\beta_D = 0`) and with one (:math:`\beta_D = 1`), side by side, plus the
+  curve :math:`r^*(s)`.
+* :func:`r_star_curve` draws :math:`r^*(s)` alone: for each
+  :math:`s = \beta_A/\beta_I`, :func:`nashalign.steering.steer` computes exactly
+  (real-root isolation, SPEC 2.7) the set of :math:`r = \beta_D/\beta_I \ge 0`
+  at which every interior-NE weight is at least tau, a finite union of intervals,
+  and its least element :math:`r^*(s, \tau)`. The figure shows the intervals as
+  green bars and :math:`r^*` as a line; :math:`r^* = 0` (no incentive needed) is
+  marked at the bottom, and s values where no r works are marked with a cross at
+  the top.
+
+Exact steering is a few SymPy root isolations per s, so the curve uses a modest
+number of s values (default 40).
+
+Examples
+--------
+>>> import tempfile
+>>> import numpy as np
+>>> from nashalign.instance import Instance
+>>> inst = Instance.from_scores(np.random.default_rng(0).normal(size=(30, 2)), "ab")
+>>> d = compute_r_star(inst, n_s=3, progress=False)
+>>> d.s.shape, d.r_star.shape
+((3,), (3,))
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from nashalign.errors import DegenerateError, InputError
+from nashalign.figures._common import (
+    LABELS,
+    LIM,
+    TAU,
+    check_instance,
+    check_lim,
+    check_resolution,
+    check_tau,
+    csv_text,
+    dataset_name,
+    legend,
+    log_axes,
+    log_axis,
+    new_figure,
+    render,
+    resolve_focal,
+    slug,
+    write_outputs,
+)
+from nashalign.figures.heatmaps import (
+    HeatmapData,
+    _heatmap_csvs,
+    colour_norm,
+    compute_heatmap,
+    draw_heatmap,
+)
+from nashalign.instance import Instance
+from nashalign.io import ensure_writable_dir
+
+
+@dataclass
+class RStarData:
+    """The numbers behind the r*(s) curve.
+
+    Attributes
+    ----------
+    dataset : str
+        Instance label.
+    names : list of str
+        Subpopulation names.
+    s : ndarray, shape (n,)
+        Values of s = beta_A / beta_I.
+    r_star : ndarray, shape (n,)
+        Minimal r = beta_D / beta_I >= 0 with every weight >= tau (NaN: none exists
+        or the ratio is degenerate).
+    binding : list of (int or None)
+        Subpopulation whose weight equals tau at r*.
+    intervals : list of list of (float, float or None)
+        Exclusion-free intervals of r for each s (upper end None: unbounded).
+    r_star_exact : list of str
+        The exact r* as SymPy prints it ('' where none exists).
+    tau : float
+        Exclusion threshold.
+    paths : list of Path
+        Files written.
+    """
+
+    dataset: str
+    names: list[str]
+    s: NDArray[np.float64]
+    r_star: NDArray[np.float64]
+    binding: list[int | None]
+    intervals: list[list[tuple[float, float | None]]]
+    r_star_exact: list[str]
+    tau: float
+    paths: list[Path] = field(default_factory=list)
+
+    def csv(self) -> str:
+        """CSV text: ``s, r_star, binding, r_star_exact, intervals``."""
+        rows = []
+        for i, s in enumerate(self.s):
+            b = self.binding[i]
+            ivs = "; ".join(
+                f"[{lo!r}, {'inf' if hi is None else repr(hi)}]" for lo, hi in self.intervals[i]
+            )
+            rows.append(
+                [s, self.r_star[i], "" if b is None else self.names[b], self.r_star_exact[i], ivs]
+            )
+        return csv_text(["s", "r_star", "binding", "r_star_exact", "intervals"], rows)
+
+
+def compute_r_star(
+    instance: Instance,
+    *,
+    s_values: Sequence[float] | None = None,
+    n_s: int = 40,
+    s_lim: tuple[float, float] = LIM,
+    tau: float = TAU,
+    name: str | None = None,
+    progress: bool = True,
+) -> RStarData:
+    """Run exact steering for each s (default ``n_s`` log-spaced values in ``s_lim``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance.from_scores(np.random.default_rng(1).normal(size=(30, 2)), "ab")
+    >>> d = compute_r_star(inst, s_values=[0.5], progress=False)
+    >>> len(d.intervals)
+    1
+    """
+    from tqdm.auto import tqdm
+
+    from nashalign.steering import steer
+
+    instance = check_instance(instance)
+    tau = check_tau(tau, instance.K)
+    if s_values is None:
+        s_arr = log_axis(check_lim(s_lim, "s range"), check_resolution(n_s, "n_s", 1))
+    else:
+        s_arr = np.asarray(s_values, dtype=float).ravel()
+        if s_arr.size == 0 or not np.all(np.isfinite(s_arr)) or np.any(s_arr < 0):
+            raise InputError("s values must be a non-empty list of finite numbers >= 0")
+    label = dataset_name(instance, name)
+    r_star = np.full(s_arr.shape, np.nan)
+    binding: list[int | None] = []
+    intervals: list[list[tuple[float, float | None]]] = []
+    exact: list[str] = []
+    for i in tqdm(range(s_arr.size), desc=f"{label} r*(s)", disable=not progress, leave=False):
+        try:
+            res = steer(instance.a, instance.C, float(s_arr[i]), tau)
+        except DegenerateError:
+            binding.append(None)
+            intervals.append([])
+            exact.append("")
+            continue
+        if res.r_star_float is not None:
+            r_star[i] = float(res.r_star_float)
+        binding.append(None if res.binding is None else int(res.binding))
+        intervals.append(
+            [(float(lo), None if hi is None else float(hi)) for lo, hi in res.intervals_float]
+        )
+        exact.append("" if res.r_star is None else str(res.r_star))
+    return RStarData(label, list(instance.names), s_arr, r_star, binding, intervals, exact, tau)
+
+
+def _y_range(d: RStarData) -> tuple[float, float]:
+    vals = [v for v in d.r_star if np.isfinite(v) and v > 0]
+    vals += [x for ivs in d.intervals for lo, hi in ivs for x in (lo, hi) if x and x > 0]
+    if not vals:
+        return 1e-3, 1e3
+    lo, hi = min(vals), max(vals)
+    return 10 ** (math.floor(math.log10(lo)) - 0.5), 10 ** (math.ceil(math.log10(hi)) + 0.5)
+
+
+def draw_r_star(ax: Any, d: RStarData) -> None:
+    """Draw the exclusion-free intervals and r*(s) on ``ax`` (log-log)."""
+    y0, y1 = _y_range(d)
+    label: str | None = "exclusion-free r"
+    for i, s in enumerate(d.s):
+        for lo, hi in d.intervals[i]:
+            ax.plot(
+                [s, s],
+                [max(lo, y0), y1 if hi is None else hi],
+                color="tab:green",
+                lw=2.5,
+                alpha=0.35,
+                solid_capstyle="butt",
+                label=label,
+            )
+            label = None
+    pos = np.where(d.r_star > 0, d.r_star, np.nan)
+    ax.plot(d.s, pos, "o-", color="tab:blue", ms=3, lw=1.2, label=r"$r^*(s)$")
+    zero = d.r_star == 0
+    if zero.any():
+        ax.plot(
+            d.s[zero],
+            np.full(zero.sum(), y0),
+            "v",
+            color="tab:blue",
+            ms=5,
+            clip_on=False,
+            label=r"$r^* = 0$",
+        )
+    none = np.isnan(d.r_star)
+    if none.any():
+        ax.plot(
+            d.s[none],
+            np.full(none.sum(), y1),
+            "x",
+            color="tab:red",
+            ms=5,
+            clip_on=False,
+            label="no r works",
+        )
+    log_axes(ax)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel(r"$s = \beta_A / \beta_I$")
+    ax.set_ylabel(r"$r = \beta_D / \beta_I$")
+    ax.set_title(rf"minimal diversity incentive $r^*(s)$, $\tau = {d.tau:g}$", fontsize=10)
+    legend(ax, [ax], fontsize=7, loc="best")
+
+
+def r_star_curve(
+    instance: Instance,
+    out_dir: str | os.PathLike[str],
+    *,
+    s_values: Sequence[float] | None = None,
+    n_s: int = 40,
+    s_lim: tuple[float, float] = LIM,
+    tau: float = TAU,
+    name: str | None = None,
+    progress: bool = True,
+    data: RStarData | None = None,
+) -> RStarData:
+    """Draw r*(s) with the exclusion-free intervals; write ``rstar_<dataset>.{png,pdf,csv}``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance.from_scores(np.random.default_rng(2).normal(size=(30, 2)), "ab")
+    >>> d = r_star_curve(inst, tempfile.mkdtemp(), n_s=3, progress=False)
+    >>> sorted(p.suffix for p in d.paths)
+    ['.csv', '.pdf', '.png']
+    """
+    out = ensure_writable_dir(out_dir)
+    if data is None:
+        data = compute_r_star(
+            instance, s_values=s_values, n_s=n_s, s_lim=s_lim, tau=tau, name=name, progress=progress
+        )
+    fig = new_figure(5.6, 4.2)
+    draw_r_star(fig.add_subplot(), data)
+    fig.suptitle(f"{data.dataset}: steering by the diversity incentive", fontsize=10)
+    stem = slug("rstar", data.dataset)
+    data.paths = write_outputs(out, stem, render(fig), {f"{stem}.csv": data.csv()})
+    return data
+
+
+@dataclass
+class GovernanceData:
+    """The numbers behind the governance figure.
+
+    Attributes
+    ----------
+    without, with_ : HeatmapData
+        Heatmaps over (beta_A, beta_I) at beta_D = 0 and beta_D = 1.
+    r_star : RStarData
+        The r*(s) curve.
+    paths : list of Path
+        Files written.
+    """
+
+    without: HeatmapData
+    with_: HeatmapData
+    r_star: RStarData
+    paths: list[Path] = field(default_factory=list)
+
+
+def governance(
+    instance: Instance,
+    out_dir: str | os.PathLike[str],
+    *,
+    focal: int | str | None = None,
+    resolution: int = 200,
+    lim: tuple[float, float] = LIM,
+    tau: float = TAU,
+    beta_d: tuple[float, float] = (0.0, 1.0),
+    s_values: Sequence[float] | None = None,
+    n_s: int = 40,
+    n_agents: int = 2,
+    name: str | None = None,
+    progress: bool = True,
+    r_star: RStarData | None = None,
+) -> GovernanceData:
+    """Heatmaps over (beta_A, beta_I) at two beta_D values side by side, plus r*(s).
+
+    ``focal=None`` (default) shows the smallest weight (black: *some*
+    subpopulation below tau). Files: ``governance_<dataset>.{png,pdf}``,
+    ``governance_<dataset>_bd<value>.csv`` and ``..._boundary.csv`` for each
+    beta_D (layout of :func:`~nashalign.figures.heatmaps.exclusion_heatmap`) and
+    ``governance_<dataset>_rstar.csv`` (layout of :meth:`RStarData.csv`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance.from_scores(np.random.default_rng(3).normal(size=(30, 3)), "abc")
+    >>> g = governance(inst, tempfile.mkdtemp(), resolution=6, n_s=2, progress=False)
+    >>> g.without.fixed, g.with_.fixed, len(g.paths)
+    (0.0, 1.0, 7)
+    """
+    out = ensure_writable_dir(out_dir)
+    instance = check_instance(instance)
+    k = resolve_focal(focal, instance.names)
+    if len(beta_d) != 2:
+        raise InputError("beta_d must be a pair of values (without, with)")
+    maps = [
+        compute_heatmap(
+            instance,
+            focal=k,
+            axes=("beta_a", "beta_i"),
+            fixed=bd,
+            resolution=resolution,
+            lim=lim,
+            tau=tau,
+            n_agents=n_agents,
+            name=name,
+            progress=progress,
+        )
+        for bd in beta_d
+    ]
+    if r_star is None:
+        r_star = compute_r_star(
+            instance, s_values=s_values, n_s=n_s, s_lim=lim, tau=tau, name=name, progress=progress
+        )
+    label = maps[0].dataset
+    fig = new_figure(15.5, 4.4)
+    axs = fig.subplots(1, 3)
+    norm = colour_norm(maps[0]) if maps[0].interior.any() else colour_norm(maps[1])
+    mesh = None
+    for ax, m in zip(axs[:2], maps, strict=True):
+        mesh = draw_heatmap(ax, m, k, norm)
+        ax.set_title(rf"{LABELS['beta_d']} = {m.fixed:g}", fontsize=10)
+    legend(axs[1], axs[:2], loc="lower right", fontsize=6, framealpha=0.8)
+    cb = fig.colorbar(mesh, ax=axs[:2], extend="min", shrink=0.9)
+    cb.set_label("smallest weight" if k is None else f"weight of {instance.names[k]}")
+    draw_r_star(axs[2], r_star)
+    who = "any subpopulation" if k is None else instance.names[k]
+    fig.suptitle(
+        f"{label}: exclusion of {who} without and with a diversity incentive "
+        f"(black < {maps[0].tau:g}, white: no interior NE)",
+        fontsize=10,
+    )
+    images = render(fig)
+    stem = slug("governance", label)
+    texts: dict[str, str] = {}
+    for m in maps:
+        texts.update(_heatmap_csvs(m, f"{stem}_{slug(f'bd{m.fixed:g}')}"))
+    texts[f"{stem}_rstar.csv"] = r_star.csv()
+    paths = write_outputs(out, stem, images, texts)
+    return GovernanceData(maps[0], maps[1], r_star, paths)

@@ -1,0 +1,520 @@
+r"""Exclusion heatmaps: the interior-NE weight over two of (beta_A, beta_I, beta_D).
+
+For an instance (a, C) the symmetric interior NE is
+:math:`w^*(s, r) = w_0(r) + s\,v(r)` with :math:`s = \beta_A/\beta_I` and
+:math:`r = \beta_D/\beta_I` (Theorem 1). A heatmap holds the third coefficient
+at a fixed value (default 1), evaluates the vectorised closed form on a log-spaced
+grid of the other two and colours each point by the focal subpopulation's weight:
+
+* **white**: no interior NE there (some weight <= 0, or alpha = 0);
+* **black**: interior NE in which the focal weight is below the threshold tau
+  (political exclusion, SPEC section 1);
+* a colour map (viridis, from tau up) elsewhere.
+
+Overlaid are the exact boundary curves of SPEC section 2.7, evaluated by
+:func:`nashalign.steering.exclusion_threshold` from the derived polynomials:
+for each r the crossing
+:math:`s_k(r) = (w_{0k}(r) - \tau)/(-v_k(r))` of :math:`w_k = \tau` (solid red,
+drawn where it lies inside the interior region) and the boundary of the interior
+NE, where the smallest weight reaches 0 (dashed orange). For :math:`v_k(r) < 0`
+(the *falling* branch of SPEC 2.7) subpopulation k is below tau for s above the
+crossing; for :math:`v_k(r) > 0` and :math:`w_{0k}(r) < \tau` (the *rising*
+branch) it is below tau for s *below* it. The same formula gives both: since
+:math:`v` is linear in :math:`a` and :math:`w_0` does not depend on it, the rising
+crossing is ``-exclusion_threshold(-a, C, r, tau)`` (see
+:func:`~nashalign.figures._common.crossings`). Curves are mapped into the plane
+through :math:`s = \beta_A/\beta_I`, :math:`r = \beta_D/\beta_I`.
+
+With ``focal=None`` the heatmap shows the smallest weight over all
+subpopulations (black: *some* subpopulation is excluded).
+
+Examples
+--------
+>>> import numpy as np
+>>> from nashalign.instance import Instance
+>>> S = np.random.default_rng(0).normal(size=(40, 3)) + [0.0, 0.2, 0.4]
+>>> inst = Instance.from_scores(S, ["x", "y", "z"])
+>>> d = compute_heatmap(inst, focal="x", resolution=12, progress=False)
+>>> d.weights.shape, d.focal
+((12, 12, 3), 0)
+>>> bool(np.array_equal(d.excluded, d.interior & (d.weights[..., 0] < 0.05)))
+True
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from nashalign.figures._common import (
+    LABELS,
+    LIM,
+    TAU,
+    check_fixed,
+    check_instance,
+    check_lim,
+    check_plane,
+    check_resolution,
+    check_tau,
+    csv_text,
+    dataset_name,
+    evaluate,
+    grid_csv,
+    legend,
+    log_axes,
+    log_axis,
+    new_figure,
+    plane_betas,
+    render,
+    resolve_focal,
+    slug,
+    write_outputs,
+)
+from nashalign.figures.boundaries import curve_points
+from nashalign.instance import Instance
+from nashalign.io import ensure_writable_dir
+
+
+@dataclass
+class HeatmapData:
+    """The numbers behind a heatmap (and the files written).
+
+    Attributes
+    ----------
+    dataset : str
+        Instance label.
+    names : list of str
+        Subpopulation names.
+    axes : (str, str)
+        Coefficients on the x and y axes (``"beta_a"``, ``"beta_i"``, ``"beta_d"``).
+    fixed_name, fixed : str, float
+        The third coefficient and its value.
+    x, y : ndarray
+        Log-spaced axis values, shapes ``(nx,)`` and ``(ny,)``.
+    weights : ndarray, shape (ny, nx, K)
+        Closed-form symmetric NE weights at each grid point (row = y index).
+    interior : ndarray of bool, shape (ny, nx)
+        Whether an interior NE exists there.
+    tau : float
+        Exclusion threshold.
+    focal : int or None
+        Focal subpopulation; None means the minimum weight over all of them.
+    curve_r : ndarray, shape (m,)
+        Parameter values r along which the boundary curves were evaluated.
+    tau_curves : ndarray, shape (K, m, 2)
+        Plane coordinates (x, y) of each subpopulation's falling tau crossing
+        (SPEC 2.7: w_k < tau for larger s), NaN where it does not exist or lies
+        outside the interior region.
+    interior_curve : ndarray, shape (m, 2)
+        Plane coordinates of the upper interior-NE boundary in s (tau = 0 envelope).
+    tau_curves_low, interior_curve_low : ndarray
+        The same for the rising branches (w_k < tau, resp. some w_k <= 0, for
+        *smaller* s).
+    paths : list of Path
+        Files written.
+    """
+
+    dataset: str
+    names: list[str]
+    axes: tuple[str, str]
+    fixed_name: str
+    fixed: float
+    x: NDArray[np.float64]
+    y: NDArray[np.float64]
+    weights: NDArray[np.float64]
+    interior: NDArray[np.bool_]
+    tau: float
+    focal: int | None
+    curve_r: NDArray[np.float64]
+    tau_curves: NDArray[np.float64]
+    interior_curve: NDArray[np.float64]
+    tau_curves_low: NDArray[np.float64]
+    interior_curve_low: NDArray[np.float64]
+    paths: list[Path] = field(default_factory=list)
+
+    @property
+    def value(self) -> NDArray[np.float64]:
+        """Plotted value: focal weight, or the minimum weight when ``focal`` is None."""
+        return self.value_of(self.focal)
+
+    def value_of(self, focal: int | None) -> NDArray[np.float64]:
+        """Focal weight of subpopulation ``focal`` (None: minimum over all)."""
+        if focal is None:
+            return self.weights.min(axis=-1)
+        return self.weights[..., focal]
+
+    def excluded_of(self, focal: int | None) -> NDArray[np.bool_]:
+        """Black mask for ``focal``: interior NE with that weight below tau."""
+        return self.interior & (self.value_of(focal) < self.tau)
+
+    @property
+    def excluded(self) -> NDArray[np.bool_]:
+        """Black mask: interior NE with the plotted value below tau."""
+        return self.excluded_of(self.focal)
+
+    @property
+    def no_interior(self) -> NDArray[np.bool_]:
+        """White mask: no interior NE."""
+        return ~self.interior
+
+
+# --------------------------------------------------------------------------- computation
+
+
+def compute_heatmap(
+    instance: Instance,
+    *,
+    focal: int | str | None = None,
+    axes: tuple[str, str] = ("beta_a", "beta_d"),
+    fixed: float = 1.0,
+    resolution: int = 200,
+    lim: tuple[float, float] = LIM,
+    tau: float = TAU,
+    n_agents: int = 2,
+    name: str | None = None,
+    progress: bool = True,
+) -> HeatmapData:
+    """Compute the heatmap data (all K weights on the grid, masks, boundary curves).
+
+    Parameters
+    ----------
+    instance : Instance
+        The model instance.
+    focal : int, str or None
+        Focal subpopulation (index or name); None: the minimum weight.
+    axes : (str, str)
+        Two of ``"beta_a"``, ``"beta_i"``, ``"beta_d"`` for the x and y axes.
+    fixed : float
+        Value of the third coefficient.
+    resolution : int
+        Grid points per axis.
+    lim : (float, float)
+        Log-axis range shared by both axes.
+    tau : float
+        Exclusion threshold, in (0, 1/K).
+    n_agents : int
+        Number of agents passed to the evaluator (symmetric NE do not depend on it).
+    name : str, optional
+        Instance label (default: from the provenance).
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    HeatmapData
+        With ``paths`` empty.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance.from_scores(np.random.default_rng(1).normal(size=(30, 3)), "abc")
+    >>> d = compute_heatmap(inst, resolution=8, progress=False)
+    >>> d.weights.shape, bool(np.allclose(d.weights.sum(-1), 1))
+    ((8, 8, 3), True)
+    """
+    instance = check_instance(instance)
+    x_name, y_name, third = check_plane(axes)
+    fixed = check_fixed(third, fixed)
+    resolution = check_resolution(resolution)
+    lim = check_lim(lim)
+    tau = check_tau(tau, instance.K)
+    k = resolve_focal(focal, instance.names)
+    label = dataset_name(instance, name)
+    x = log_axis(lim, resolution)
+    y = log_axis(lim, resolution)
+    X, Y = np.meshgrid(x, y)
+    ba, bi, bd = plane_betas((x_name, y_name), X, Y, fixed)
+    ev = evaluate(instance, ba, bi, bd, n_agents=n_agents, progress=progress, desc=f"{label} grid")
+    cv = curve_points(instance, (x_name, y_name), third, fixed, lim, tau, 4 * resolution)
+    return HeatmapData(
+        dataset=label,
+        names=list(instance.names),
+        axes=(x_name, y_name),
+        fixed_name=third,
+        fixed=fixed,
+        x=x,
+        y=y,
+        weights=ev.weights,
+        interior=ev.interior,
+        tau=tau,
+        focal=k,
+        curve_r=cv.r,
+        tau_curves=cv.tau,
+        interior_curve=cv.interior,
+        tau_curves_low=cv.tau_low,
+        interior_curve_low=cv.interior_low,
+    )
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def _edges(v: NDArray[np.float64]) -> NDArray[np.float64]:
+    lv = np.log10(v)
+    mid = 0.5 * (lv[1:] + lv[:-1])
+    return 10 ** np.concatenate([[2 * lv[0] - mid[0]], mid, [2 * lv[-1] - mid[-1]]])
+
+
+def colour_norm(data: HeatmapData) -> Any:
+    """Shared colour scale: from tau to the largest interior weight."""
+    from matplotlib.colors import Normalize
+
+    inside = data.weights[data.interior]
+    top = float(np.nanmax(inside)) if inside.size else 1.0
+    return Normalize(vmin=data.tau, vmax=max(top, data.tau * 1.01))
+
+
+def draw_heatmap(ax: Any, data: HeatmapData, focal: int | None, norm: Any) -> Any:
+    """Draw one heatmap panel (masks, colours, boundary curves) on ``ax``; return the mesh."""
+    from matplotlib import colormaps
+
+    value = data.value_of(focal)
+    shown = np.where(data.excluded_of(focal), norm.vmin - 1.0, value)  # "under": black
+    shown = np.ma.masked_where(data.no_interior | ~np.isfinite(value), shown)
+    cmap = colormaps["viridis"].with_extremes(under="black", bad="white")
+    mesh = ax.pcolormesh(
+        _edges(data.x),
+        _edges(data.y),
+        shown,
+        cmap=cmap,
+        norm=norm,
+        shading="flat",
+        rasterized=True,
+    )
+    log_axes(ax)
+    ax.set_xlim(data.x[0], data.x[-1])
+    ax.set_ylim(data.y[0], data.y[-1])
+    # focal None: every subpopulation's curves (their envelope bounds the black region)
+    ks = range(len(data.names)) if focal is None else [focal]
+    label: str | None = r"$w_k = \tau$ (exact)"
+    for kk in ks:
+        for c in (data.tau_curves[kk], data.tau_curves_low[kk]):
+            if np.isfinite(c).any():
+                ax.plot(c[:, 0], c[:, 1], color="tab:red", lw=1.2, alpha=0.9, label=label)
+                label = None
+    label = "interior NE boundary (exact)"
+    for ic in (data.interior_curve, data.interior_curve_low):
+        if np.isfinite(ic).any():
+            ax.plot(ic[:, 0], ic[:, 1], color="tab:orange", lw=1.4, ls="--", label=label)
+            label = None
+    if not data.interior.any():
+        ax.text(
+            0.5,
+            0.5,
+            "no interior NE\nanywhere on this grid",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=9,
+            color="0.3",
+        )
+    ax.set_xlabel(LABELS[data.axes[0]])
+    ax.set_ylabel(LABELS[data.axes[1]])
+    title = "min over subpopulations" if focal is None else data.names[focal]
+    ax.set_title(title, fontsize=10)
+    return mesh
+
+
+def _fixed_label(data: HeatmapData) -> str:
+    return f"{LABELS[data.fixed_name]} = {data.fixed:g}"
+
+
+def _heatmap_csvs(data: HeatmapData, stem: str) -> dict[str, str]:
+    X, Y = np.meshgrid(data.x, data.y)
+    ba, bi, bd = plane_betas(data.axes, X, Y, data.fixed)
+    cols: dict[str, NDArray[Any]] = {"beta_a": ba, "beta_i": bi, "beta_d": bd}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cols["s"] = ba / bi
+        cols["r"] = bd / bi
+    cols["interior"] = data.interior
+    for kk, nm in enumerate(data.names):
+        cols[f"w_{nm}"] = data.weights[..., kk]
+    cols["value"] = data.value
+    cols["excluded"] = data.excluded
+    rows = []
+    for kk, nm in enumerate(data.names):
+        rows.append((f"tau:{nm}", data.curve_r, data.tau_curves[kk]))
+        rows.append((f"tau-rising:{nm}", data.curve_r, data.tau_curves_low[kk]))
+    rows.append(("interior", data.curve_r, data.interior_curve))
+    rows.append(("interior-low", data.curve_r, data.interior_curve_low))
+    bcols: dict[str, list[Any]] = {"curve": [], "r": [], data.axes[0]: [], data.axes[1]: []}
+    for label, r, xy in rows:
+        keep = np.all(np.isfinite(xy), axis=1)
+        bcols["curve"] += [label] * int(keep.sum())
+        bcols["r"] += r[keep].tolist()
+        bcols[data.axes[0]] += xy[keep, 0].tolist()
+        bcols[data.axes[1]] += xy[keep, 1].tolist()
+    btext = csv_text(list(bcols), zip(*bcols.values(), strict=True))
+    return {f"{stem}.csv": grid_csv(cols), f"{stem}_boundary.csv": btext}
+
+
+def _check_out(out_dir: str | os.PathLike[str]) -> Path:
+    return ensure_writable_dir(out_dir)
+
+
+def exclusion_heatmap(
+    instance: Instance,
+    focal: int | str | None,
+    out_dir: str | os.PathLike[str],
+    *,
+    axes: tuple[str, str] = ("beta_a", "beta_d"),
+    fixed: float = 1.0,
+    resolution: int = 200,
+    lim: tuple[float, float] = LIM,
+    tau: float = TAU,
+    n_agents: int = 2,
+    name: str | None = None,
+    progress: bool = True,
+    data: HeatmapData | None = None,
+) -> HeatmapData:
+    """Draw the exclusion heatmap of one focal subpopulation; write PNG, PDF and CSVs.
+
+    Files (in ``out_dir``): ``heatmap_<dataset>_<focal>_<x>_<y>.{png,pdf,csv}``
+    and ``..._boundary.csv``, where ``<x>``, ``<y>`` read ``beta-a`` etc. The
+    grid CSV has one row per grid point (x varying fastest) with columns
+    ``beta_a, beta_i, beta_d, s, r, interior, w_<name>..., value, excluded``
+    (8 significant digits); the boundary CSV has ``curve, r, <x>, <y>`` (curve
+    ``tau:<name>`` / ``tau-rising:<name>`` for the falling / rising crossings of
+    tau, ``interior`` / ``interior-low`` for the upper / lower end of the interior
+    region in s), full precision.
+
+    Parameters
+    ----------
+    instance, focal, axes, fixed, resolution, lim, tau, n_agents, name, progress
+        As in :func:`compute_heatmap`.
+    out_dir : path-like
+        Output directory, validated (and created) before any work.
+    data : HeatmapData, optional
+        Precomputed data for the same instance and plane (its ``focal`` is replaced).
+
+    Returns
+    -------
+    HeatmapData
+        The data with ``paths`` filled in.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance.from_scores(np.random.default_rng(2).normal(size=(30, 2)), "ab")
+    >>> d = exclusion_heatmap(inst, 0, tempfile.mkdtemp(), axes=("beta_a", "beta_i"),
+    ...                       resolution=6, progress=False)
+    >>> d.axes, d.fixed_name
+    (('beta_a', 'beta_i'), 'beta_d')
+    """
+    out = _check_out(out_dir)
+    if data is None:
+        data = compute_heatmap(
+            instance,
+            focal=focal,
+            axes=axes,
+            fixed=fixed,
+            resolution=resolution,
+            lim=lim,
+            tau=tau,
+            n_agents=n_agents,
+            name=name,
+            progress=progress,
+        )
+    else:
+        data = replace(data, focal=resolve_focal(focal, data.names), paths=[])
+    fig = new_figure(5.6, 4.6)
+    ax = fig.add_subplot()
+    mesh = draw_heatmap(ax, data, data.focal, colour_norm(data))
+    cb = fig.colorbar(mesh, ax=ax, extend="min")
+    cb.set_label("focal weight" if data.focal is not None else "smallest weight")
+    legend(ax, [ax], loc="lower left", fontsize=7, framealpha=0.8)
+    who = "all" if data.focal is None else data.names[data.focal]
+    fig.suptitle(
+        f"{data.dataset}: exclusion of {who} ({_fixed_label(data)}, "
+        f"black < {data.tau:g}, white: no interior NE)",
+        fontsize=9,
+    )
+    images = render(fig)
+    stem = slug("heatmap", data.dataset, who, *data.axes)
+    data.paths = write_outputs(out, stem, images, _heatmap_csvs(data, stem))
+    return data
+
+
+def heatmap_grid(
+    instance: Instance,
+    out_dir: str | os.PathLike[str],
+    *,
+    axes: tuple[str, str] = ("beta_a", "beta_d"),
+    fixed: float = 1.0,
+    resolution: int = 200,
+    lim: tuple[float, float] = LIM,
+    tau: float = TAU,
+    n_agents: int = 2,
+    name: str | None = None,
+    progress: bool = True,
+    data: HeatmapData | None = None,
+) -> HeatmapData:
+    """One figure with a heatmap per focal subpopulation (plus the minimum weight).
+
+    Files: ``heatmap-grid_<dataset>_<x>_<y>.{png,pdf,csv}`` and
+    ``..._boundary.csv``, with the CSV layout of :func:`exclusion_heatmap`
+    (``value``/``excluded`` there refer to the minimum weight).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance.from_scores(np.random.default_rng(3).normal(size=(30, 3)), "abc")
+    >>> d = heatmap_grid(inst, tempfile.mkdtemp(), resolution=6, progress=False)
+    >>> d.focal is None, len(d.paths)
+    (True, 4)
+    """
+    out = _check_out(out_dir)
+    if data is None:
+        data = compute_heatmap(
+            instance,
+            focal=None,
+            axes=axes,
+            fixed=fixed,
+            resolution=resolution,
+            lim=lim,
+            tau=tau,
+            n_agents=n_agents,
+            name=name,
+            progress=progress,
+        )
+    else:
+        data = replace(data, focal=None, paths=[])
+    K = len(data.names)
+    panels: list[int | None] = [*range(K), None]
+    ncols = min(3, len(panels))
+    nrows = -(-len(panels) // ncols)
+    fig = new_figure(3.4 * ncols + 0.8, 3.0 * nrows + 0.4)
+    axs = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True)
+    norm = colour_norm(data)
+    mesh = None
+    for i, ax in enumerate(axs.flat):
+        if i >= len(panels):
+            ax.set_visible(False)
+            continue
+        mesh = draw_heatmap(ax, data, panels[i], norm)
+        if i % ncols:
+            ax.set_ylabel("")
+        if i < len(panels) - ncols:
+            ax.set_xlabel("")
+    legend(axs.flat[0], axs.flat, loc="lower left", fontsize=6, framealpha=0.8)
+    cb = fig.colorbar(mesh, ax=axs, extend="min", shrink=0.8)
+    cb.set_label("weight")
+    fig.suptitle(
+        f"{data.dataset}: interior-NE weight by focal subpopulation ({_fixed_label(data)}; "
+        f"black < {data.tau:g}, white: no interior NE)",
+        fontsize=10,
+    )
+    images = render(fig)
+    stem = slug("heatmap-grid", data.dataset, *data.axes)
+    data.paths = write_outputs(out, stem, images, _heatmap_csvs(data, stem))
+    return data

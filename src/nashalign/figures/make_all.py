@@ -1,0 +1,207 @@
+"""Every figure and table of SPEC section 5 for a set of instances, in one call.
+
+For each instance (dataset) :func:`make_all_figures` draws
+
+* a grid of exclusion heatmaps (one panel per focal subpopulation plus the
+  minimum weight) in each plane of ``planes`` (default all three pairs of
+  coefficients, the third fixed at 1);
+* the single-focal exclusion heatmap over (beta_A, beta_D) of the subpopulation
+  excluded on the largest share of that grid (the first one if none is);
+* the 1-D slices, the governance figure (beta_D = 0 vs 1, and r*(s)) and the
+  r*(s) curve alone;
+
+and then the exclusion table over all instances. The heatmaps over
+(beta_A, beta_I) of the governance figure are reused for the table, and the
+steering runs behind r*(s) are done once per instance.
+
+Examples
+--------
+>>> import tempfile
+>>> import numpy as np
+>>> from nashalign.instance import Instance
+>>> inst = Instance.from_scores(np.random.default_rng(0).normal(size=(30, 3)), "abc")
+>>> s = make_all_figures({"toy": inst}, tempfile.mkdtemp(), progress=False, resolution=6,
+...                      n_s=1, n_slice=6, planes=[("beta_a", "beta_d")])
+>>> sorted(s.files)[:3]
+['table', 'toy/governance', 'toy/heatmap']
+>>> all(p.exists() for p in s.all_paths())
+True
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nashalign.errors import InputError
+from nashalign.figures._common import (
+    LIM,
+    TAU,
+    check_instance,
+    check_lim,
+    check_plane,
+    check_resolution,
+    check_tau,
+)
+from nashalign.figures.governance import compute_r_star, governance, r_star_curve
+from nashalign.figures.heatmaps import compute_heatmap, exclusion_heatmap, heatmap_grid
+from nashalign.figures.slices import weight_slices
+from nashalign.figures.tables import TableData, exclusion_table
+from nashalign.instance import Instance
+from nashalign.io import ensure_writable_dir
+
+#: The default planes of the heatmap grids.
+PLANES = (("beta_a", "beta_d"), ("beta_a", "beta_i"), ("beta_i", "beta_d"))
+
+
+@dataclass
+class FiguresSummary:
+    """Where everything went.
+
+    Attributes
+    ----------
+    out_dir : Path
+        The output directory.
+    files : dict of str to list of Path
+        Files per figure, keyed ``"<dataset>/<figure>"`` (``"table"`` for the table).
+    table : TableData
+        The exclusion table.
+    seconds : float
+        Wall time.
+    """
+
+    out_dir: Path
+    files: dict[str, list[Path]] = field(default_factory=dict)
+    table: TableData | None = None
+    seconds: float = 0.0
+
+    def all_paths(self) -> list[Path]:
+        """Every file written, in order."""
+        return [p for ps in self.files.values() for p in ps]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready summary."""
+        return {
+            "out_dir": str(self.out_dir),
+            "seconds": round(self.seconds, 3),
+            "files": {k: [str(p) for p in v] for k, v in self.files.items()},
+            "table": self.table.rows if self.table else [],
+        }
+
+    def lines(self) -> list[str]:
+        """Human-readable summary, one line per figure."""
+        out = [f"figures written to {self.out_dir} in {self.seconds:.1f} s:"]
+        for key, paths in self.files.items():
+            names = ", ".join(p.name for p in paths)
+            out.append(f"  {key}: {names}")
+        return out
+
+
+def make_all_figures(
+    instances: Mapping[str, Instance],
+    out_dir: str | os.PathLike[str],
+    progress: bool = True,
+    *,
+    resolution: int = 200,
+    tau: float = TAU,
+    lim: tuple[float, float] = LIM,
+    n_s: int = 40,
+    n_slice: int = 400,
+    planes: Sequence[tuple[str, str]] = PLANES,
+) -> FiguresSummary:
+    """Draw every figure and the table for ``instances`` into ``out_dir``.
+
+    Parameters
+    ----------
+    instances : mapping of str to Instance
+        Dataset label -> instance (e.g. the shipped bigfive, politics, culture).
+    out_dir : path-like
+        Output directory; validated (and created) before any work.
+    progress : bool
+        Show progress bars.
+    resolution : int
+        Heatmap grid points per axis.
+    tau : float
+        Exclusion threshold, in (0, 1/K) for every instance.
+    lim : (float, float)
+        Log-axis range of every sweep (and of s for r*(s)).
+    n_s : int
+        Number of s values of r*(s) (exact steering per value).
+    n_slice : int
+        Points per 1-D slice.
+    planes : sequence of (str, str)
+        Planes of the heatmap grids.
+
+    Returns
+    -------
+    FiguresSummary
+    """
+    from tqdm.auto import tqdm
+
+    t0 = time.perf_counter()
+    if not isinstance(instances, Mapping) or not instances:
+        raise InputError("instances must be a non-empty mapping of dataset name to Instance")
+    for ds, inst in instances.items():
+        check_tau(tau, check_instance(inst).K)
+        if not str(ds).strip():
+            raise InputError("dataset names must be non-empty")
+    resolution = check_resolution(resolution)
+    n_slice = check_resolution(n_slice, "n_slice")
+    n_s = check_resolution(n_s, "n_s", 1)
+    lim = check_lim(lim)
+    planes = [check_plane(p)[:2] for p in planes]
+    out = ensure_writable_dir(out_dir)  # after validating the inputs, before any work
+    common = dict(lim=lim, tau=tau, progress=progress)
+    summary = FiguresSummary(out)
+    grids = {}
+    steps = len(instances) * (len(planes) + 4) + 1
+    bar = tqdm(total=steps, desc="figures", disable=not progress, unit="fig")
+    try:
+        for ds, inst in instances.items():
+            best = None
+            for plane in planes:
+                bar.set_postfix_str(f"{ds}: heatmap grid {plane[0]}-{plane[1]}")
+                data = compute_heatmap(inst, axes=plane, resolution=resolution, name=ds, **common)
+                drawn = heatmap_grid(inst, out, data=data)
+                summary.files[f"{ds}/heatmap-grid {plane[0]}-{plane[1]}"] = drawn.paths
+                if plane == ("beta_a", "beta_d"):
+                    best = data
+                bar.update()
+            bar.set_postfix_str(f"{ds}: focal heatmap")
+            if best is None:
+                best = compute_heatmap(inst, resolution=resolution, name=ds, **common)
+            shares = [int(best.excluded_of(k).sum()) for k in range(inst.K)]
+            focal = int(np.argmax(shares))
+            h = exclusion_heatmap(inst, focal, out, data=best)
+            summary.files[f"{ds}/heatmap"] = h.paths
+            bar.update()
+            bar.set_postfix_str(f"{ds}: slices")
+            sl = weight_slices(inst, out, n_points=n_slice, name=ds, **common)
+            summary.files[f"{ds}/slices"] = sl.paths
+            bar.update()
+            bar.set_postfix_str(f"{ds}: r*(s)")
+            rs = compute_r_star(inst, n_s=n_s, s_lim=lim, tau=tau, name=ds, progress=progress)
+            r_star_curve(inst, out, data=rs)
+            summary.files[f"{ds}/rstar"] = rs.paths
+            bar.update()
+            bar.set_postfix_str(f"{ds}: governance")
+            g = governance(inst, out, resolution=resolution, name=ds, r_star=rs, **common)
+            summary.files[f"{ds}/governance"] = g.paths
+            grids[(ds, 0.0)] = g.without
+            grids[(ds, 1.0)] = g.with_
+            bar.update()
+        bar.set_postfix_str("table")
+        table = exclusion_table(instances, out, resolution=resolution, grids=grids, **common)
+        summary.table = table
+        summary.files["table"] = table.paths
+        bar.update()
+    finally:
+        bar.close()
+    summary.seconds = time.perf_counter() - t0
+    return summary

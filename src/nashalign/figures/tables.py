@@ -1,0 +1,218 @@
+r"""The exclusion table: how much of the (beta_A, beta_I) plane excludes someone.
+
+For each instance (dataset, scorer) and each beta_D in ``beta_d_values``
+(default 0 and 1), the symmetric closed form is evaluated on the log-spaced
+``resolution x resolution`` grid of :math:`(\beta_A, \beta_I)` over ``lim``
+(default :math:`[10^{-2}, 10^2]^2`), and the table reports, with G the grid
+points and I those with an interior NE:
+
+* ``no_interior_fraction`` :math:`= |G \setminus I| / |G|`: share of the grid
+  with no interior NE;
+* ``exclusion_fraction`` :math:`= |\{p \in I : \min_k w_k(p) < \tau\}| / |I|`:
+  among interior points, the share where *some* subpopulation is excluded
+  (empty when I is empty);
+* ``exclusion_fraction_of_grid``: the same count over :math:`|G|`;
+* ``most_excluded`` and ``most_excluded_fraction``: the subpopulation below tau
+  at the largest share of I, and that share.
+
+The scorer column is ``backend:model`` from the instance's provenance.
+
+Examples
+--------
+>>> import tempfile
+>>> import numpy as np
+>>> from nashalign.instance import Instance
+>>> inst = Instance.from_scores(np.random.default_rng(0).normal(size=(30, 3)), "abc")
+>>> t = exclusion_table({"toy": inst}, tempfile.mkdtemp(), resolution=8, progress=False)
+>>> [row["beta_d"] for row in t.rows]
+[0.0, 1.0]
+>>> sorted(p.suffix for p in t.paths)
+['.csv', '.md']
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nashalign.errors import InputError
+from nashalign.figures._common import (
+    LIM,
+    TAU,
+    check_fixed,
+    check_instance,
+    check_lim,
+    check_resolution,
+    csv_text,
+    scorer_name,
+    write_outputs,
+)
+from nashalign.figures.heatmaps import HeatmapData, compute_heatmap
+from nashalign.instance import Instance
+from nashalign.io import ensure_writable_dir
+
+#: Column order of the CSV (and of each row dict).
+COLUMNS = (
+    "dataset",
+    "scorer",
+    "beta_d",
+    "grid",
+    "n_points",
+    "n_interior",
+    "no_interior_fraction",
+    "exclusion_fraction",
+    "exclusion_fraction_of_grid",
+    "most_excluded",
+    "most_excluded_fraction",
+)
+
+
+@dataclass
+class TableData:
+    """Rows of the exclusion table (dicts keyed by :data:`COLUMNS`) and the files written."""
+
+    rows: list[dict[str, Any]]
+    paths: list[Path] = field(default_factory=list)
+
+    def csv(self) -> str:
+        """CSV text with the columns :data:`COLUMNS`."""
+        return csv_text(COLUMNS, ([row[c] for c in COLUMNS] for row in self.rows))
+
+    def markdown(self) -> str:
+        """A Markdown table (fractions as percentages)."""
+        head = [
+            "dataset",
+            "scorer",
+            "βD",
+            "no interior NE",
+            "exclusion (of interior)",
+            "most excluded",
+        ]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for r in self.rows:
+            lines.append(
+                "| "
+                + " | ".join(
+                    [
+                        r["dataset"],
+                        f"`{r['scorer']}`",
+                        f"{r['beta_d']:g}",
+                        _pct(r["no_interior_fraction"]),
+                        _pct(r["exclusion_fraction"]),
+                        "—"
+                        if not r["most_excluded"]
+                        else f"{r['most_excluded']} ({_pct(r['most_excluded_fraction'])})",
+                    ]
+                )
+                + " |"
+            )
+        return "\n".join(lines) + "\n"
+
+
+def _pct(x: float) -> str:
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
+
+
+def table_row(data: HeatmapData, dataset: str, scorer: str) -> dict[str, Any]:
+    """One table row from a heatmap over (beta_A, beta_I) at a fixed beta_D.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance.from_scores(np.random.default_rng(1).normal(size=(30, 2)), "ab")
+    >>> d = compute_heatmap(inst, axes=("beta_a", "beta_i"), resolution=5, progress=False)
+    >>> table_row(d, "toy", "unknown")["n_points"]
+    25
+    """
+    G = data.interior.size
+    n_int = int(data.interior.sum())
+    any_ex = int(data.excluded_of(None).sum())
+    per_k = [int(data.excluded_of(k).sum()) for k in range(len(data.names))]
+    kmax = int(np.argmax(per_k))
+    lo, hi = data.x[0], data.x[-1]
+    return {
+        "dataset": dataset,
+        "scorer": scorer,
+        "beta_d": float(data.fixed),
+        "grid": f"beta_a x beta_i in [{lo:g}, {hi:g}]^2, {data.y.size}x{data.x.size} log-spaced",
+        "n_points": G,
+        "n_interior": n_int,
+        "no_interior_fraction": (G - n_int) / G,
+        "exclusion_fraction": any_ex / n_int if n_int else float("nan"),
+        "exclusion_fraction_of_grid": any_ex / G,
+        "most_excluded": data.names[kmax] if per_k[kmax] else "",
+        "most_excluded_fraction": per_k[kmax] / n_int if n_int else float("nan"),
+    }
+
+
+def exclusion_table(
+    instances: Mapping[str, Instance],
+    out_dir: str | os.PathLike[str],
+    *,
+    resolution: int = 200,
+    lim: tuple[float, float] = LIM,
+    tau: float = TAU,
+    beta_d_values: Sequence[float] = (0.0, 1.0),
+    n_agents: int = 2,
+    progress: bool = True,
+    grids: Mapping[tuple[str, float], HeatmapData] | None = None,
+) -> TableData:
+    """Compute the exclusion table; write ``exclusion_table.csv`` and ``exclusion_table.md``.
+
+    Parameters
+    ----------
+    instances : mapping of str to Instance
+        Dataset label -> instance.
+    out_dir : path-like
+        Output directory, validated before any work.
+    resolution, lim, tau, n_agents, progress
+        Grid and threshold, as in :func:`~nashalign.figures.heatmaps.compute_heatmap`.
+    beta_d_values : sequence of float
+        The beta_D values (one row each per dataset).
+    grids : mapping, optional
+        Precomputed heatmaps over (beta_A, beta_I) keyed by (dataset, beta_D); used
+        instead of recomputing where present.
+
+    Returns
+    -------
+    TableData
+    """
+    out = ensure_writable_dir(out_dir)
+    if not isinstance(instances, Mapping) or not instances:
+        raise InputError("instances must be a non-empty mapping of dataset name to Instance")
+    bds = [check_fixed("beta_d", v) for v in beta_d_values]
+    resolution = check_resolution(resolution)
+    lim = check_lim(lim)
+    rows = []
+    for ds, inst in instances.items():
+        inst = check_instance(inst)
+        for bd in bds:
+            data = (grids or {}).get((ds, bd))
+            if data is None:
+                data = compute_heatmap(
+                    inst,
+                    axes=("beta_a", "beta_i"),
+                    fixed=bd,
+                    resolution=resolution,
+                    lim=lim,
+                    tau=tau,
+                    n_agents=n_agents,
+                    name=ds,
+                    progress=progress,
+                )
+            rows.append(table_row(data, ds, scorer_name(inst)))
+    t = TableData(rows)
+    t.paths = write_outputs(
+        out,
+        "exclusion_table",
+        {},
+        {"exclusion_table.csv": t.csv(), "exclusion_table.md": t.markdown()},
+    )
+    return t

@@ -1,0 +1,220 @@
+r"""Estimate an instance (a, C) of the model from a dataset with a scorer.
+
+:func:`estimate_instance` loads the dataset, scores it (or reads the score
+matrix ``S`` from the cache), and returns
+:class:`nashalign.instance.Instance` with
+
+.. math::
+
+    a = \frac{1}{n}\sum_i s_i, \qquad C = \frac{1}{n-1}\sum_i (s_i - a)(s_i - a)^\top
+
+and a provenance record: backend, model (name, fingerprint), device, dtype,
+batch size, the score definition, library versions, and the dataset's name,
+checksum, contexts, topics and statement counts. The provenance does not say
+whether the cache was used, so a cached and a fresh estimate are the same file.
+
+Examples
+--------
+>>> import numpy as np
+>>> from nashalign.scoring.datasets import Dataset
+>>> class Lengths:  # a toy scorer: the length of the context times k
+...     backend = "toy"
+...     def score(self, contexts, subpopulations):
+...         return np.array([[len(c) * (k + 1) for k in range(len(subpopulations))]
+...                          for c in contexts], dtype=float)
+...     def cache_identity(self):
+...         return {"model": "lengths"}
+...     def provenance(self):
+...         return {"backend": "toy", "model": "lengths"}
+>>> ds = Dataset("toy", {"x": ["I am x."], "y": ["I am y."]},
+...              [("t", "ab"), ("t", "abcd"), ("t", "abcdef")])
+>>> inst = estimate_instance(ds, scorer=Lengths(), use_cache=False)
+>>> inst.a.tolist(), inst.C.tolist()
+([4.0, 8.0], [[4.0, 8.0], [8.0, 16.0]])
+>>> inst.provenance["dataset_checksum"] == ds.checksum
+True
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+from nashalign.errors import InputError
+from nashalign.instance import Instance
+from nashalign.scoring.base import Scorer
+from nashalign.scoring.cache import ScoreCache, cache_key
+from nashalign.scoring.datasets import Dataset, load_dataset
+
+#: Backends accepted by ``backend=``.
+BACKENDS = ("embedding", "causal-lm")
+#: Default batch size per backend (texts for embedding, pairs for causal-lm).
+DEFAULT_BATCH_SIZE = {"embedding": 32, "causal-lm": 16}
+
+
+def make_scorer(
+    backend: str = "embedding",
+    model: str | os.PathLike[str] | None = None,
+    device: str = "auto",
+    batch_size: int | None = None,
+    dtype: str = "auto",
+    progress: bool | None = None,
+) -> Scorer:
+    """Build the scorer for ``backend`` (the model loads lazily, on first score).
+
+    Validates everything that is cheap to check first: the backend name, the
+    model directory, the device and the batch size.
+
+    Examples
+    --------
+    >>> make_scorer("embedding", device="cpu").backend
+    'embedding'
+    >>> make_scorer("causal-lm")
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: the causal-lm backend needs a local model directory (--model PATH)
+    """
+    if backend not in BACKENDS:
+        raise InputError(f"unknown backend {backend!r} (expected {' or '.join(BACKENDS)})")
+    bs = DEFAULT_BATCH_SIZE[backend] if batch_size is None else batch_size
+    if backend == "embedding":
+        from nashalign.scoring.embedding import EmbeddingScorer
+
+        return EmbeddingScorer(model, device=device, batch_size=bs, dtype=dtype, progress=progress)
+    from nashalign.scoring.causal_lm import CausalLMScorer
+
+    return CausalLMScorer(model, device=device, batch_size=bs, dtype=dtype, progress=progress)
+
+
+def dataset_provenance(ds: Dataset) -> dict[str, Any]:
+    """The dataset part of an instance's provenance.
+
+    Examples
+    --------
+    >>> from nashalign.scoring.datasets import load_dataset
+    >>> dataset_provenance(load_dataset("politics"))["n_contexts"]
+    120
+    """
+    return {
+        "dataset": ds.name,
+        "dataset_source": ds.source,
+        "dataset_checksum": ds.checksum,
+        "n_contexts": ds.n,
+        "topics": ds.topics,
+        "n_statements": ds.n_statements,
+    }
+
+
+def estimate_instance(
+    dataset: str | os.PathLike[str] | Dataset,
+    backend: str = "embedding",
+    model: str | os.PathLike[str] | None = None,
+    device: str = "auto",
+    batch_size: int | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+    *,
+    use_cache: bool = True,
+    dtype: str = "auto",
+    progress: bool | None = None,
+    scorer: Scorer | None = None,
+) -> Instance:
+    """Score a dataset and return the instance (names, a, C, n, provenance).
+
+    Parameters
+    ----------
+    dataset : str, path-like or Dataset
+        A shipped dataset name, a dataset file (see :mod:`nashalign.scoring.datasets`)
+        or a :class:`~nashalign.scoring.datasets.Dataset`.
+    backend : {"embedding", "causal-lm"}
+        Scoring backend.
+    model : path-like or None
+        Local model directory; ``None`` for the bundled embedding model
+        (required for ``causal-lm``).
+    device : str
+        ``"auto"`` (cuda, then mps, then cpu), ``"cpu"``, ``"cuda"``, ``"cuda:N"``, ``"mps"``.
+    batch_size : int or None
+        Batch size; ``None`` for the backend's default (32 texts / 16 pairs).
+    cache_dir : path-like or None
+        Score-cache directory; ``None`` for ``$NASHALIGN_CACHE`` or ``~/.cache/nashalign``.
+    use_cache : bool
+        Read and write the score cache.
+    dtype : str
+        ``"auto"`` (float16 on a GPU, float32 on cpu), ``"float32"``, ``"float16"``, ``"bfloat16"``.
+    progress : bool or None
+        Progress bar over batches; ``None``: only when stderr is a terminal.
+    scorer : Scorer or None
+        A ready scorer (e.g. to reuse a loaded model); overrides ``backend``,
+        ``model``, ``device``, ``batch_size`` and ``dtype``.
+
+    Returns
+    -------
+    Instance
+        With ``provenance`` as described in the module docstring.
+
+    Raises
+    ------
+    InputError
+        Unknown or malformed dataset, unknown backend, unreadable model path,
+        unavailable device, bad batch size, unwritable explicit cache directory.
+    """
+    ds = load_dataset(dataset)
+    if scorer is None:
+        scorer = make_scorer(backend, model, device, batch_size, dtype, progress)
+    cache: ScoreCache | None = None
+    if use_cache:
+        cache = ScoreCache(cache_dir)
+        if cache_dir is not None:
+            cache.check_writable()
+    key = ""
+    S = None
+    run_provenance: dict[str, Any] | None = None
+    if cache is not None:
+        key = cache_key(scorer.backend, scorer.cache_identity(), ds.checksum)
+        entry = cache.get(key, scorer.backend, shape=(ds.n, ds.K))
+        if entry is not None and entry.names == ds.names:
+            S, run_provenance = entry.S, entry.provenance
+    if S is None:
+        S = scorer.score(ds.context_texts, ds.subpopulations)
+        run_provenance = scorer.provenance()
+        if cache is not None:
+            try:
+                cache.put(key, S, ds.names, run_provenance, scorer.backend)
+            except (OSError, InputError) as exc:
+                warnings.warn(
+                    f"could not write the score cache in {cache.directory}: {exc}", stacklevel=2
+                )
+    provenance = {**(run_provenance or {}), **dataset_provenance(ds)}
+    return Instance.from_scores(S, ds.names, provenance)
+
+
+def estimate_shipped(
+    out_dir: str | os.PathLike[str],
+    names: list[str] | None = None,
+    **kwargs: Any,
+) -> dict[str, Path]:
+    """Estimate shipped datasets and write ``<out_dir>/<name>.json``; return the paths.
+
+    Keyword arguments go to :func:`estimate_instance`. One scorer (one model
+    load) serves all datasets.
+    """
+    from nashalign.io import ensure_writable_dir
+    from nashalign.scoring.datasets import list_datasets
+
+    out = ensure_writable_dir(out_dir)
+    scorer = kwargs.pop("scorer", None)
+    if scorer is None:
+        scorer = make_scorer(
+            kwargs.pop("backend", "embedding"),
+            kwargs.pop("model", None),
+            kwargs.pop("device", "auto"),
+            kwargs.pop("batch_size", None),
+            kwargs.pop("dtype", "auto"),
+            kwargs.get("progress"),
+        )
+    paths = {}
+    for name in names or list_datasets():
+        inst = estimate_instance(name, scorer=scorer, **kwargs)
+        paths[name] = inst.save(out / f"{name}.json")
+    return paths
