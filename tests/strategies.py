@@ -86,3 +86,27 @@ def beta_triples(
 ) -> st.SearchStrategy[tuple[float, float, float]]:
     """``(beta_a, beta_i, beta_d)``, each log-uniform over ``[lo, hi]``."""
     return st.tuples(log_uniform(lo, hi), log_uniform(lo, hi), log_uniform(lo, hi))
+
+
+@st.composite
+def rational_instances(draw: st.DrawFn, k_min: int = 2, k_max: int = 4):
+    """``(a, C)`` as exact SymPy rationals from a small integer score matrix."""
+    import sympy as sp
+
+    K = draw(st.integers(k_min, k_max))
+    n = draw(st.integers(K + 1, 2 * K + 2))
+    S = draw(hnp.arrays(np.int64, (n, K), elements=st.integers(-9, 9)))
+    rows = [[sp.Integer(int(x)) for x in row] for row in S]
+    a = [sum(row[k] for row in rows) / n for k in range(K)]
+    C = [
+        [sum((row[i] - a[i]) * (row[j] - a[j]) for row in rows) / (n - 1) for j in range(K)]
+        for i in range(K)
+    ]
+    return a, C
+
+
+def rationals(lo: int = 0, hi: int = 50) -> st.SearchStrategy:
+    """Exact nonnegative rationals p/q with small q."""
+    import sympy as sp
+
+    return st.builds(lambda p, q: sp.Rational(p, q), st.integers(lo, hi * 7), st.integers(1, 7))

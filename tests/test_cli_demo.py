@@ -36,6 +36,7 @@ def test_unwritable_out_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys):
         (["--max-k", "1"], "max_k must be an integer >= 2"),
         (["--resolution", "0"], "resolution must be an integer >= 2"),
         (["--crosscheck-instances", "0"], "crosscheck_instances must be an integer >= 1"),
+        (["--datasets", "nope"], "unknown dataset 'nope'"),
     ],
 )
 def test_bad_settings_are_one_line_exit_2(tmp_path, capsys, args, message):
@@ -122,7 +123,7 @@ def _raise_no_book(*args):
 def test_instances_stage_reuses_the_committed_instances(tmp_path):
     settings = demo.DemoSettings(estimate=False)
     result, instances = demo.stage_instances(tmp_path, settings, lambda m: None)
-    assert result.ok and "committed instances reused" in result.summary
+    assert result.ok and "committed ones reused" in result.summary
     assert sorted(instances) == ["bigfive", "culture", "politics"]
     assert sorted(p.name for p in (tmp_path / "instances").iterdir()) == [
         "bigfive.json",
@@ -141,6 +142,8 @@ def test_demo_smoke_without_the_book(tmp_path, capsys):
             str(out),
             "--skip-book",
             "--no-estimate",
+            "--datasets",
+            "politics",
             "--max-k",
             "2",
             "--crosscheck-instances",

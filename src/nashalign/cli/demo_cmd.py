@@ -70,6 +70,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--n-slice", type=int, default=400, metavar="N", help="points per 1-D slice (default 400)"
     )
     p.add_argument(
+        "--datasets",
+        nargs="+",
+        metavar="NAME",
+        help="only these shipped datasets (default: bigfive politics culture)",
+    )
+    p.add_argument(
         "--strict-book", action="store_true", help="build the book with warnings as errors"
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the cross-check (default 0)")
@@ -89,6 +95,7 @@ def _run(args: argparse.Namespace) -> int:
         resolution=args.resolution,
         n_s=args.n_s,
         n_slice=args.n_slice,
+        datasets=tuple(args.datasets) if args.datasets else None,
         skip_book=args.skip_book,
         strict_book=args.strict_book,
         seed=args.seed,

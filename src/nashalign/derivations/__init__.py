@@ -93,8 +93,11 @@ def derive(
     """
     module = _module(name)
     validate_params(K, N, variant)
-    if name == "heterogeneous" and K * (N or 2) > 6:
-        raise InputError("the heterogeneous derivation is symbolic only for N * K <= 6")
+    if name == "heterogeneous" and (K > 2 or (N or 2) > 3):
+        raise InputError(
+            "the fully symbolic heterogeneous derivation is limited to K = 2, N <= 3 "
+            "(the polynomials grow too fast beyond); use the float solvers for larger populations"
+        )
     return module.derive(K=K, N=N if N is not None else DEFAULT_N.get(name, 2), variant=variant)
 
 

@@ -1,7 +1,0 @@
-"""Shared pytest configuration: offline model hub, headless matplotlib."""
-
-import os
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")

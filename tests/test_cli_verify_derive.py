@@ -1,0 +1,75 @@
+"""End-to-end CLI tests of ``verify`` and ``derive`` (subprocess, real exit codes)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import sympy as sp
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "nashalign", *args], capture_output=True, text=True, timeout=600
+    )
+
+
+def test_derive_theorem1_json_shape_and_parseable():
+    proc = run_cli("derive", "theorem1", "--k", "3", "--json")
+    assert proc.returncode == 0, proc.stderr
+    d = json.loads(proc.stdout)
+    assert {"name", "statement_latex", "verified", "method", "seconds", "expressions"} <= set(d)
+    assert d["name"] == "theorem1" and d["verified"] is True
+    ws = [sp.sympify(x) for x in d["expressions"]["w_star"]]
+    alpha = sp.sympify(d["expressions"]["alpha"])
+    assert len(ws) == 3
+    allowed = {sp.Symbol(n) for n in ["a1", "a2", "a3", "c11", "c12", "c13", "c22", "c23", "c33", "r", "s"]}
+    assert set().union(*(w.free_symbols for w in ws)) <= allowed
+    assert sp.cancel(sum(ws) - 1) == 0
+    assert sp.Poly(alpha, sp.Symbol("r")).degree() == 2
+
+
+def test_derive_lemma2_json_alpha():
+    proc = run_cli("derive", "lemma2", "--k", "2", "--json")
+    d = json.loads(proc.stdout)
+    r = sp.Symbol("r")
+    assert sp.expand(sp.sympify(d["expressions"]["alpha"]) - (2 * sp.Symbol("c11") - 4 * sp.Symbol("c12") + 2 * sp.Symbol("c22") + 2 * r)) == 0
+
+
+def test_derive_distance_reports_failure_with_exit_1():
+    proc = run_cli("derive", "lemma0", "--variant", "distance", "--k", "2")
+    assert proc.returncode == 1
+    assert "concavity hypothesis fails" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("derive", "nope"), "unknown result"),
+        (("derive", "claim1", "--k", "1"), "K must be"),
+        (("derive", "lemma0", "--variant", "weird"), "unknown variant"),
+        (("derive", "claim1", "--k", "x"), "invalid int value"),
+        (("verify", "--max-k", "1"), "--max-k"),
+        (("frobnicate",), "invalid choice"),
+    ],
+)
+def test_bad_input_one_line_exit_2(args, needle):
+    proc = run_cli(*args)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0]
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+
+
+@pytest.mark.slow
+def test_verify_json_all_pass():
+    proc = run_cli("verify", "--max-k", "3", "--json")
+    assert proc.returncode == 0, proc.stderr
+    d = json.loads(proc.stdout)
+    assert d["failed"] == 0
+    names = {rec["name"] for rec in d["records"]}
+    assert {"claim1", "lemma0", "theorem1", "lemma2", "theorem2", "theorem3", "exclusion", "heterogeneous"} == names
+    assert any(rec["name"] == "theorem1" and rec["params"]["K"] == 5 for rec in d["records"])

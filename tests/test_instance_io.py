@@ -1,0 +1,83 @@
+"""Instance validation and atomic output."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import numpy as np
+import pytest
+
+from nashalign.errors import InputError
+from nashalign.instance import Instance
+from nashalign.io import atomic_write_json, atomic_write_text, ensure_writable_dir
+
+
+def test_from_scores_matches_numpy():
+    S = np.random.default_rng(0).normal(size=(9, 3))
+    inst = Instance.from_scores(S, ["x", "y", "z"], {"backend": "test"})
+    assert np.allclose(inst.a, S.mean(0))
+    assert np.allclose(inst.C, np.cov(S, rowvar=False, ddof=1))
+    assert inst.n == 9
+
+
+def test_round_trip(tmp_path):
+    inst = Instance(["x", "y"], [0.5, 0.2], [[1.0, 0.1], [0.1, 2.0]], n=5, provenance={"p": 1})
+    path = inst.save(tmp_path / "i.json")
+    back = Instance.load(path)
+    assert back.names == inst.names and np.array_equal(back.C, inst.C) and back.provenance == {"p": 1}
+
+
+@pytest.mark.parametrize(
+    ("payload", "needle"),
+    [
+        ({"names": ["x"], "a": [1.0], "C": [[1.0]]}, "K must be at least 2"),
+        ({"names": ["x", "y"], "a": [1.0, 2.0], "C": [[1.0, 0.0]]}, "shape"),
+        ({"names": ["x", "y"], "a": [1.0, float("nan")], "C": [[1, 0], [0, 1]]}, "NaN"),
+        ({"names": ["x", "y"], "a": [1.0, 2.0], "C": [[1, 0.5], [0, 1]]}, "not symmetric"),
+        ({"names": ["x", "y"], "a": [1.0, 2.0], "C": [[1, 2], [2, 1]]}, "not positive semidefinite"),
+        ({"names": ["x", "x"], "a": [1.0, 2.0], "C": [[1, 0], [0, 1]]}, "duplicate"),
+        ({"names": ["x", "y"], "a": [1.0, 2.0]}, "missing field"),
+        ({"names": ["x", "y"], "a": [1.0, 2.0], "C": [[1, 0], [0, 1]], "n": 1}, "n must be"),
+    ],
+)
+def test_bad_instances(tmp_path, payload, needle):
+    p = tmp_path / "bad.json"
+    p.write_text(json.dumps(payload).replace("NaN", "NaN"))
+    with pytest.raises(InputError, match=needle):
+        Instance.load(p)
+
+
+def test_malformed_json(tmp_path):
+    p = tmp_path / "bad.json"
+    p.write_text("{not json")
+    with pytest.raises(InputError, match="not valid JSON"):
+        Instance.load(p)
+    with pytest.raises(InputError, match="not found"):
+        Instance.load(tmp_path / "missing.json")
+
+
+def test_atomic_write_leaves_nothing_on_failure(tmp_path):
+    class Boom:
+        pass
+
+    with pytest.raises(TypeError):
+        atomic_write_json(tmp_path / "x.json", Boom())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_write_mode_follows_umask(tmp_path):
+    p = atomic_write_text(tmp_path / "t.txt", "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(p.stat().st_mode) == 0o666 & ~umask
+
+
+def test_unwritable_output(tmp_path):
+    f = tmp_path / "file"
+    f.write_text("x")
+    with pytest.raises(InputError, match="not a directory"):
+        ensure_writable_dir(f)
+    with pytest.raises(InputError, match="does not exist"):
+        atomic_write_text(tmp_path / "nope" / "x.txt", "y")
