@@ -1,9 +1,8 @@
 """Shared pytest configuration (tests and src doctests): offline model hub, headless matplotlib."""
 
+import os
 import sys
 from pathlib import Path
-
-import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -25,7 +25,9 @@ def test_derive_theorem1_json_shape_and_parseable():
     ws = [sp.sympify(x) for x in d["expressions"]["w_star"]]
     alpha = sp.sympify(d["expressions"]["alpha"])
     assert len(ws) == 3
-    allowed = {sp.Symbol(n) for n in ["a1", "a2", "a3", "c11", "c12", "c13", "c22", "c23", "c33", "r", "s"]}
+    allowed = {
+        sp.Symbol(n) for n in ["a1", "a2", "a3", "c11", "c12", "c13", "c22", "c23", "c33", "r", "s"]
+    }
     assert set().union(*(w.free_symbols for w in ws)) <= allowed
     assert sp.cancel(sum(ws) - 1) == 0
     assert sp.Poly(alpha, sp.Symbol("r")).degree() == 2
@@ -35,7 +37,13 @@ def test_derive_lemma2_json_alpha():
     proc = run_cli("derive", "lemma2", "--k", "2", "--json")
     d = json.loads(proc.stdout)
     r = sp.Symbol("r")
-    assert sp.expand(sp.sympify(d["expressions"]["alpha"]) - (2 * sp.Symbol("c11") - 4 * sp.Symbol("c12") + 2 * sp.Symbol("c22") + 2 * r)) == 0
+    assert (
+        sp.expand(
+            sp.sympify(d["expressions"]["alpha"])
+            - (2 * sp.Symbol("c11") - 4 * sp.Symbol("c12") + 2 * sp.Symbol("c22") + 2 * r)
+        )
+        == 0
+    )
 
 
 def test_derive_distance_reports_failure_with_exit_1():
@@ -71,5 +79,14 @@ def test_verify_json_all_pass():
     d = json.loads(proc.stdout)
     assert d["failed"] == 0
     names = {rec["name"] for rec in d["records"]}
-    assert {"claim1", "lemma0", "theorem1", "lemma2", "theorem2", "theorem3", "exclusion", "heterogeneous"} == names
+    assert {
+        "claim1",
+        "lemma0",
+        "theorem1",
+        "lemma2",
+        "theorem2",
+        "theorem3",
+        "exclusion",
+        "heterogeneous",
+    } == names
     assert any(rec["name"] == "theorem1" and rec["params"]["K"] == 5 for rec in d["records"])

@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from nashalign.derivations import NAMES, derive, title, verification_plan
-from nashalign.derivations import claim1_psd, lemma2_degenerate_ratios, theorem1_interior_ne
+from nashalign.derivations import (
+    NAMES,
+    claim1_psd,
+    derive,
+    lemma2_degenerate_ratios,
+    theorem1_interior_ne,
+    title,
+    verification_plan,
+)
 from nashalign.errors import InputError
 from nashalign.polyalg import expr_is_zero
 

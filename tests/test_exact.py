@@ -57,7 +57,9 @@ def test_derived_polynomials_equal_the_formula_over_qq(inst):
     a, C = inst
     p1 = instance_polynomials(a, C, derived=True)
     p2 = instance_polynomials(a, C, derived=False)
-    for x, y in zip(p1.A1 + p1.Pia + [p1.alpha, p1.det], p2.A1 + p2.Pia + [p2.alpha, p2.det], strict=True):
+    for x, y in zip(
+        p1.A1 + p1.Pia + [p1.alpha, p1.det], p2.A1 + p2.Pia + [p2.alpha, p2.det], strict=True
+    ):
         assert (x - y).is_zero
 
 

@@ -26,7 +26,9 @@ def test_round_trip(tmp_path):
     inst = Instance(["x", "y"], [0.5, 0.2], [[1.0, 0.1], [0.1, 2.0]], n=5, provenance={"p": 1})
     path = inst.save(tmp_path / "i.json")
     back = Instance.load(path)
-    assert back.names == inst.names and np.array_equal(back.C, inst.C) and back.provenance == {"p": 1}
+    assert (
+        back.names == inst.names and np.array_equal(back.C, inst.C) and back.provenance == {"p": 1}
+    )
 
 
 @pytest.mark.parametrize(
@@ -36,7 +38,10 @@ def test_round_trip(tmp_path):
         ({"names": ["x", "y"], "a": [1.0, 2.0], "C": [[1.0, 0.0]]}, "shape"),
         ({"names": ["x", "y"], "a": [1.0, float("nan")], "C": [[1, 0], [0, 1]]}, "NaN"),
         ({"names": ["x", "y"], "a": [1.0, 2.0], "C": [[1, 0.5], [0, 1]]}, "not symmetric"),
-        ({"names": ["x", "y"], "a": [1.0, 2.0], "C": [[1, 2], [2, 1]]}, "not positive semidefinite"),
+        (
+            {"names": ["x", "y"], "a": [1.0, 2.0], "C": [[1, 2], [2, 1]]},
+            "not positive semidefinite",
+        ),
         ({"names": ["x", "x"], "a": [1.0, 2.0], "C": [[1, 0], [0, 1]]}, "duplicate"),
         ({"names": ["x", "y"], "a": [1.0, 2.0]}, "missing field"),
         ({"names": ["x", "y"], "a": [1.0, 2.0], "C": [[1, 0], [0, 1]], "n": 1}, "n must be"),

@@ -20,7 +20,12 @@ def test_textbook_instance():
     ne = exact_symmetric_ne([1, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], 4, res.r_star)
     assert ne.weights[res.binding] == TAU
     assert min(ne.weights) == TAU
-    assert res.to_json() == {"s": 4.0, "tau": 0.05, "intervals": [[46 / 17, None]], "r_star": 46 / 17}
+    assert res.to_json() == {
+        "s": 4.0,
+        "tau": 0.05,
+        "intervals": [[46 / 17, None]],
+        "r_star": 46 / 17,
+    }
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

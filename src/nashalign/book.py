@@ -640,11 +640,17 @@ def math_block(latex: str, label: str | None = None, width: int = 110) -> str:
     $$
     \begin{gathered}a = b, \\ c = d\end{gathered}
     $$
+    >>> print(math_block("u = a + b", width=6))
+    $$
+    \begin{aligned}&u = a\\&\qquad + b\end{aligned}
+    $$
     """
     body = _clean_latex(latex)
     lines = split_display(body, width) if "\n" not in body else [body]
     if len(lines) > 1:
         body = r"\begin{gathered}" + r" \\ ".join(lines) + r"\end{gathered}"
+    else:
+        body = lines[0]
     return "$$\n" + body + "\n$$" + (f" ({label})" if label else "")
 
 
