@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from nashalign import book as nb
+from nashalign import bookrender
 from nashalign.cli import main
 from nashalign.errors import InputError
 from nashalign.records import DerivationRecord, Step
@@ -322,7 +323,7 @@ def _record() -> DerivationRecord:
 
 def test_record_markdown_renders_every_part():
     rec = _record()
-    md = nb.record_markdown(rec)
+    md = bookrender.record_markdown(rec)
     assert md.startswith("$$\nv^\\top C v \\ge 0\n$$")
     assert "- $n \\ge 2$" in md and "- $C = C^\\top$" in md
     assert "1. Expand the square:" in md and "2. Done." in md
@@ -335,10 +336,10 @@ def test_record_markdown_renders_every_part():
 def test_statement_markdown_keeps_prose_with_inline_math():
     rec = _record()
     rec.statement_latex = "For every $v$, the form is non-negative."
-    assert nb.statement_markdown(rec) == rec.statement_latex
+    assert bookrender.statement_markdown(rec) == rec.statement_latex
 
 
 def test_verification_table_has_one_row_per_record():
-    table = nb.verification_table([_record(), _record()])
+    table = bookrender.verification_table([_record(), _record()])
     assert len(table.splitlines()) == 4
     assert "| Demo result | K = 3 | **FAILED** | 1 of 2 |" in table

@@ -261,7 +261,7 @@ def stage_instances(
 
 def stage_verify(out: Path, settings: DemoSettings, say: Callable[[str], None]) -> StageResult:
     """Run every derivation; write ``verify.json`` and ``verify.md``."""
-    from nashalign.book import verification_table
+    from nashalign.bookrender import verification_table
     from nashalign.derivations import verify_all
 
     t0 = time.perf_counter()
