@@ -47,7 +47,7 @@ MODULES: dict[str, ModuleType] = {
 NAMES: tuple[str, ...] = tuple(MODULES)
 
 #: Largest K accepted by ``derive`` (explicit symbolic matrices grow fast).
-MAX_K = 6
+MAX_K = 5
 #: Default agent counts per result.
 DEFAULT_N = {"theorem2": 3, "theorem3": 2, "heterogeneous": 2}
 
