@@ -28,7 +28,6 @@ from sympy.polys.matrices import DomainMatrix
 
 from nashalign.errors import DegenerateError, InputError
 from nashalign.instance import validate_a_C
-from nashalign.polyalg import bordered, ones_dm
 from nashalign.symbols import a_vector, c_matrix, r, s
 
 #: Largest K for which the cached symbolic closed form is evaluated (above: same formula over QQ).
@@ -61,29 +60,25 @@ def to_rational(x) -> sp.Rational:
 def rational_instance(
     a: ArrayLike, C: ArrayLike
 ) -> tuple[list[sp.Rational], list[list[sp.Rational]]]:
-    """Validate ``(a, C)`` and convert them exactly to rationals (C symmetrised exactly)."""
-    a_arr, C_arr = validate_a_C(
-        np.asarray(a, dtype=float), np.asarray(C, dtype=float), check_psd=False
-    )
-    K = len(a_arr)
-    a_q = (
-        [to_rational(x) for x in np.asarray(a, dtype=object).ravel()]
-        if _exact_input(a)
-        else [to_rational(float(x)) for x in a_arr]
-    )
-    raw = np.asarray(C, dtype=object)
-    if _exact_input(C):
-        C_q = [[to_rational(raw[i][j]) for j in range(K)] for i in range(K)]
-    else:
-        Cf = np.asarray(C, dtype=float)
-        C_q = [[to_rational(float(Cf[i, j])) for j in range(K)] for i in range(K)]
+    """Validate ``(a, C)`` and convert them exactly to rationals (C symmetrised exactly).
+
+    Ints, strings and SymPy rationals are taken as given; floats are converted
+    exactly (``sympy.Rational(float)``).
+    """
+    validate_a_C(np.asarray(a, dtype=float), np.asarray(C, dtype=float), check_psd=False)
+    a_q = _as_rationals(a)
+    C_q = _as_rationals(C)
+    K = len(a_q)
     C_q = [[(C_q[i][j] + C_q[j][i]) / 2 for j in range(K)] for i in range(K)]
     return a_q, C_q
 
 
-def _exact_input(x) -> bool:
-    arr = np.asarray(x, dtype=object).ravel()
-    return all(isinstance(v, (int, np.integer, sp.Rational, str)) for v in arr)
+def _as_rationals(x: ArrayLike) -> list:
+    """Exact rationals of ``x`` (nested lists of the same shape)."""
+    raw = np.asarray(x, dtype=object)
+    exact = all(isinstance(v, (int, np.integer, sp.Rational, str)) for v in raw.ravel())
+    values = raw if exact else np.asarray(x, dtype=float)
+    return np.vectorize(to_rational, otypes=[object])(values).tolist()
 
 
 @dataclass
@@ -148,24 +143,22 @@ def _from_derived(K: int, a_q, C_q) -> InstancePolynomials:
 
 
 def _from_formula(K: int, a_q, C_q) -> InstancePolynomials:
-    dom = sp.QQ[r]
+    from nashalign.derivations.theorem1_interior_ne import bordered_solution
+
+    dom = sp.QQ[r, s]
     M = DomainMatrix.from_Matrix(sp.Matrix(C_q) * 2 + r * sp.eye(K)).convert_to(dom)
-    A = M.adjugate()
-    one = ones_dm(K, 1, dom)
-    alpha = (one.transpose() * A * one)[0, 0].element
-    det = (M.extract([0], list(range(K))) * A.extract(list(range(K)), [0]))[0, 0].element
-    Pi = -bordered(M).adjugate().extract(list(range(K)), list(range(K)))
     a_dm = DomainMatrix.from_Matrix(sp.Matrix(a_q)).convert_to(dom)
-    A1, Pia = A * one, Pi * a_dm
-    oAa = (one.transpose() * A * a_dm)[0, 0].element
-    P = lambda x: sp.Poly(dom.to_sympy(x), r, domain=sp.QQ)
-    lam = sp.Poly(s * dom.to_sympy(oAa) - dom.to_sympy(det), r, s, domain=sp.QQ)
+    sol = bordered_solution(M, DomainMatrix.zeros((K, 1), dom), a_dm, dom.from_sympy(s))
+
+    def P(x, *gens) -> sp.Poly:
+        return sp.Poly(dom.to_sympy(x), *gens, domain=sp.QQ)
+
     return InstancePolynomials(
-        [P(A1[k, 0].element) for k in range(K)],
-        [P(Pia[k, 0].element) for k in range(K)],
-        P(alpha),
-        P(det),
-        lam,
+        [P(sol.A1[k, 0].element, r) for k in range(K)],
+        [P(sol.Pib1[k, 0].element, r) for k in range(K)],
+        P(sol.alpha, r),
+        P(sol.det, r),
+        P(sol.lam_num, r, s),
     )
 
 

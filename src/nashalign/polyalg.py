@@ -71,6 +71,23 @@ def bordered(M: DomainMatrix) -> DomainMatrix:
     return top.vstack(bottom)
 
 
+def adjugate_det(M: DomainMatrix) -> tuple[DomainMatrix, object]:
+    """``(adj M, det M)``, division-free; det by Laplace expansion along the first row.
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> R = ring_of([x])
+    >>> A, d = adjugate_det(to_dm(sp.Matrix([[x, 1], [1, 2]]), R))
+    >>> to_sympy(d, R)
+    2*x - 1
+    """
+    K = M.shape[0]
+    A = M.adjugate()
+    det = (M.extract([0], list(range(K))) * A.extract(list(range(K)), [0]))[0, 0].element
+    return A, det
+
+
 def linear_parts(
     exprs: Sequence[sp.Expr], variables: Sequence[sp.Symbol]
 ) -> tuple[sp.Matrix, sp.Matrix]:

@@ -67,7 +67,7 @@ def derive(K: int = 3, N: int = 2, variant: str = "overlap") -> DerivationRecord
         sd = dom.from_sympy(s)
         alpha = conv(parts.alpha)
         field = dom.get_field()
-        s_gen = dom.gens[dom.symbols.index(s)] if hasattr(dom, "symbols") else None
+        s_gen = dom.gens[dom.symbols.index(s)]
         ok_aff, ok_thr = True, True
         pk_list, thr_list = [], []
         for k in range(K):

@@ -33,7 +33,15 @@ from sympy.polys.matrices import DomainMatrix
 
 from nashalign.derivations.common import concavity_failure, linear_structure, timed
 from nashalign.game import Game
-from nashalign.polyalg import bordered, is_zero_dm, linear_parts, ones_dm, ring_of, to_dm
+from nashalign.polyalg import (
+    adjugate_det,
+    bordered,
+    is_zero_dm,
+    linear_parts,
+    ones_dm,
+    ring_of,
+    to_dm,
+)
 from nashalign.records import DerivationRecord, Step
 from nashalign.symbols import r, s
 
@@ -78,11 +86,7 @@ def derive(K: int = 2, N: int = 2, variant: str = "overlap") -> DerivationRecord
         Us, us, bs, ds = [], [], [], []
         for ls in structures:
             G = to_dm((ls.P - ls.Q).applyfunc(sp.expand), R)
-            B = bordered(G)
-            adjB = B.adjugate()
-            d = (B.extract([K], list(range(K + 1))) * adjB.extract(list(range(K + 1)), [K]))[
-                0, 0
-            ].element
+            adjB, d = adjugate_det(bordered(G))
             Us.append(adjB.extract(list(range(K)), list(range(K))))
             us.append(adjB.extract(list(range(K)), [K]))
             bs.append(to_dm(ls.b0 + s * ls.b1, R))
@@ -97,8 +101,7 @@ def derive(K: int = 2, N: int = 2, variant: str = "overlap") -> DerivationRecord
         for U, u, b, c in zip(Us, us, bs, cof, strict=True):
             L = L + U * Qd * c
             rhs = rhs + (U * b + u) * c
-        adjL = L.adjugate()
-        detL = (L.extract([0], list(range(K))) * adjL.extract(list(range(K)), [0]))[0, 0].element
+        adjL, detL = adjugate_det(L)
         S_num = adjL * rhs  # S = S_num / detL
         # d_m detL w_m = U_m (b_m detL - Q S_num) + u_m detL; common denominator Den = D detL.
         Den = D * detL

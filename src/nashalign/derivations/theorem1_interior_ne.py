@@ -55,7 +55,15 @@ from nashalign.derivations.common import (
     timed,
 )
 from nashalign.game import Game
-from nashalign.polyalg import bordered, is_zero_dm, linear_parts, ones_dm, ring_of, to_dm
+from nashalign.polyalg import (
+    adjugate_det,
+    bordered,
+    is_zero_dm,
+    linear_parts,
+    ones_dm,
+    ring_of,
+    to_dm,
+)
 from nashalign.records import DerivationRecord, Step
 from nashalign.symbols import c_matrix, r, s
 
@@ -64,11 +72,57 @@ TITLE = "Theorem 1 (closed-form interior NE)"
 
 
 @dataclass
-class ClosedFormParts:
-    """The closed form of Theorem 1 over the polynomial ring ``domain``.
+class BorderedSolution:
+    """Theorem 1's solution of ``M w = b0 + s b1 - lambda 1``, ``1^T w = 1`` by adjugates.
+
+    Every field is a polynomial (DomainMatrix or ring element) over ``M``'s
+    domain: ``A = adj M``, ``alpha = 1^T A 1``, ``B`` the bordered matrix with
+    ``adjB``/``detB``, ``Pi = -adj(B)[:K, :K]``, ``A1 = A 1``, ``Pib0 = Pi b0``,
+    ``Pib1 = Pi b1``, ``w_num = alpha w*`` and ``lam_num = alpha lambda*``.
+    """
+
+    A: DomainMatrix
+    det: object
+    alpha: object
+    B: DomainMatrix
+    adjB: DomainMatrix
+    detB: object
+    Pi: DomainMatrix
+    A1: DomainMatrix
+    Pib0: DomainMatrix
+    Pib1: DomainMatrix
+    w_num: DomainMatrix
+    lam_num: object
+
+
+def bordered_solution(
+    M: DomainMatrix, b0: DomainMatrix, b1: DomainMatrix, s_elem
+) -> BorderedSolution:
+    """Solve the symmetric interior system of Theorem 1 over ``M``'s polynomial ring.
+
+    ``s_elem`` is ``s`` as an element of that ring.
+    """
+    K = M.shape[0]
+    A, det = adjugate_det(M)
+    one = ones_dm(K, 1, M.domain)
+    alpha = (one.transpose() * A * one)[0, 0].element
+    B = bordered(M)
+    adjB, detB = adjugate_det(B)
+    Pi = -adjB.extract(list(range(K)), list(range(K)))
+    A1 = A * one
+    Pib0 = Pi * b0
+    Pib1 = Pi * b1
+    w_num = A1 + Pib0 + Pib1 * s_elem
+    lam_num = (one.transpose() * A * (b0 + b1 * s_elem))[0, 0].element - det
+    return BorderedSolution(A, det, alpha, B, adjB, detB, Pi, A1, Pib0, Pib1, w_num, lam_num)
+
+
+@dataclass
+class ClosedFormParts(BorderedSolution):
+    """The closed form of Theorem 1 for a game, over the polynomial ring ``domain``.
 
     ``w_num`` is ``alpha * w*`` (a polynomial vector) and ``lam_num`` is
-    ``alpha * lambda*``; ``A1 = A 1`` and ``Pia = Pi b1`` (``b1 = a`` for the
+    ``alpha * lambda*``; ``A1 = A 1`` and ``Pib1 = Pi b1`` (``b1 = a`` for the
     shipped variants).
     """
 
@@ -77,16 +131,6 @@ class ClosedFormParts:
     domain: object
     gens: list
     M: DomainMatrix
-    A: DomainMatrix
-    det: object
-    alpha: object
-    B: DomainMatrix
-    Pi: DomainMatrix
-    A1: DomainMatrix
-    Pib0: DomainMatrix
-    Pib1: DomainMatrix
-    w_num: DomainMatrix
-    lam_num: object
 
     def sym(self, x) -> sp.Expr:
         """Convert a ring element to SymPy."""
@@ -118,25 +162,8 @@ def closed_form_parts(K: int, variant: str = "overlap", N: int = 2) -> ClosedFor
     gens = ring_gens(game)
     dom = ring_of(gens)
     M = to_dm(ls.M_sym, dom)
-    A = M.adjugate()
-    # Laplace expansion along the first row: det M = sum_j M[0, j] A[j, 0].
-    det = (M.extract([0], list(range(K))) * A.extract(list(range(K)), [0]))[0, 0].element
-    one = ones_dm(K, 1, dom)
-    alpha = (one.transpose() * A * one)[0, 0].element
-    B = bordered(M)
-    adjB = B.adjugate()
-    Pi = -adjB.extract(list(range(K)), list(range(K)))
-    A1 = A * one
-    b0 = to_dm(ls.b0, dom)
-    b1 = to_dm(ls.b1, dom)
-    Pib0 = Pi * b0
-    Pib1 = Pi * b1
-    sdom = dom.from_sympy(s)
-    w_num = A1 + Pib0 + Pib1 * sdom
-    lam_num = (one.transpose() * A * (b0 + b1 * sdom))[0, 0].element - det
-    return ClosedFormParts(
-        game, ls, dom, gens, M, A, det, alpha, B, Pi, A1, Pib0, Pib1, w_num, lam_num
-    )
+    sol = bordered_solution(M, to_dm(ls.b0, dom), to_dm(ls.b1, dom), dom.from_sympy(s))
+    return ClosedFormParts(**vars(sol), game=game, structure=ls, domain=dom, gens=gens, M=M)
 
 
 def _verify_agents(parts: ClosedFormParts, N: int) -> bool:
@@ -210,11 +237,9 @@ def derive(
         rec.add_check(
             "M A = det(M) I", is_zero_dm(parts.M * parts.A - eye * parts.det), "DomainMatrix"
         )
-        adjB = parts.B.adjugate()
-        detB = (parts.B.extract([K], list(range(K + 1))) * adjB.extract(list(range(K + 1)), [K]))[
-            0, 0
-        ].element
-        rec.add_check("det B = -alpha", dom.is_zero(detB + parts.alpha), "DomainMatrix determinant")
+        rec.add_check(
+            "det B = -alpha", dom.is_zero(parts.detB + parts.alpha), "DomainMatrix determinant"
+        )
         rec.steps.append(
             Step(
                 r"Together with $\mathbf 1^\top w = 1$ this is the bordered system "

@@ -33,7 +33,7 @@ import sympy as sp
 
 from nashalign.derivations.common import concavity_failure, linear_structure, timed
 from nashalign.game import Game
-from nashalign.polyalg import bordered, ones_dm, ring_of, to_dm
+from nashalign.polyalg import adjugate_det, bordered, ones_dm, ring_of, to_dm
 from nashalign.records import DerivationRecord, Step
 from nashalign.symbols import c_matrix, r, s
 
@@ -110,14 +110,10 @@ def derive(K: int = 3, N: int = 3, variant: str = "overlap") -> DerivationRecord
         gens = [*game.param_symbols(), r]
         dom = ring_of(gens)
         dMt = to_dm(Mt, dom)
-        adj = dMt.adjugate()
+        adj, _ = adjugate_det(dMt)
         one = ones_dm(K, 1, dom)
         at = (one.transpose() * adj * one)[0, 0].element
-        Bt = bordered(dMt)
-        adjBt = Bt.adjugate()
-        detBt = (Bt.extract([K], list(range(K + 1))) * adjBt.extract(list(range(K + 1)), [K]))[
-            0, 0
-        ].element
+        _, detBt = adjugate_det(bordered(dMt))
         rec.add_check("det B_tilde = -alpha_tilde", dom.is_zero(detBt + at), "DomainMatrix")
         at_e = sp.expand(dom.to_sympy(at))
         poly = sp.Poly(at_e, r)
