@@ -164,20 +164,17 @@ def steer(a: ArrayLike, C: ArrayLike, s: object, tau: object = 0.05) -> Steering
     def feasible_at(x: sp.Rational) -> bool:
         return alpha.eval(x) > 0 and all(p.eval(x) >= 0 for p in ps)
 
-    # Critical points in order; 0 is always one. Each: (exact value, factor or None, right sample).
-    crit: list[tuple[sp.Expr, sp.Poly | None]] = []
+    # Critical points in order, each with its isolating interval [lo, hi] and its
+    # irreducible factor (None for r = 0 when 0 is not a root); 0 is always one.
+    crit: list[tuple[sp.Expr, sp.Poly | None, sp.Rational, sp.Rational]] = []
     if not iso or iso[0][1] != 0:
-        crit.append((sp.Integer(0), None))
-    crit += [(_root(factors[i], lo, hi), factors[i]) for lo, hi, i in iso]
-    his = ([sp.Integer(0)] if crit and crit[0][1] is None else []) + [hi for _, hi, _ in iso]
-    los = [lo for lo, _, _ in iso]
+        crit.append((sp.Integer(0), None, sp.Integer(0), sp.Integer(0)))
+    crit += [(_root(factors[i], lo, hi), factors[i], lo, hi) for lo, hi, i in iso]
     pieces: list[tuple[str, sp.Expr, sp.Expr | None, bool]] = []
-    for i, (x, f) in enumerate(crit):
-        nxt_lo = los[i - (len(crit) - len(iso))] if i + 1 < len(crit) else None
-        if i + 1 < len(crit):
-            nxt_lo = los[i + 1 - (len(crit) - len(iso))]
-        sample = (his[i] + nxt_lo) / 2 if nxt_lo is not None else his[i] + 1
-        open_ok = feasible_at(sample)
+    for i, (x, f, _, hi) in enumerate(crit):
+        nxt = crit[i + 1] if i + 1 < len(crit) else None
+        # A rational point strictly between this root and the next (isolating intervals are apart).
+        sample = (hi + nxt[2]) / 2 if nxt is not None else hi + 1
         if f is None:
             point_ok = feasible_at(x)
         else:
@@ -187,29 +184,27 @@ def steer(a: ArrayLike, C: ArrayLike, s: object, tau: object = 0.05) -> Steering
                 divides(f, p) or p.eval(sample) > 0 for p in ps
             )
         pieces.append(("point", x, x, point_ok))
-        pieces.append(("open", x, crit[i + 1][0] if i + 1 < len(crit) else None, open_ok))
+        pieces.append(("open", x, None if nxt is None else nxt[0], feasible_at(sample)))
+    # Merge runs of feasible pieces into intervals; a sentinel closes the last run.
     intervals: list[tuple[sp.Expr, sp.Expr | None]] = []
-    attained = True
+    first_kind: str | None = None
     start: tuple[str, sp.Expr] | None = None
     last_hi: sp.Expr | None = None
-    for kind, lo, hi, ok in pieces:
+    for kind, lo, hi, ok in [*pieces, ("end", None, None, False)]:
         if ok:
             if start is None:
                 start = (kind, lo)
             last_hi = hi
         elif start is not None:
-            if not intervals:
-                attained = start[0] == "point"
             intervals.append((start[1], last_hi))
+            first_kind = first_kind or start[0]
             start = None
-    if start is not None:
-        if not intervals:
-            attained = start[0] == "point"
-        intervals.append((start[1], last_hi))
+    # r* is attained unless the first interval opens at an infeasible point.
+    attained = first_kind != "open"
     r_star = intervals[0][0] if intervals else None
     binding = None
     if r_star is not None and attained:
-        fac = next((f for x, f in crit if f is not None and x == r_star), None)
+        fac = next((f for x, f, _, _ in crit if f is not None and x == r_star), None)
         for k, p in enumerate(ps):
             zero = divides(fac, p) if fac is not None else p.eval(r_star) == 0
             if zero:
