@@ -358,6 +358,15 @@ def _check_out(out_dir: str | os.PathLike[str]) -> Path:
     return ensure_writable_dir(out_dir)
 
 
+def _given_or_computed(
+    instance: Instance, data: HeatmapData | None, focal: int | str | None, **grid: Any
+) -> HeatmapData:
+    """``data`` refocused on ``focal`` (paths cleared), or a fresh :func:`compute_heatmap`."""
+    if data is None:
+        return compute_heatmap(instance, focal=focal, **grid)
+    return replace(data, focal=resolve_focal(focal, data.names), paths=[])
+
+
 def exclusion_heatmap(
     instance: Instance,
     focal: int | str | None,
@@ -410,21 +419,19 @@ def exclusion_heatmap(
     (('beta_a', 'beta_i'), 'beta_d')
     """
     out = _check_out(out_dir)
-    if data is None:
-        data = compute_heatmap(
-            instance,
-            focal=focal,
-            axes=axes,
-            fixed=fixed,
-            resolution=resolution,
-            lim=lim,
-            tau=tau,
-            n_agents=n_agents,
-            name=name,
-            progress=progress,
-        )
-    else:
-        data = replace(data, focal=resolve_focal(focal, data.names), paths=[])
+    data = _given_or_computed(
+        instance,
+        data,
+        focal=focal,
+        axes=axes,
+        fixed=fixed,
+        resolution=resolution,
+        lim=lim,
+        tau=tau,
+        n_agents=n_agents,
+        name=name,
+        progress=progress,
+    )
     fig = new_figure(5.6, 4.6)
     ax = fig.add_subplot()
     mesh = draw_heatmap(ax, data, data.focal, colour_norm(data))
@@ -474,21 +481,19 @@ def heatmap_grid(
     (True, 4)
     """
     out = _check_out(out_dir)
-    if data is None:
-        data = compute_heatmap(
-            instance,
-            focal=None,
-            axes=axes,
-            fixed=fixed,
-            resolution=resolution,
-            lim=lim,
-            tau=tau,
-            n_agents=n_agents,
-            name=name,
-            progress=progress,
-        )
-    else:
-        data = replace(data, focal=None, paths=[])
+    data = _given_or_computed(
+        instance,
+        data,
+        focal=None,
+        axes=axes,
+        fixed=fixed,
+        resolution=resolution,
+        lim=lim,
+        tau=tau,
+        n_agents=n_agents,
+        name=name,
+        progress=progress,
+    )
     K = len(data.names)
     panels: list[int | None] = [*range(K), None]
     ncols = min(3, len(panels))
