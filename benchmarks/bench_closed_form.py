@@ -152,8 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from nashalign.closed_form import symmetric_ne
     from nashalign.io import atomic_write_json, atomic_write_text, ensure_writable_dir
+    from nashalign.solvers.closed_form import symmetric_ne
 
     out_dir = ensure_writable_dir(args.out_dir)
     name, a, C = load_instance()

@@ -9,7 +9,7 @@ all 20 agents), each at several incentive weights, from a mild diversity incenti
 (unique, symmetric NE) to a strong one (agents specialise: asymmetric NE).
 Each case is timed as the best of ``--repeats`` runs of ``solve_arrays`` (which
 includes its final NashConv certificate), and the NashConv is recomputed
-independently with :func:`nashalign.metrics.nash_conv`.
+independently with :func:`nashalign.solvers.metrics.nash_conv`.
 
 Usage::
 
@@ -58,8 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from nashalign.io import atomic_write_json, atomic_write_text, ensure_writable_dir
-    from nashalign.metrics import nash_conv
     from nashalign.solvers.iterative import solve_arrays
+    from nashalign.solvers.metrics import nash_conv
 
     out_dir = ensure_writable_dir(args.out_dir)
     cases = []

@@ -19,7 +19,7 @@ from nashalign.crosscheck import (
 from nashalign.errors import InputError
 
 HYP = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-HAS_EXACT = importlib.util.find_spec("nashalign.exact") is not None
+HAS_EXACT = importlib.util.find_spec("nashalign.exact.evaluate") is not None
 
 
 @HYP
@@ -69,7 +69,9 @@ def test_run_crosscheck_table_and_renderings():
     assert [r["s"] for r in again.rows] == [r["s"] for r in table.rows]
 
 
-@pytest.mark.skipif(not HAS_EXACT, reason="nashalign.exact (the symbolic side) not present")
+@pytest.mark.skipif(
+    not HAS_EXACT, reason="nashalign.exact.evaluate (the symbolic side) not present"
+)
 def test_exact_reference_agrees_with_mpmath():
     table = run_crosscheck(n_instances=4, seed=7, k_values=(2, 3), exact=True)
     assert table.passed

@@ -4,7 +4,7 @@ Populations of LLM agents each choose a mixture ``w_m`` over ``K`` human
 subpopulations, trading attractiveness ``a``, inconsistency ``C`` and a
 diversity incentive. nashalign derives the model's theorems with SymPy
 (:mod:`nashalign.derivations`), verifies them as exact identities, cross-checks
-them against float solvers (:mod:`nashalign.closed_form`,
+them against float solvers (:mod:`nashalign.solvers.closed_form`,
 :mod:`nashalign.solvers`), estimates real instances with a transformer scorer
 (:mod:`nashalign.scoring`) and publishes everything as a Jupyter Book.
 
@@ -33,20 +33,20 @@ from nashalign.instance import Instance
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Game": "nashalign.game",
-    "DerivationRecord": "nashalign.records",
+    "Game": "nashalign.symbolic.game",
+    "DerivationRecord": "nashalign.symbolic.records",
     "NAMES": "nashalign.derivations",
     "derive": "nashalign.derivations",
     "verify_all": "nashalign.derivations",
-    "exact_symmetric_ne": "nashalign.exact",
-    "steer": "nashalign.steering",
-    "exclusion_threshold": "nashalign.steering",
-    "symmetric_ne": "nashalign.closed_form",
+    "exact_symmetric_ne": "nashalign.exact.evaluate",
+    "steer": "nashalign.exact.steering",
+    "exclusion_threshold": "nashalign.exact.steering",
+    "symmetric_ne": "nashalign.solvers.closed_form",
     "symmetric_equilibria": "nashalign.solvers.support",
     "solve": "nashalign.solvers.iterative",
-    "best_response": "nashalign.metrics",
-    "nash_conv": "nashalign.metrics",
-    "symmetric_ne_mp": "nashalign.highprec",
+    "best_response": "nashalign.solvers.metrics",
+    "nash_conv": "nashalign.solvers.metrics",
+    "symmetric_ne_mp": "nashalign.solvers.highprec",
     "run_crosscheck": "nashalign.crosscheck",
 }
 

@@ -6,13 +6,13 @@ and incentive weights drawn log-uniformly over ``[1e-4, 1e4]``, the symmetric NE
 computed five ways:
 
 ``exact``
-    :func:`nashalign.exact.exact_symmetric_ne`: the *derived* closed form at the
+    :func:`nashalign.exact.evaluate.exact_symmetric_ne`: the *derived* closed form at the
     exact rationals of the float inputs (the reference when available).
 ``mp``
-    :func:`nashalign.highprec.symmetric_ne_mp` at ``dps`` digits (the reference
+    :func:`nashalign.solvers.highprec.symmetric_ne_mp` at ``dps`` digits (the reference
     otherwise).
 ``float``
-    :func:`nashalign.closed_form.symmetric_ne`.
+    :func:`nashalign.solvers.closed_form.symmetric_ne`.
 ``support``
     :func:`nashalign.solvers.support.symmetric_equilibria` (the NE nearest the
     reference).
@@ -25,7 +25,7 @@ Where there is no interior NE, the three closed-form evaluations still agree on 
 solver must agree on the boundary NE.
 
 **Tolerances** (stated per row). ``cond = 1/delta_alpha`` is the condition number of
-the closed form (:mod:`nashalign.closed_form`) and
+the closed form (:mod:`nashalign.solvers.closed_form`) and
 ``w_scale = max(1, ||w||_inf, (|s| max|a| + ||C||) / (2||C|| + |r|))`` the size of
 the solution relative to the data of the bordered system. A backward-stable
 evaluation (relative backward error ``O(K u)``, ``u = 2^-53``) has forward error
@@ -63,12 +63,12 @@ import mpmath
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nashalign.closed_form import spectrum, symmetric_ne, validate_n_agents
 from nashalign.errors import DegenerateError, InputError
-from nashalign.highprec import symmetric_ne_mp, to_mpf
-from nashalign.instance import validate_a_C
-from nashalign.metrics import nash_conv
+from nashalign.instance import validate_a_C, validate_n_agents
+from nashalign.solvers.closed_form import spectrum, symmetric_ne
+from nashalign.solvers.highprec import symmetric_ne_mp, to_mpf
 from nashalign.solvers.iterative import solve_arrays
+from nashalign.solvers.metrics import nash_conv
 from nashalign.solvers.support import symmetric_equilibria
 
 __all__ = ["CrossCheckTable", "crosscheck_instance", "random_instance", "run_crosscheck"]
@@ -113,7 +113,7 @@ def _inf(x: Any) -> float:
 def _exact_weights(a: np.ndarray, C: np.ndarray, s: float, r: float, dps: int) -> tuple[str, Any]:
     """The exact weights (as mpf at ``dps + 10`` digits), or why there are none."""
     try:
-        from nashalign.exact import exact_symmetric_ne
+        from nashalign.exact.evaluate import exact_symmetric_ne
     except ImportError:
         return "unavailable", None
     try:
@@ -149,7 +149,7 @@ def crosscheck_instance(
     dps : int
         Digits of the mpmath evaluation.
     exact : bool
-        Include the symbolic exact evaluation (when :mod:`nashalign.exact` exists).
+        Include the symbolic exact evaluation (when :mod:`nashalign.exact.evaluate` exists).
     meta : dict, optional
         Extra columns (instance id, kind, number of contexts).
 

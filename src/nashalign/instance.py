@@ -111,6 +111,57 @@ def validate_a_C(
     return a, C
 
 
+def validate_betas(
+    beta_a: ArrayLike, beta_i: ArrayLike, beta_d: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Validate the incentive weights and return them as float arrays.
+
+    ``beta_a >= 0`` (attractiveness), ``beta_i > 0`` (inconsistency aversion),
+    ``beta_d`` any real (diversity); all finite and mutually broadcastable.
+
+    Examples
+    --------
+    >>> [b.tolist() for b in validate_betas(1, 2.0, [0.0, 1.0])]
+    [1.0, 2.0, [0.0, 1.0]]
+    """
+    out = []
+    for name, x in (("beta_a", beta_a), ("beta_i", beta_i), ("beta_d", beta_d)):
+        try:
+            arr = np.asarray(x, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InputError(f"{name} must be numeric") from None
+        if not np.all(np.isfinite(arr)):
+            raise InputError(f"{name} contains NaN or inf")
+        out.append(arr)
+    ba, bi, bd = out
+    if np.any(bi <= 0):
+        raise InputError(f"beta_i must be > 0, got {float(np.min(bi)):.6g}")
+    if np.any(ba < 0):
+        raise InputError(f"beta_a must be >= 0, got {float(np.min(ba)):.6g}")
+    try:
+        np.broadcast_shapes(ba.shape, bi.shape, bd.shape)
+    except ValueError:
+        raise InputError(
+            f"beta shapes {ba.shape}, {bi.shape}, {bd.shape} do not broadcast"
+        ) from None
+    return ba, bi, bd
+
+
+def validate_n_agents(n_agents: Any) -> int:
+    """Return ``n_agents`` as an int >= 1 or raise InputError.
+
+    Examples
+    --------
+    >>> validate_n_agents(3)
+    3
+    """
+    if isinstance(n_agents, bool) or not isinstance(n_agents, (int, np.integer)):
+        raise InputError(f"the number of agents must be an integer, got {n_agents!r}")
+    if n_agents < 1:
+        raise InputError(f"the number of agents must be >= 1, got {n_agents}")
+    return int(n_agents)
+
+
 @dataclass(frozen=True)
 class Instance:
     """One instance of the model: names, ``a``, ``C``, sample size and provenance.

@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from nashalign.book import build_book
+    from nashalign.publish.book import build_book
 
     def log(msg: str) -> None:
         print(f"nashalign book: {msg}", file=sys.stderr, flush=True)

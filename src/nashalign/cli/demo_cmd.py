@@ -84,7 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from nashalign.demo import DemoSettings, run_demo
+    from nashalign.publish.demo import DemoSettings, run_demo
 
     settings = DemoSettings(
         estimate=not args.no_estimate,

@@ -4,7 +4,7 @@ One ``--instance`` with ``--agents N`` (default 2) is a homogeneous population;
 one ``--instance`` per agent is a heterogeneous one. Methods:
 
 ``closed-form``
-    Theorem 1's symmetric interior NE (:func:`nashalign.closed_form.symmetric_ne`);
+    Theorem 1's symmetric interior NE (:func:`nashalign.solvers.closed_form.symmetric_ne`);
     a degenerate ratio (alpha or alpha_tilde = 0) is an error naming the root; when
     the formula's point leaves the simplex it is printed with ``interior: false``
     and no NashConv.
@@ -105,17 +105,17 @@ def solve_population(
     """
     import numpy as np
 
-    from nashalign.closed_form import (
+    from nashalign.errors import DegenerateError
+    from nashalign.instance import Instance
+    from nashalign.solvers.closed_form import (
         alpha,
         alpha_tilde,
         symmetric_ne,
         validate_betas,
         validate_n_agents,
     )
-    from nashalign.errors import DegenerateError
-    from nashalign.instance import Instance
-    from nashalign.metrics import nash_conv
     from nashalign.solvers.iterative import solve
+    from nashalign.solvers.metrics import nash_conv
     from nashalign.solvers.support import symmetric_equilibria
 
     if method not in METHODS:

@@ -5,7 +5,7 @@ prints the exact set of :math:`r = \beta_D/\beta_I \ge 0` at which every
 interior-NE weight is at least tau (a finite union of closed intervals whose
 ends are real roots of the polynomials of SPEC 2.7) and its least element
 :math:`r^*`, the minimal diversity incentive, via
-:func:`nashalign.steering.steer`.
+:func:`nashalign.exact.steering.steer`.
 
 ``--json`` prints ``{"s", "tau", "intervals", "r_star", "binding"}`` with
 ``intervals`` a list of ``[lo, hi]`` float pairs (``hi`` null when unbounded),
@@ -173,7 +173,7 @@ def _run(args: argparse.Namespace) -> int:
 
     inst = Instance.load(args.instance)
     s, tau = validate(args.beta_a, args.beta_i, args.tau, inst.K)
-    from nashalign.steering import steer
+    from nashalign.exact.steering import steer
 
     res = steer(inst.a, inst.C, s, tau)
     if args.json:

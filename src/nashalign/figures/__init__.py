@@ -1,8 +1,8 @@
 """Experiments and figures of SPEC section 5.
 
 Every function computes the numbers with the vectorised closed-form evaluator
-(:func:`nashalign.closed_form.symmetric_ne`) or exact steering
-(:mod:`nashalign.steering`), renders a matplotlib figure (Agg, no pyplot state)
+(:func:`nashalign.solvers.closed_form.symmetric_ne`) or exact steering
+(:mod:`nashalign.exact.steering`), renders a matplotlib figure (Agg, no pyplot state)
 and writes PNG, PDF and the CSV behind it atomically into an output directory
 that is validated before any work starts. Each returns a dataclass holding the
 arrays and the paths written.

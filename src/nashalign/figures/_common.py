@@ -215,7 +215,7 @@ def evaluate(
     """
     from tqdm.auto import tqdm
 
-    from nashalign.closed_form import symmetric_ne
+    from nashalign.solvers.closed_form import symmetric_ne
 
     shape = np.shape(beta_a)
     ba, bi, bd = (np.atleast_1d(np.asarray(b, float)) for b in (beta_a, beta_i, beta_d))
@@ -237,11 +237,11 @@ def thresholds(
 ) -> NDArray[np.float64]:
     """SPEC 2.7 thresholds ``s_k(r)`` (shape ``(len(r), K)``), NaN where undefined.
 
-    Calls :func:`nashalign.steering.exclusion_threshold`; ``inf`` (no crossing:
+    Calls :func:`nashalign.exact.steering.exclusion_threshold`; ``inf`` (no crossing:
     v_k(r) >= 0) and points where it reports a degenerate ratio become NaN.
     """
     from nashalign.errors import DegenerateError
-    from nashalign.steering import exclusion_threshold
+    from nashalign.exact.steering import exclusion_threshold
 
     r = np.atleast_1d(np.asarray(r, float))
     K = np.shape(a)[0]

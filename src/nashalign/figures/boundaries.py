@@ -1,7 +1,7 @@
 r"""The exact boundary curves of the exclusion heatmaps, in plane coordinates.
 
 For each r the crossings of :math:`w_k = \tau` in :math:`s` (both branches, from
-:func:`nashalign.steering.exclusion_threshold`, see
+:func:`nashalign.exact.steering.exclusion_threshold`, see
 :func:`nashalign.figures._common.crossings`) and the ends of the interior s-range
 (the same at :math:`\tau = 0`) are mapped into a plane of two of
 :math:`(\beta_A, \beta_I, \beta_D)` through :math:`s = \beta_A/\beta_I`,

@@ -5,7 +5,7 @@ r"""Governance: what a diversity incentive does, and the minimal one that avoids
   (:math:`\beta_D = 0`) and with one (:math:`\beta_D = 1`), side by side, plus the
   curve :math:`r^*(s)`.
 * :func:`r_star_curve` draws :math:`r^*(s)` alone: for each
-  :math:`s = \beta_A/\beta_I`, :func:`nashalign.steering.steer` computes exactly
+  :math:`s = \beta_A/\beta_I`, :func:`nashalign.exact.steering.steer` computes exactly
   (real-root isolation, SPEC 2.7) the set of :math:`r = \beta_D/\beta_I \ge 0`
   at which every interior-NE weight is at least tau, a finite union of intervals,
   and its least element :math:`r^*(s, \tau)`. The figure shows the intervals as
@@ -144,7 +144,7 @@ def compute_r_star(
     """
     from tqdm.auto import tqdm
 
-    from nashalign.steering import steer
+    from nashalign.exact.steering import steer
 
     instance = check_instance(instance)
     tau = check_tau(tau, instance.K)

@@ -12,7 +12,7 @@ grid of the other two and colours each point by the focal subpopulation's weight
 * a colour map (viridis, from tau up) elsewhere.
 
 Overlaid are the exact boundary curves of SPEC section 2.7, evaluated by
-:func:`nashalign.steering.exclusion_threshold` from the derived polynomials:
+:func:`nashalign.exact.steering.exclusion_threshold` from the derived polynomials:
 for each r the crossing
 :math:`s_k(r) = (w_{0k}(r) - \tau)/(-v_k(r))` of :math:`w_k = \tau` (solid red,
 drawn where it lies inside the interior region) and the boundary of the interior

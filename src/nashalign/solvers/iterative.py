@@ -9,7 +9,7 @@ The game is a potential game (Theorem 3): with
 **Method.**
 
 1. *Best-response dynamics* (Gauss-Seidel): agents in turn play their exact best
-   response (:func:`nashalign.metrics.simplex_qp`, warm-started). Each move raises
+   response (:func:`nashalign.solvers.metrics.simplex_qp`, warm-started). Each move raises
    :math:`\Phi`, which is bounded on the compact strategy set, so the dynamics
    settle; they identify the supports.
 2. *Polish*: once the supports stop changing, the equalities of every agent's KKT
@@ -48,10 +48,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nashalign.closed_form import validate_betas, validate_n_agents
 from nashalign.errors import InputError
-from nashalign.instance import Instance
-from nashalign.metrics import _regrets_normalized, check_profile, simplex_qp, stack_instances
+from nashalign.instance import Instance, validate_betas, validate_n_agents
+from nashalign.solvers.metrics import (
+    check_profile,
+    normalized_regrets,
+    stack_instances,
+)
+from nashalign.solvers.simplex_qp import simplex_qp
 
 __all__ = ["NResult", "potential", "solve", "solve_arrays"]
 
@@ -365,19 +369,19 @@ def solve_arrays(
         if polish and stable:
             Wp = _pivot(A, Cs, s, rho, supp, max_pivots=2 * N * K)
             if Wp is not None:
-                reg_p, _ = _regrets_normalized(Wp, A, Cs, s, r)
+                reg_p, _ = normalized_regrets(Wp, A, Cs, s, r)
                 if bi * reg_p.sum() <= tol_used:
                     W, reg, polished, converged = Wp, reg_p, True, True
                     message = f"converged: supports stable after {it} sweeps, polished"
                     break
         if stable or it % 10 == 0:
-            reg, _ = _regrets_normalized(W, A, Cs, s, r)
+            reg, _ = normalized_regrets(W, A, Cs, s, r)
             if bi * reg.sum() <= tol_used:
                 converged = True
                 message = f"converged after {it} best-response sweeps"
                 break
     if not converged:
-        reg, _ = _regrets_normalized(W, A, Cs, s, r)
+        reg, _ = normalized_regrets(W, A, Cs, s, r)
         converged = bool(bi * reg.sum() <= tol_used)
         if converged:
             message = f"converged after {it} best-response sweeps"

@@ -38,16 +38,15 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import combinations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nashalign.closed_form import RTOL_DEGENERATE, validate_betas, validate_n_agents
 from nashalign.errors import InputError
-from nashalign.instance import validate_a_C
+from nashalign.instance import validate_a_C, validate_betas, validate_n_agents
+from nashalign.solvers.linalg import RTOL_DEGENERATE
+from nashalign.solvers.simplex_qp import face_solutions, kkt_points
 
 __all__ = ["SymmetricNE", "face_solutions", "symmetric_equilibria"]
 
@@ -89,111 +88,6 @@ class SymmetricNE:
         return int(self.directions.shape[0])
 
 
-def _perp(f: int) -> NDArray[np.float64]:
-    from nashalign.metrics import _perp as cached
-
-    return cached(f)
-
-
-@dataclass
-class _Face:
-    """Solution set of the bordered system on one support: ``w_p + dirs' z``."""
-
-    S: NDArray
-    w: NDArray  # (K,)
-    dirs: NDArray  # (d, K): orthonormal, supported on S
-
-
-def _solve_face(
-    H: NDArray, g: NDArray, S: NDArray, norm: float, rtol_singular: float, tol: float
-) -> _Face | None:
-    """Affine solution set of ``H_SS w_S + lam 1 = g_S, 1'w_S = 1`` (None if empty)."""
-    K = g.shape[0]
-    f = S.shape[0]
-    w = np.zeros(K)
-    if f == 1:
-        w[S[0]] = 1.0
-        return _Face(S, w, np.zeros((0, K)))
-    Z = _perp(f)
-    HS = H[np.ix_(S, S)]
-    R = Z.T @ HS @ Z
-    nu, V = np.linalg.eigh(0.5 * (R + R.T))
-    c = V.T @ (Z.T @ (g[S] - HS.sum(axis=1) / f))
-    null = np.abs(nu) <= rtol_singular * norm
-    if np.any(null) and np.max(np.abs(c[null])) > tol * (norm + float(np.max(np.abs(g)))):
-        return None  # inconsistent: no solution with this support
-    y = np.zeros(f - 1)
-    y[~null] = c[~null] / nu[~null]
-    w[S] = 1.0 / f + Z @ (V @ y)
-    dirs = np.zeros((int(null.sum()), K))
-    dirs[:, S] = (Z @ V[:, null]).T
-    return _Face(S, w, dirs)
-
-
-def _lp_point(
-    face: _Face, H: NDArray, g: NDArray, tol_w: float, tol_g: float
-) -> tuple[NDArray, NDArray] | None:
-    """A point of a continuum face with max-min weight on S, and its implicit equalities."""
-    from scipy.optimize import linprog
-
-    S, K = face.S, g.shape[0]
-    out = np.setdiff1d(np.arange(K), S)
-    d = face.dirs.shape[0]
-    # G(z) = G_p - H dirs' z;  lam(z) = G_{S[0]}(z);  off-support rows G_k - lam <= tol_g.
-    Gp = g - H @ face.w
-    HD = H @ face.dirs.T  # (K, d)
-    A_off = -(HD[out] - HD[S[0]])  # rows: d(G_k - lam)/dz
-    b_off = tol_g - (Gp[out] - Gp[S[0]])
-    # variables (z, t): maximise t s.t. w_S(z) >= t, off-support rows, t <= 1
-    A_w = np.hstack([-face.dirs[:, S].T, np.ones((S.size, 1))])
-    A = np.vstack([A_w, np.hstack([A_off, np.zeros((out.size, 1))])])
-    b = np.concatenate([face.w[S], b_off])
-    bounds = [(None, None)] * d + [(None, 1.0)]
-    res = linprog(np.r_[np.zeros(d), -1.0], A_ub=A, b_ub=b, bounds=bounds, method="highs")
-    if res.status != 0 or -res.fun <= tol_w:
-        return None
-    z = res.x[:d]
-    # implicit equalities: off-support rows that cannot be made slack
-    eq_rows = []
-    for i in range(out.size):
-        A2 = np.vstack([-face.dirs[:, S].T, A_off])
-        b2 = np.concatenate([face.w[S], b_off])
-        r2 = linprog(A_off[i], A_ub=A2, b_ub=b2, bounds=[(None, None)] * d, method="highs")
-        if r2.status == 0 and b_off[i] - r2.fun <= 2.0 * tol_g:
-            eq_rows.append(A_off[i])
-    return z, (np.array(eq_rows) if eq_rows else np.zeros((0, d)))
-
-
-def _classify(
-    face: _Face, H: NDArray, g: NDArray, tol_w: float, tol_g: float
-) -> tuple[NDArray, NDArray] | None:
-    """``(point, directions)`` of the NE on this face with support exactly S, or None."""
-    S = face.S
-    if face.dirs.shape[0] == 0:
-        G = g - H @ face.w
-        lam = G[S[0]] if S.size == 1 else float(np.mean(G[S]))
-        out = np.setdiff1d(np.arange(g.shape[0]), S)
-        if np.min(face.w[S]) <= tol_w or (out.size and np.max(G[out] - lam) > tol_g):
-            return None
-        return face.w, np.zeros((0, g.shape[0]))
-    found = _lp_point(face, H, g, tol_w, tol_g)
-    if found is None:
-        return None
-    z, eq = found
-    point = face.w + face.dirs.T @ z
-    if eq.shape[0]:
-        _, sv, Vt = np.linalg.svd(eq)
-        rank = int(np.sum(sv > 1e-9 * max(1.0, sv[0])))
-        basis = Vt[rank:].T  # null space of the implicit equalities in z
-    else:
-        basis = np.eye(face.dirs.shape[0])
-    dirs = (face.dirs.T @ basis).T
-    if dirs.shape[0]:
-        q, _ = np.linalg.qr(dirs.T)
-        dirs = q.T
-    return point, dirs
-
-
 def _kkt_residual(H: NDArray, g: NDArray, w: NDArray, S: NDArray, scale: float) -> float:
     G = g - H @ w
     lam = float(np.mean(G[S]))
@@ -201,46 +95,6 @@ def _kkt_residual(H: NDArray, g: NDArray, w: NDArray, S: NDArray, scale: float) 
     eq = float(np.max(np.abs(G[S] - lam)))
     ineq = float(np.max(G[out] - lam, initial=0.0))
     return max(eq, ineq, 0.0) / scale
-
-
-def _enumerate(
-    H: NDArray, g: NDArray, tol: float, rtol_singular: float
-) -> Iterator[tuple[NDArray, NDArray, NDArray, float]]:
-    """Every KKT point / continuum ``(S, point, directions, lam)``, by support size."""
-    K = g.shape[0]
-    norm = float(np.max(np.abs(np.linalg.eigvalsh(H)))) or 1.0
-    tol_g = tol * (norm + float(np.max(np.abs(g))))
-    for size in range(1, K + 1):
-        for S_t in combinations(range(K), size):
-            S = np.array(S_t)
-            face = _solve_face(H, g, S, norm, rtol_singular, tol)
-            if face is None:
-                continue
-            found = _classify(face, H, g, tol, tol_g)
-            if found is None:
-                continue
-            point, dirs = found
-            G = g - H @ point
-            yield S, point, dirs, float(np.mean(G[S]))
-
-
-def face_solutions(
-    H: ArrayLike, g: ArrayLike, tol: float = 1e-9, rtol_singular: float = RTOL_DEGENERATE
-) -> Iterator[tuple[NDArray[np.float64], float]]:
-    """Every KKT point ``(x, lam)`` of ``max g'x - x'Hx/2`` over the simplex.
-
-    One representative per continuum. Used as the exhaustive fallback of
-    :func:`nashalign.metrics.simplex_qp`.
-
-    Examples
-    --------
-    >>> [x.tolist() for x, _ in face_solutions(np.eye(2), [1.0, 0.0])]
-    [[1.0, 0.0]]
-    """
-    H_ = np.asarray(H, dtype=np.float64)
-    g_ = np.asarray(g, dtype=np.float64)
-    for _, point, _, lam in _enumerate(H_, g_, tol, rtol_singular):
-        yield point, lam
 
 
 def symmetric_equilibria(
@@ -300,7 +154,7 @@ def symmetric_equilibria(
     norm = float(np.max(np.abs(np.linalg.eigvalsh(H)))) or 1.0
     scale = norm + float(np.max(np.abs(g)))
     found: list[SymmetricNE] = []
-    for S, point, dirs, lam in _enumerate(H, g, tol, rtol_singular):
+    for S, point, dirs, lam in kkt_points(H, g, tol, rtol_singular):
         found.append(
             SymmetricNE(
                 weights=point,

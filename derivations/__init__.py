@@ -1,0 +1,154 @@
+"""The derivations of the model, one module per result (SPEC section 2).
+
+Every module exposes ``NAME``, ``TITLE`` and ``derive(K, N, variant)``
+returning a :class:`~nashalign.symbolic.records.DerivationRecord`. The registry below is
+the single list that ``nashalign verify``, the tests and the book iterate.
+
+Examples
+--------
+>>> NAMES[:3]
+('claim1', 'lemma0', 'theorem1')
+>>> derive("claim1", K=2).status
+'verified'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+
+from nashalign.derivations import (
+    claim1_psd,
+    exclusion_thresholds,
+    heterogeneous_closed_form,
+    lemma0_best_response,
+    lemma2_degenerate_ratios,
+    theorem1_interior_ne,
+    theorem2_uniqueness,
+    theorem3_potential,
+)
+
+from nashalign.errors import InputError
+from nashalign.symbolic.game import VARIANTS
+from nashalign.symbolic.records import DerivationRecord
+
+MODULES: dict[str, ModuleType] = {
+    m.NAME: m
+    for m in (
+        claim1_psd,
+        lemma0_best_response,
+        theorem1_interior_ne,
+        lemma2_degenerate_ratios,
+        theorem2_uniqueness,
+        theorem3_potential,
+        exclusion_thresholds,
+        heterogeneous_closed_form,
+    )
+}
+NAMES: tuple[str, ...] = tuple(MODULES)
+
+#: Largest K accepted by ``derive`` (explicit symbolic matrices grow fast).
+MAX_K = 5
+#: Default agent counts per result.
+DEFAULT_N = {"theorem2": 3, "theorem3": 2, "heterogeneous": 2}
+
+
+def title(name: str) -> str:
+    """Human title of a registered derivation."""
+    return _module(name).TITLE
+
+
+def _module(name: str) -> ModuleType:
+    if name not in MODULES:
+        raise InputError(f"unknown result {name!r}; choose one of {', '.join(NAMES)}")
+    return MODULES[name]
+
+
+def validate_params(K: int, N: int | None = None, variant: str = "overlap") -> None:
+    """Validate K, N and variant; raise InputError with one clear line."""
+    if isinstance(K, bool) or not isinstance(K, int) or K < 2:
+        raise InputError(f"K must be an integer >= 2, got {K!r}")
+    if K > MAX_K:
+        raise InputError(f"K = {K} is beyond the explicit symbolic range (K <= {MAX_K})")
+    if N is not None and (isinstance(N, bool) or not isinstance(N, int) or N < 2):
+        raise InputError(f"N must be an integer >= 2, got {N!r}")
+    if variant not in VARIANTS:
+        raise InputError(f"unknown variant {variant!r}; choose one of {', '.join(VARIANTS)}")
+
+
+def derive(
+    name: str, K: int = 3, N: int | None = None, variant: str = "overlap"
+) -> DerivationRecord:
+    """Run one derivation and return its record.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`NAMES`.
+    K : int
+        Number of subpopulations (explicit, 2..MAX_K).
+    N : int, optional
+        Number of agents (default per result, see :data:`DEFAULT_N`).
+    variant : str
+        Diversity variant of the utility: ``overlap``, ``spread`` or ``distance``.
+    """
+    module = _module(name)
+    validate_params(K, N, variant)
+    if name == "heterogeneous" and (K > 2 or (N or 2) > 3):
+        raise InputError(
+            "the fully symbolic heterogeneous derivation is limited to K = 2, N <= 3 "
+            "(the polynomials grow too fast beyond); use the float solvers for larger populations"
+        )
+    return module.derive(K=K, N=N if N is not None else DEFAULT_N.get(name, 2), variant=variant)
+
+
+def verification_plan(max_k: int = 4) -> list[tuple[str, dict]]:
+    """The (name, params) pairs that ``verify`` runs: every result at K = 2..max_k,
+    Theorem 1 and Lemma 2 also at K = 5, Theorems 2-3 for N = 2 and 3, the
+    heterogeneous reduction at (K, N) = (2, 2) (the test suite adds (2, 3)).
+    """
+    if isinstance(max_k, bool) or not isinstance(max_k, int) or max_k < 2:
+        raise InputError(f"--max-k must be an integer >= 2, got {max_k!r}")
+    if max_k > MAX_K:
+        raise InputError(f"--max-k must be at most {MAX_K}")
+    plan: list[tuple[str, dict]] = []
+    for name in NAMES:
+        if name == "heterogeneous":
+            plan.append((name, {"K": 2, "N": 2}))
+            continue
+        ks = list(range(2, max_k + 1))
+        if name in ("theorem1", "lemma2") and max_k < 5:
+            ks.append(5)
+        for K in ks:
+            if name in ("theorem2", "theorem3"):
+                plan += [(name, {"K": K, "N": 2}), (name, {"K": K, "N": 3})]
+            else:
+                plan.append((name, {"K": K}))
+    return plan
+
+
+def verify_all(
+    max_k: int = 4,
+    progress: bool = False,
+    on_record: Callable[[DerivationRecord], None] | None = None,
+) -> list[DerivationRecord]:
+    """Run the whole verification plan and return the records."""
+    plan = verification_plan(max_k)
+    records = []
+    iterator = plan
+    if progress:
+        from tqdm import tqdm
+
+        iterator = tqdm(plan, desc="verify", unit="derivation")
+    for name, params in iterator:
+        if name == "theorem1" and params["K"] >= 5:
+            rec = theorem1_interior_ne.derive(K=params["K"], expressions=False)
+        else:
+            rec = derive(name, **params)
+        records.append(rec)
+        if on_record is not None:
+            on_record(rec)
+    return records
+
+
+__all__ = ["MODULES", "NAMES", "derive", "title", "verification_plan", "verify_all"]

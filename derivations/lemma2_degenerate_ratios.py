@@ -1,0 +1,180 @@
+r"""Lemma 2: only finitely many ratios beta_D/beta_I are degenerate.
+
+Statement. For the canonical utility, :math:`\alpha(r) = \mathbf 1^\top
+\operatorname{adj}(2C + rI)\,\mathbf 1` is a polynomial in :math:`r` of degree
+:math:`K-1` with leading coefficient :math:`K`; hence at most :math:`K-1` values of
+:math:`r = \beta_D/\beta_I` make :math:`\alpha = 0`. If :math:`C \succeq 0` then
+:math:`\alpha(r) > 0` for every :math:`r > 0`.
+
+General K. Write :math:`M(r) = X + \rho r I` (:math:`X = 2C`, :math:`\rho = 1`).
+The Faddeev–LeVerrier expansion gives
+:math:`\operatorname{adj}(X + tI) = \sum_{k=0}^{K-1} t^{K-1-k} B_k` with
+:math:`B_0 = I`, :math:`e_k = \operatorname{tr}(X B_{k-1})/k`,
+:math:`B_k = e_k I - X B_{k-1}`, for every K. So the leading coefficient of
+:math:`\alpha` is :math:`\rho^{K-1}\mathbf 1^\top I_K \mathbf 1 = \rho^{K-1} K`, computed
+with SymPy matrix expressions for symbolic K; the expansion itself is verified
+for the explicit K with fully symbolic C.
+
+Positivity. Expanding :math:`\det(tI + X + \epsilon \mathbf 1\mathbf 1^\top)` in
+principal minors gives the exact identity
+:math:`\alpha = \sum_{m=1}^{K} (\rho r)^{K-m} \sum_{|S| = m} \mathbf 1^\top
+\operatorname{adj}(X_S)\,\mathbf 1`; for :math:`X \succeq 0` each
+:math:`\operatorname{adj}(X_S) \succeq 0`, so :math:`\alpha(r) \ge K(\rho r)^{K-1} > 0`.
+
+Examples
+--------
+>>> rec = derive(K=3)
+>>> rec.verified, rec.expressions["leading_coefficient"]
+(True, 3)
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import sympy as sp
+from sympy.polys.matrices import DomainMatrix
+
+from nashalign.symbolic.bordered import closed_form_parts
+from nashalign.symbolic.linear import timed
+from nashalign.symbolic.polyalg import is_zero_dm, ones_dm, to_dm
+from nashalign.symbolic.records import DerivationRecord, Step
+from nashalign.symbolic.symbols import r
+
+NAME = "lemma2"
+TITLE = "Lemma 2 (finitely many degenerate ratios)"
+
+
+def general_k_leading_coefficient() -> sp.Expr:
+    """``1^T I_K 1`` for symbolic K, with SymPy matrix expressions (= K)."""
+    K = sp.Symbol("K", integer=True, positive=True)
+    expr = (sp.OneMatrix(1, K) * sp.Identity(K) * sp.OneMatrix(K, 1)).doit()
+    return sp.simplify(expr.as_explicit()[0, 0])
+
+
+def faddeev_leverrier(X: DomainMatrix) -> tuple[list[DomainMatrix], list]:
+    """Matrices ``B_k`` and coefficients ``e_k`` of adj(X + tI) = sum t^(K-1-k) B_k."""
+    K = X.shape[0]
+    dom = X.domain
+    eye = DomainMatrix.eye(K, dom)
+    Bs = [eye]
+    es = [dom.one]
+    for k in range(1, K):
+        XB = X * Bs[-1]
+        trace = sum((XB[i, i].element for i in range(K)), dom.zero)
+        e_k = dom.exquo(trace, dom.convert(k))
+        es.append(e_k)
+        Bs.append(eye * e_k - XB)
+    return Bs, es
+
+
+def derive(K: int = 3, N: int = 2, variant: str = "overlap") -> DerivationRecord:
+    """Derive and verify Lemma 2 at explicit ``K`` (``N`` unused)."""
+    rec = DerivationRecord(
+        name=NAME,
+        title=TITLE,
+        statement_latex="",
+        hypotheses=[r"$K \ge 2$", r"$C$ symmetric; for positivity $C \succeq 0$ and $r > 0$"],
+        method="Faddeev-LeVerrier expansion (general K leading term via MatrixSymbol; "
+        "expansion verified exactly at explicit K); principal-minor identity over QQ[c, r]",
+        params={"K": K, "variant": variant},
+    )
+    with timed(rec):
+        parts = closed_form_parts(K, variant)
+        dom = parts.domain
+        M_sym = parts.structure.M_sym
+        dM = M_sym.applyfunc(lambda e: sp.diff(e, r))
+        rho = dM[0, 0]
+        if dM != rho * sp.eye(K) or rho.free_symbols:
+            rec.add_check("M(r) = X + rho r I with constant rho", False, f"dM/dr = {dM}")
+            rec.failure = "M(r) is not of the form X + rho r I"
+            return rec.finish()
+        X_sym = M_sym.subs(r, 0)
+        alpha = parts.sym(parts.alpha)
+        poly = sp.Poly(alpha, r)
+        lc = sp.expand(poly.LC())
+        rec.expressions.update(
+            {
+                "alpha": sp.expand(alpha),
+                "degree": sp.Integer(poly.degree()),
+                "leading_coefficient": lc,
+                "X": X_sym,
+                "rho": rho,
+            }
+        )
+        rec.add_check(f"deg_r alpha = K - 1 = {K - 1}", poly.degree() == K - 1, "Poly in r")
+        expected_lc = rho ** (K - 1) * K
+        rec.add_check(
+            f"leading coefficient of alpha = rho^(K-1) K = {expected_lc}",
+            sp.expand(lc - expected_lc) == 0,
+            "Poly in r, coefficient expanded",
+        )
+        gen_lc = general_k_leading_coefficient()
+        Ks = sp.Symbol("K", integer=True, positive=True)
+        rec.add_check(
+            "general K: 1^T B_0 1 = 1^T I_K 1 = K (MatrixSymbol)",
+            sp.simplify(gen_lc - Ks) == 0,
+            "(OneMatrix(1,K) * Identity(K) * OneMatrix(K,1)).doit()",
+        )
+        rec.expressions["general_K_leading_term"] = gen_lc
+        X = to_dm(X_sym, dom)
+        Bs, es = faddeev_leverrier(X)
+        t = dom.from_sympy(rho * r)
+        expansion = DomainMatrix.zeros((K, K), dom)
+        for k, B in enumerate(Bs):
+            expansion = expansion + B * (t ** (K - 1 - k))
+        rec.add_check(
+            "Faddeev-LeVerrier: adj(X + rho r I) = sum_k (rho r)^(K-1-k) B_k, B_0 = I",
+            is_zero_dm(expansion - parts.A),
+            "DomainMatrix over QQ[c, r]",
+        )
+        minors_sum = dom.zero
+        for m in range(1, K + 1):
+            inner = dom.zero
+            for S in combinations(range(K), m):
+                XS = X.extract(list(S), list(S))
+                adjS = XS.adjugate() if m > 1 else DomainMatrix.eye(1, dom)
+                o = ones_dm(m, 1, dom)
+                inner += (o.transpose() * adjS * o)[0, 0].element
+            minors_sum += inner * t ** (K - m)
+        rec.add_check(
+            "alpha = sum_m (rho r)^(K-m) sum_{|S|=m} 1^T adj(X_S) 1 (principal-minor expansion)",
+            dom.is_zero(minors_sum - parts.alpha),
+            "exact polynomial identity",
+        )
+        rec.steps.append(
+            Step(
+                r"The Faddeev–LeVerrier recursion expands the adjugate in powers of $t = \rho r$; its "
+                r"first matrix is $B_0 = I$ for every $K$, so the leading term of "
+                r"$\alpha(r) = \mathbf 1^\top \operatorname{adj}(X + \rho r I)\mathbf 1$ is "
+                r"$(\rho r)^{K-1}\,\mathbf 1^\top I_K \mathbf 1$, and with matrix expressions for symbolic $K$:",
+                r"\mathbf 1^\top I_K \mathbf 1 = " + sp.latex(gen_lc),
+            )
+        )
+        rec.steps.append(
+            Step(
+                f"At K = {K} the expansion is verified exactly, and the derived polynomial has degree "
+                f"{poly.degree()} with leading coefficient",
+                sp.latex(lc),
+            )
+        )
+        if K <= 3:
+            rec.steps.append(
+                Step("The derived polynomial:", r"\alpha(r) = " + sp.latex(poly.as_expr()))
+            )
+        rec.steps.append(
+            Step(
+                r"A nonzero polynomial of degree $K-1$ has at most $K-1$ roots, so only finitely many "
+                r"$\beta_D/\beta_I$ are degenerate. For positivity, the principal-minor expansion "
+                r"(verified exactly) writes $\alpha$ as a polynomial in $\rho r$ whose coefficients are sums "
+                r"of $\mathbf 1^\top \operatorname{adj}(X_S)\mathbf 1 \ge 0$ (the adjugate of a PSD matrix "
+                r"is PSD) and whose leading coefficient is $K$; so $\alpha(r) \ge K(\rho r)^{K-1} > 0$ "
+                r"for $r > 0$ when $C \succeq 0$."
+            )
+        )
+        rec.statement_latex = (
+            r"\alpha(r) = \mathbf 1^\top \operatorname{adj}\bigl(M(r)\bigr)\mathbf 1 \text{ has degree } K-1 "
+            r"\text{ and leading coefficient } " + sp.latex(rho ** (K - 1) * Ks) + r";\quad "
+            r"C \succeq 0,\ r > 0 \implies \alpha(r) > 0 ."
+        )
+    return rec.finish()

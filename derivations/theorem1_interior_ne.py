@@ -1,0 +1,233 @@
+r"""Theorem 1: the closed-form symmetric interior Nash equilibrium.
+
+Statement (homogeneous population). Let :math:`M(r)` be the matrix of the
+symmetric first-order system derived from the utility (for the canonical
+"overlap" utility :math:`M(r) = 2C + rI`), :math:`A(r) = \operatorname{adj} M(r)`,
+:math:`\alpha(r) = \mathbf 1^\top A(r)\mathbf 1` and
+:math:`B = \begin{pmatrix} M & \mathbf 1\\ \mathbf 1^\top & 0\end{pmatrix}`, so that
+:math:`\det B = -\alpha`. Whenever :math:`\alpha \ne 0` the symmetric interior
+conditions have the unique solution
+
+.. math::
+
+    w^*(s, r) = w_0(r) + s\,v(r),\quad w_0 = \frac{A\mathbf 1}{\alpha},\quad
+    v = \frac{\Pi a}{\alpha},\quad
+    \Pi = \frac{\alpha A - A\mathbf 1\mathbf 1^\top A}{\det M},
+
+where :math:`\Pi = -\operatorname{adj}(B)_{1:K,1:K}` is a polynomial matrix
+(:math:`\det M` divides :math:`\alpha A - A\mathbf 1\mathbf 1^\top A`),
+:math:`\mathbf 1^\top w_0 = 1`, :math:`\mathbf 1^\top v = 0`, and
+:math:`\lambda^* = (s\,\mathbf 1^\top A a - \det M)/\alpha`. The equilibrium weights
+are affine in :math:`s = \beta_A/\beta_I`. It is an interior NE when every weight
+is positive.
+
+Verification. All objects are computed over the polynomial ring
+:math:`\mathbb Q[a, c, r, s]` with DomainMatrix (division-free adjugates), and
+the following reduce to the zero polynomial exactly: :math:`MA = \det M\, I`,
+:math:`\det B + \alpha`, :math:`M\Pi - (\alpha I - \mathbf 1\mathbf 1^\top A)`,
+:math:`\det M\,\Pi - (\alpha A - A\mathbf 1\mathbf 1^\top A)`,
+:math:`\mathbf 1^\top \Pi`, and, substituting :math:`w^*` for every agent of an
+N-agent population (N = 2, 3) into the engine's gradients,
+:math:`\alpha(\nabla_{w_m}u_m/\beta_I - \lambda^*\mathbf 1)` and
+:math:`\mathbf 1^\top w^* - 1`.
+
+Examples
+--------
+>>> rec = derive(K=2)
+>>> rec.verified
+True
+>>> rec.expressions["alpha"]
+2*c11 - 4*c12 + 2*c22 + 2*r
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.polys.matrices import DomainMatrix
+
+from nashalign.symbolic.bordered import ClosedFormParts, closed_form_parts
+from nashalign.symbolic.game import Game
+from nashalign.symbolic.linear import concavity_failure, timed
+from nashalign.symbolic.polyalg import is_zero_dm, linear_parts, ones_dm, to_dm
+from nashalign.symbolic.records import DerivationRecord, Step
+from nashalign.symbolic.symbols import c_matrix, r
+
+NAME = "theorem1"
+TITLE = "Theorem 1 (closed-form interior NE)"
+
+
+def _verify_agents(parts: ClosedFormParts, N: int) -> bool:
+    """alpha * (grad_m(w*, ..., w*)/beta_I - lambda* 1) == 0 for every agent m of N."""
+    K = parts.game.K
+    game = Game.from_variant(parts.game.variant, K=K, N=N)
+    dom = parts.domain
+    ok = True
+    for m in range(1, N + 1):
+        g = game.normalised(game.gradient(m))
+        J, c = linear_parts(list(g), game.strategy_symbols())
+        Jsum = sum((J[:, K * j : K * (j + 1)] for j in range(N)), sp.zeros(K, K))
+        resid = (
+            to_dm(c, dom) * parts.alpha
+            + to_dm(Jsum, dom) * parts.w_num
+            - ones_dm(K, 1, dom) * parts.lam_num
+        )
+        ok = ok and is_zero_dm(resid)
+    return ok
+
+
+def derive(
+    K: int = 3, N: int = 2, variant: str = "overlap", expressions: bool = True
+) -> DerivationRecord:
+    """Derive and verify Theorem 1 at explicit ``K`` for ``variant``.
+
+    ``expressions=False`` skips converting the (large, at K >= 5) derived
+    polynomials back to SymPy expressions; the checks are the same.
+    """
+    rec = DerivationRecord(
+        name=NAME,
+        title=TITLE,
+        statement_latex="",
+        hypotheses=[
+            r"homogeneous population: every agent has the same $a$, $C$",
+            r"$\beta_I > 0$; Lemma 0 (concavity) holds",
+            r"$\alpha(r) \ne 0$",
+        ],
+        method="DomainMatrix over QQ[a, c, r, s]: division-free adjugates; exact zero tests "
+        "of polynomial identities; substitution into every agent's gradient (N = 2, 3)",
+        params={"K": K, "variant": variant},
+    )
+    with timed(rec):
+        game = Game.from_variant(variant, K=K, N=max(N, 2))
+        if concavity_failure(game, rec):
+            rec.statement_latex = (
+                r"\text{not claimed: }" + r"\text{Lemma 0's concavity hypothesis fails}"
+            )
+            return rec
+        parts = closed_form_parts(K, variant)
+        ls = parts.structure
+        dom = parts.domain
+        eye = DomainMatrix.eye(K, dom)
+        one = ones_dm(K, 1, dom)
+        M_sym = ls.M_sym
+        rec.steps.append(
+            Step(
+                "At a symmetric profile $w_m = w$ the engine's normalised gradient is affine in $w$; "
+                r"Lemma 0's condition becomes $M w = b_0 + s\,b_1 - \lambda \mathbf 1$ with",
+                r"M(r) = " + sp.latex(M_sym) + r",\quad b_0 = " + sp.latex(ls.b0.T) + r"^{\top},"
+                r"\quad b_1 = " + sp.latex(ls.b1.T) + r"^{\top} .",
+            )
+        )
+        if variant == "overlap":
+            target = 2 * c_matrix(K) + r * sp.eye(K)
+            rec.add_check(
+                "derived M(r) = 2C + rI",
+                (M_sym - target).applyfunc(sp.expand).is_zero_matrix,
+                "componentwise expansion",
+            )
+        rec.add_check(
+            "M A = det(M) I", is_zero_dm(parts.M * parts.A - eye * parts.det), "DomainMatrix"
+        )
+        rec.add_check(
+            "det B = -alpha", dom.is_zero(parts.detB + parts.alpha), "DomainMatrix determinant"
+        )
+        rec.steps.append(
+            Step(
+                r"Together with $\mathbf 1^\top w = 1$ this is the bordered system "
+                r"$B\,(w, \lambda) = (b_0 + s b_1, 1)$, whose determinant is "
+                r"$\det B = -\alpha(r)$ with $\alpha = \mathbf 1^\top \operatorname{adj}(M)\,\mathbf 1$. "
+                r"So the solution is unique whenever $\alpha \ne 0$.",
+                r"\alpha(r) = " + sp.latex(sp.expand(parts.sym(parts.alpha))) if K <= 3 else "",
+            )
+        )
+        PiM = parts.M * parts.Pi - (eye * parts.alpha - one * (one.transpose() * parts.A))
+        rec.add_check("M Pi = alpha I - 1 1^T A", is_zero_dm(PiM), "DomainMatrix")
+        if K <= 4:
+            divis = parts.Pi * parts.det - (
+                parts.A * parts.alpha - parts.A1 * (one.transpose() * parts.A)
+            )
+            rec.add_check(
+                "det(M) Pi = alpha A - A 1 1^T A (det M divides it; quotient Pi = -adj(B)[:K,:K])",
+                is_zero_dm(divis),
+                "DomainMatrix, degree-2K-2 products expanded",
+            )
+        else:
+            rec.add_check(
+                "det(M) Pi = alpha A - A 1 1^T A (det M divides it; quotient Pi = -adj(B)[:K,:K])",
+                is_zero_dm(PiM) and is_zero_dm(parts.M * parts.A - eye * parts.det),
+                "follows exactly from the two identities above: multiplying M Pi = alpha I - 1 1^T A "
+                "on the left by A and using A M = det(M) I gives det(M) Pi = alpha A - A 1 1^T A",
+            )
+        rec.add_check(
+            "1^T Pi = 0 (so 1^T v = 0)", is_zero_dm(one.transpose() * parts.Pi), "DomainMatrix"
+        )
+        rec.add_check(
+            "1^T (alpha w*) = alpha (so 1^T w* = 1, 1^T w0 = 1)",
+            dom.is_zero((one.transpose() * parts.w_num)[0, 0].element - parts.alpha),
+            "DomainMatrix",
+        )
+        rec.steps.append(
+            Step(
+                r"Eliminating $\lambda$ gives $\lambda^* = (\mathbf 1^\top A (b_0 + s b_1) - \det M)/\alpha$ and "
+                r"$w^* = (A\mathbf 1 + \Pi b_0 + s\,\Pi b_1)/\alpha$, where "
+                r"$\Pi = (\alpha A - A\mathbf 1\mathbf 1^\top A)/\det M$. The quotient is exact: "
+                r"$\Pi = -\operatorname{adj}(B)_{1:K,1:K}$ is a polynomial matrix and "
+                r"$\det M\,\Pi = \alpha A - A\mathbf 1\mathbf 1^\top A$ reduces to 0. "
+                r"Since $\mathbf 1^\top\Pi = 0$, $\mathbf 1^\top v = 0$ and $\mathbf 1^\top w_0 = 1$.",
+            )
+        )
+        for n_agents in (2, 3):
+            rec.add_check(
+                f"Lemma 0's condition holds for every agent of N = {n_agents} at w*",
+                _verify_agents(parts, n_agents),
+                "alpha (grad_m / beta_I - lambda* 1) reduces to the zero polynomial vector",
+            )
+        if not expressions:
+            rec.expressions["M"] = M_sym
+            rec.statement_latex = _statement(M_sym)
+            return rec.finish()
+        ws = parts.w_star()
+        alpha_e = sp.expand(parts.sym(parts.alpha))
+        w0 = [
+            sp.expand(parts.sym(parts.A1[k, 0].element + parts.Pib0[k, 0].element)) / alpha_e
+            for k in range(K)
+        ]
+        v = [sp.expand(parts.sym(parts.Pib1[k, 0].element)) / alpha_e for k in range(K)]
+        rec.expressions.update(
+            {
+                "M": M_sym,
+                "alpha": alpha_e,
+                "det_M": sp.expand(parts.sym(parts.det)),
+                "w0": w0,
+                "v": v,
+                "w_star": ws,
+                "lambda_star": sp.expand(parts.sym(parts.lam_num)) / alpha_e,
+                "Pi": parts.Pi.to_Matrix(),
+            }
+        )
+        if K == 2:
+            rec.steps.append(
+                Step(
+                    "For K = 2 the derived closed form reads",
+                    r"w^*_1 = "
+                    + sp.latex(sp.factor(ws[0]))
+                    + r",\qquad \lambda^* = "
+                    + sp.latex(sp.factor(rec.expressions["lambda_star"])),
+                )
+            )
+        rec.steps.append(
+            Step(
+                r"Substituting $w^*$ for every agent into the engine's gradients (N = 2 and 3) and "
+                r"multiplying by $\alpha$ leaves the zero polynomial: $w^*$ satisfies Lemma 0's "
+                r"condition for every agent, and is affine in $s = \beta_A/\beta_I$."
+            )
+        )
+        rec.statement_latex = _statement(M_sym)
+    return rec.finish()
+
+
+def _statement(M_sym: sp.Matrix) -> str:
+    return (
+        r"\alpha(r) \ne 0 \implies w^*(s, r) = \frac{A\mathbf 1}{\alpha} + s\,\frac{\Pi a}{\alpha},"
+        r"\quad M(r) = " + sp.latex(M_sym) + r",\ A = \operatorname{adj}M,\ "
+        r"\alpha = \mathbf 1^\top A \mathbf 1,\ \Pi = \frac{\alpha A - A\mathbf 1\mathbf 1^\top A}{\det M}"
+    )

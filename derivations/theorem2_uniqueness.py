@@ -1,0 +1,177 @@
+r"""Theorem 2: uniqueness (and symmetry) of the interior NE for N agents.
+
+Statement (canonical utility, :math:`N \ge 2`). Write :math:`w_m = \bar w + \delta_m`
+with :math:`\bar w = \frac1N\sum_m w_m`, so :math:`\sum_m \delta_m = 0`,
+:math:`\mathbf 1^\top \delta_m = 0`. Averaging the interior conditions of
+Lemma 0 gives the symmetric system :math:`M(r)\bar w = s a - \bar\lambda \mathbf 1`
+with :math:`M = 2C + rI`; subtracting the average gives
+:math:`\tilde M(r)\,\delta_m = -(\lambda_m - \bar\lambda)\mathbf 1` with
+:math:`\tilde M(r) = 2C - \frac{r}{N-1} I`. With
+:math:`\tilde\alpha(r) = \mathbf 1^\top\operatorname{adj}\tilde M(r)\mathbf 1`
+(degree :math:`K-1`, leading coefficient :math:`K(-1/(N-1))^{K-1}`) and
+:math:`\det\tilde B = -\tilde\alpha` for the bordered :math:`\tilde B`, the
+interior NE is unique, and symmetric, iff :math:`\alpha(r) \ne 0` and
+:math:`\tilde\alpha(r) \ne 0`; otherwise, if one exists, there is a continuum
+:math:`w_m = \bar w + t_m d` (:math:`\sum_m t_m = 0`, :math:`d \ne 0` in the kernel).
+
+Verification. For explicit K and N the mean and deviation identities are
+reduced to 0 from the engine's gradients; :math:`\det \tilde B + \tilde\alpha`
+and the leading coefficient are checked exactly; and at a root of
+:math:`\tilde\alpha` (K = 2, C = I, where :math:`\tilde\alpha(r) = 0` at
+:math:`r = 2(N-1)`) a one-parameter family of asymmetric profiles is shown to
+satisfy every agent's condition exactly.
+
+Examples
+--------
+>>> derive(K=2, N=3).verified
+True
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from nashalign.symbolic.game import Game
+from nashalign.symbolic.linear import concavity_failure, linear_structure, timed
+from nashalign.symbolic.polyalg import adjugate_det, bordered, ones_dm, ring_of, to_dm
+from nashalign.symbolic.records import DerivationRecord, Step
+from nashalign.symbolic.symbols import c_matrix, r, s
+
+NAME = "theorem2"
+TITLE = "Theorem 2 (uniqueness for N agents)"
+
+
+def _continuum_example(N: int) -> tuple[bool, str]:
+    """At K = 2, C = I, r = 2(N-1): asymmetric interior profiles all satisfy Lemma 0."""
+    game = Game.from_variant("overlap", K=2, N=N)
+    sub = {sp.Symbol("c11"): 1, sp.Symbol("c22"): 1, sp.Symbol("c12"): 0, r: 2 * (N - 1)}
+    ts = [sp.Symbol(f"t{m}") for m in range(1, N)]
+    ts.append(-sum(ts))
+    a1, a2 = sp.symbols("a1 a2")
+    # The symmetric solution at these parameters: w_bar = (1/2 + s (a1 - a2)/(2 (2 + r)), ...).
+    wb1 = sp.Rational(1, 2) + s * (a1 - a2) / (2 * (2 + 2 * (N - 1)))
+    wbar = sp.Matrix([wb1, 1 - wb1])
+    d = sp.Matrix([1, -1])
+    profile = {}
+    for m in range(N):
+        wm = wbar + ts[m] * d
+        for k in range(2):
+            profile[game.W[m][k]] = wm[k]
+    ok = True
+    for m in range(1, N + 1):
+        g = game.normalised(game.gradient(m)).subs(sub).subs(profile)
+        ok = ok and sp.expand(g[0] - g[1]) == 0
+    return ok, f"w_m = w_bar + t_m (1, -1), sum t_m = 0, at C = I, r = {2 * (N - 1)}"
+
+
+def derive(K: int = 3, N: int = 3, variant: str = "overlap") -> DerivationRecord:
+    """Derive and verify Theorem 2 at explicit ``K`` and ``N``."""
+    if N < 2:
+        N = 2
+    rec = DerivationRecord(
+        name=NAME,
+        title=TITLE,
+        statement_latex="",
+        hypotheses=[r"homogeneous population of $N \ge 2$ agents", r"Lemma 0 holds (concavity)"],
+        method="engine gradients of all N agents; exact mean/deviation identities; "
+        "DomainMatrix bordered determinant; explicit continuum at a root of alpha_tilde",
+        params={"K": K, "N": N, "variant": variant},
+    )
+    with timed(rec):
+        game = Game.from_variant(variant, K=K, N=N)
+        if concavity_failure(game, rec):
+            rec.statement_latex = r"\text{not claimed: Lemma 0's concavity hypothesis fails}"
+            return rec
+        ls = linear_structure(game)
+        M, Mt = ls.M_sym, ls.M_dev
+        grads = [game.normalised(game.gradient(m)) for m in range(1, N + 1)]
+        wbar = sum(game.W, sp.zeros(K, 1)) / N
+        mean_grad = sum(grads, sp.zeros(K, 1)) / N
+        b = ls.b0 + s * ls.b1
+        rec.add_check(
+            "mean of the N gradients = b - M(r) w_bar",
+            (mean_grad - (b - M * wbar)).applyfunc(sp.expand).is_zero_matrix,
+            "componentwise expansion in the strategy symbols",
+        )
+        dev_ok = all(
+            (grads[m] - mean_grad + Mt * (game.W[m] - wbar)).applyfunc(sp.expand).is_zero_matrix
+            for m in range(N)
+        )
+        rec.add_check(
+            "gradient_m - mean = -M_tilde(r) (w_m - w_bar) for every m", dev_ok, "expansion"
+        )
+        if variant == "overlap":
+            target = 2 * c_matrix(K) - r / (N - 1) * sp.eye(K)
+            rec.add_check(
+                "derived M_tilde(r) = 2C - r/(N-1) I",
+                (Mt - target).applyfunc(sp.expand).is_zero_matrix,
+                "expansion",
+            )
+        gens = [*game.param_symbols(), r]
+        dom = ring_of(gens)
+        dMt = to_dm(Mt, dom)
+        adj, _ = adjugate_det(dMt)
+        one = ones_dm(K, 1, dom)
+        at = (one.transpose() * adj * one)[0, 0].element
+        _, detBt = adjugate_det(bordered(dMt))
+        rec.add_check("det B_tilde = -alpha_tilde", dom.is_zero(detBt + at), "DomainMatrix")
+        at_e = sp.expand(dom.to_sympy(at))
+        poly = sp.Poly(at_e, r)
+        lc = sp.expand(poly.LC())
+        rho = sp.expand(sp.diff(Mt[0, 0], r))
+        rec.add_check(f"deg_r alpha_tilde = K - 1 = {K - 1}", poly.degree() == K - 1, "Poly in r")
+        rec.add_check(
+            f"leading coefficient of alpha_tilde = K rho^(K-1) = {K * rho ** (K - 1)}",
+            sp.expand(lc - K * rho ** (K - 1)) == 0,
+            "Poly in r",
+        )
+        if variant == "overlap":
+            ok, detail = _continuum_example(N)
+            rec.add_check(
+                "continuum of interior NE at a root of alpha_tilde (K = 2, C = I)", ok, detail
+            )
+        rec.expressions.update(
+            {
+                "M": M,
+                "M_tilde": Mt,
+                "alpha_tilde": at_e,
+                "leading_coefficient": lc,
+                "degree": sp.Integer(poly.degree()),
+            }
+        )
+        rec.steps += [
+            Step(
+                r"Write $w_m = \bar w + \delta_m$. Averaging the $N$ gradients derived by the engine gives "
+                r"the symmetric system of Theorem 1 for $\bar w$:",
+                r"\frac1N\sum_m \frac{\nabla_{w_m}u_m}{\beta_I} = s a - M(r)\bar w,\qquad M(r) = "
+                + sp.latex(M),
+            ),
+            Step(
+                "Subtracting the average leaves, for every agent, the deviation system",
+                r"\frac{\nabla_{w_m}u_m}{\beta_I} - \frac1N\sum_j \frac{\nabla_{w_j}u_j}{\beta_I} = "
+                r"-\tilde M(r)\,\delta_m,\qquad \tilde M(r) = " + sp.latex(Mt),
+            ),
+            Step(
+                r"With $\mathbf 1^\top\delta_m = 0$ this is a homogeneous bordered system "
+                r"$\tilde B(\delta_m, \mu_m) = 0$ with $\det\tilde B = -\tilde\alpha(r)$. If "
+                r"$\tilde\alpha \ne 0$ then $\delta_m = 0$ (the NE is symmetric) and $\bar w$ is unique iff "
+                r"$\alpha \ne 0$. If $\tilde\alpha(r) = 0$, a kernel vector $(d, \mu)$ has $d \ne 0$ "
+                r"(else $\mu\mathbf 1 = 0$), and $w_m = \bar w + t_m d$ with $\sum_m t_m = 0$ is an "
+                r"interior NE for all small $t$: a continuum. The leading coefficient of $\tilde\alpha$ is",
+                sp.latex(lc) + r"\;(= K\rho^{K-1},\ \rho = " + sp.latex(rho) + ")",
+            ),
+        ]
+        if K <= 3:
+            rec.steps.append(
+                Step("The derived polynomial:", r"\tilde\alpha(r) = " + sp.latex(poly.as_expr()))
+            )
+        rec.statement_latex = (
+            r"\text{The interior NE is unique and symmetric} \iff \alpha(r) \ne 0 \text{ and } "
+            r"\tilde\alpha(r) = \mathbf 1^\top \operatorname{adj}\Bigl("
+            + sp.latex(Mt)
+            + r"\Bigr)\mathbf 1 \ne 0"
+            if K <= 2 or variant != "overlap"
+            else r"\text{The interior NE is unique and symmetric} \iff \alpha(r) \ne 0 \text{ and } "
+            r"\tilde\alpha(r) = \mathbf 1^\top \operatorname{adj}\bigl(2C - \tfrac{r}{N-1} I\bigr)\mathbf 1 \ne 0"
+        )
+    return rec.finish()

@@ -1,0 +1,246 @@
+r"""Steering: the exclusion-free diversity incentives, computed exactly (SPEC 2.7).
+
+For a concrete instance and fixed ``s = beta_A / beta_I``, every equilibrium
+weight is at least ``tau`` exactly where the polynomials
+
+.. math:: p_k(r) = (A\mathbf 1)_k + s\,(\Pi a)_k - \tau\,\alpha(r)
+
+are all nonnegative (``alpha > 0`` for ``r > 0`` by Lemma 2), so the set of
+``r = beta_D / beta_I >= 0`` with no excluded subpopulation is a finite union
+of closed intervals whose endpoints are real roots of the ``p_k``. They are
+found by exact real-root isolation (:func:`sympy.intervals` on the irreducible
+factors), the sign of every ``p_k`` is decided exactly on each piece, and the
+endpoints are returned as exact algebraic numbers (``CRootOf`` or rationals)
+with decimal approximations. ``r_star`` is the smallest exclusion-free ``r``.
+
+Examples
+--------
+>>> res = steer([1, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], s=4, tau="1/20")
+>>> res.r_star, res.binding
+(46/17, 1)
+>>> res.intervals
+[(46/17, None)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import sympy as sp
+from numpy.typing import ArrayLike, NDArray
+
+from nashalign.errors import InputError
+from nashalign.exact.evaluate import instance_polynomials, to_rational
+from nashalign.instance import validate_a_C
+from nashalign.symbolic.symbols import r
+
+#: Digits of the decimal approximations reported beside exact endpoints.
+DIGITS = 30
+
+
+@dataclass
+class SteeringResult:
+    """Exclusion-free intervals of ``r`` and the minimal diversity incentive."""
+
+    s: sp.Rational
+    tau: sp.Rational
+    intervals: list[tuple[sp.Expr, sp.Expr | None]]
+    r_star: sp.Expr | None
+    binding: int | None
+    attained: bool = True
+    polynomials: list[sp.Poly] = field(default_factory=list)
+
+    @property
+    def intervals_float(self) -> list[tuple[float, float | None]]:
+        """Endpoints as floats (``None`` for an unbounded upper end)."""
+        return [(_f(lo), None if hi is None else _f(hi)) for lo, hi in self.intervals]
+
+    @property
+    def r_star_float(self) -> float | None:
+        """``r_star`` as a float, or None when no exclusion-free ``r`` exists."""
+        return None if self.r_star is None else _f(self.r_star)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of ``nashalign steer --json``."""
+        return {
+            "s": float(self.s),
+            "tau": float(self.tau),
+            "intervals": [[lo, hi] for lo, hi in self.intervals_float],
+            "r_star": self.r_star_float,
+        }
+
+    def exact_strings(self) -> dict[str, Any]:
+        """Exact endpoints as strings (algebraic numbers) with decimals."""
+        fmt = lambda x: (
+            None if x is None else {"exact": sp.sstr(x), "decimal": sp.N(x, DIGITS).__str__()}
+        )
+        return {
+            "intervals": [[fmt(lo), fmt(hi)] for lo, hi in self.intervals],
+            "r_star": fmt(self.r_star),
+            "binding": self.binding,
+            "attained": self.attained,
+        }
+
+
+def _f(x: sp.Expr) -> float:
+    return float(sp.N(x, 20))
+
+
+def _isolate(factors: list[sp.Poly]) -> list[tuple[sp.Rational, sp.Rational, int]]:
+    """Disjoint isolating intervals ``(lo, hi, factor index)`` of the roots >= 0, sorted,
+    refined until consecutive intervals are separated by a gap (so that a rational
+    sample point lies strictly between consecutive roots)."""
+    if not factors:
+        return []
+    eps = sp.Rational(1, 10**12)
+    while True:
+        iso = [
+            (sp.Rational(lo), sp.Rational(hi), next(iter(idx)))
+            for (lo, hi), idx in sp.intervals(factors, inf=0, eps=eps)
+        ]
+        gaps_ok = all(iso[i][1] < iso[i + 1][0] for i in range(len(iso) - 1))
+        first_ok = not iso or iso[0][0] > 0 or iso[0][1] == 0
+        if gaps_ok and first_ok:
+            return iso
+        eps /= 10**6
+
+
+def _root(factor: sp.Poly, lo: sp.Rational, hi: sp.Rational) -> sp.Expr:
+    """The unique root of the irreducible ``factor`` in ``[lo, hi]``, exactly."""
+    if lo == hi:
+        return lo
+    for root in factor.real_roots():
+        if bool(root >= lo) and bool(root <= hi):
+            return root
+    raise RuntimeError("real-root isolation failed")  # pragma: no cover
+
+
+def steer(a: ArrayLike, C: ArrayLike, s: object, tau: object = 0.05) -> SteeringResult:
+    """Exclusion-free intervals of ``r = beta_D / beta_I`` at fixed ``s`` and ``tau``.
+
+    Parameters
+    ----------
+    a, C : array-like
+        The instance (C symmetric PSD); floats are converted exactly.
+    s : number
+        ``beta_A / beta_I >= 0``.
+    tau : number
+        Exclusion threshold, ``0 < tau < 1/K``.
+
+    Returns
+    -------
+    SteeringResult
+        ``intervals`` (exact endpoints; ``None`` = unbounded), ``r_star`` (the
+        smallest exclusion-free r, or None), ``attained`` (False when r_star is
+        only an infimum) and ``binding`` (the subpopulation whose weight equals
+        tau at ``r_star``, None when no weight sits at tau there).
+    """
+    a_f, _ = validate_a_C(np.asarray(a, dtype=float), np.asarray(C, dtype=float))
+    K = len(a_f)
+    s_q, tau_q = to_rational(s), to_rational(tau)
+    if s_q < 0:
+        raise InputError(f"s = beta_A / beta_I must be >= 0, got {float(s_q)}")
+    if not (0 < tau_q < sp.Rational(1, K)):
+        raise InputError(f"tau must lie in (0, 1/K) = (0, {1 / K:.4g}), got {float(tau_q)}")
+    polys = instance_polynomials(a, C)
+    alpha = polys.alpha
+    ps = [
+        sp.Poly(A1 + s_q * Pa - tau_q * alpha, r, domain=sp.QQ)
+        for A1, Pa in zip(polys.A1, polys.Pia, strict=True)
+    ]
+    factors: list[sp.Poly] = []
+    for p in [*ps, alpha]:
+        if p.is_zero or p.degree() <= 0:
+            continue
+        for f, _ in p.factor_list()[1]:
+            f = sp.Poly(f, r, domain=sp.QQ).monic()
+            if f.degree() > 0 and all(f != g for g in factors):
+                factors.append(f)
+    iso = _isolate(factors)
+    divides = lambda f, p: p.is_zero or p.rem(f).is_zero
+
+    def feasible_at(x: sp.Rational) -> bool:
+        return alpha.eval(x) > 0 and all(p.eval(x) >= 0 for p in ps)
+
+    # Critical points in order, each with its isolating interval [lo, hi] and its
+    # irreducible factor (None for r = 0 when 0 is not a root); 0 is always one.
+    crit: list[tuple[sp.Expr, sp.Poly | None, sp.Rational, sp.Rational]] = []
+    if not iso or iso[0][1] != 0:
+        crit.append((sp.Integer(0), None, sp.Integer(0), sp.Integer(0)))
+    crit += [(_root(factors[i], lo, hi), factors[i], lo, hi) for lo, hi, i in iso]
+    pieces: list[tuple[str, sp.Expr, sp.Expr | None, bool]] = []
+    for i, (x, f, _, hi) in enumerate(crit):
+        nxt = crit[i + 1] if i + 1 < len(crit) else None
+        # A rational point strictly between this root and the next (isolating intervals are apart).
+        sample = (hi + nxt[2]) / 2 if nxt is not None else hi + 1
+        if f is None:
+            point_ok = feasible_at(x)
+        else:
+            # Exact sign at an algebraic root: zero where its factor divides the polynomial,
+            # else the sign on the open piece to its right (no root in between).
+            point_ok = not divides(f, alpha) and all(
+                divides(f, p) or p.eval(sample) > 0 for p in ps
+            )
+        pieces.append(("point", x, x, point_ok))
+        pieces.append(("open", x, None if nxt is None else nxt[0], feasible_at(sample)))
+    # Merge runs of feasible pieces into intervals; a sentinel closes the last run.
+    intervals: list[tuple[sp.Expr, sp.Expr | None]] = []
+    first_kind: str | None = None
+    start: tuple[str, sp.Expr] | None = None
+    last_hi: sp.Expr | None = None
+    for kind, lo, hi, ok in [*pieces, ("end", None, None, False)]:
+        if ok:
+            if start is None:
+                start = (kind, lo)
+            last_hi = hi
+        elif start is not None:
+            intervals.append((start[1], last_hi))
+            first_kind = first_kind or start[0]
+            start = None
+    # r* is attained unless the first interval opens at an infeasible point.
+    attained = first_kind != "open"
+    r_star = intervals[0][0] if intervals else None
+    binding = None
+    if r_star is not None and attained:
+        fac = next((f for x, f, _, _ in crit if f is not None and x == r_star), None)
+        for k, p in enumerate(ps):
+            zero = divides(fac, p) if fac is not None else p.eval(r_star) == 0
+            if zero:
+                binding = k
+                break
+    return SteeringResult(s_q, tau_q, intervals, r_star, binding, attained, ps)
+
+
+def exclusion_threshold(
+    a: ArrayLike, C: ArrayLike, r_values: ArrayLike, tau: float = 0.05
+) -> NDArray[np.float64]:
+    """For each r, the s above which subpopulation k falls below tau (inf where v_k >= 0).
+
+    These are the exact boundary curves ``s_k(r, tau) = ((A 1)_k - tau alpha) / (-(Pi a)_k)``
+    of SPEC 2.7, evaluated from Theorem 1's polynomials. ``tau = 0`` gives the
+    boundary of the interior-NE region.
+
+    Examples
+    --------
+    >>> exclusion_threshold([1.0, 0.0], [[1, 0], [0, 1]], [0.0], tau=0.0).round(6).tolist()
+    [[inf, 2.0]]
+    """
+    a_f, C_f = validate_a_C(np.asarray(a, dtype=float), np.asarray(C, dtype=float))
+    rv = np.atleast_1d(np.asarray(r_values, dtype=float))
+    if not np.all(np.isfinite(rv)):
+        raise InputError("r values must be finite")
+    if not 0 <= tau < 1:
+        raise InputError(f"tau must be in [0, 1), got {tau}")
+    polys = instance_polynomials(a, C)
+    coeffs = lambda p: np.array([float(c) for c in p.all_coeffs()])
+    alpha = np.polyval(coeffs(polys.alpha), rv)
+    out = np.full((rv.size, len(a_f)), np.inf)
+    for k, (A1, Pa) in enumerate(zip(polys.A1, polys.Pia, strict=True)):
+        num = np.polyval(coeffs(A1), rv) - tau * alpha
+        den = -np.polyval(coeffs(Pa), rv)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            thr = num / den
+        out[:, k] = np.where(den > 0, thr, np.inf)
+    return out if np.ndim(r_values) else out[0]

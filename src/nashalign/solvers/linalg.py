@@ -1,0 +1,31 @@
+"""Small linear-algebra pieces shared by the float solvers.
+
+Examples
+--------
+>>> Z = perp_basis(3)
+>>> bool(np.allclose(Z.T @ Z, np.eye(2))), bool(np.allclose(Z.sum(axis=0), 0))
+(True, True)
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["RTOL_DEGENERATE", "perp_basis"]
+
+#: Default relative tolerance for a degenerate ratio (see the module docstring).
+RTOL_DEGENERATE = 1e-12
+
+
+@lru_cache(maxsize=64)
+def perp_basis(K: int) -> NDArray[np.float64]:
+    """Orthonormal basis (K x K-1) of the complement of 1 (a Householder reflector), read-only."""
+    u = np.full(K, 1.0 / np.sqrt(K))
+    u[0] -= 1.0
+    u /= np.linalg.norm(u)
+    Z = (np.eye(K) - 2.0 * np.outer(u, u))[:, 1:]
+    Z.flags.writeable = False
+    return Z

@@ -1,0 +1,77 @@
+"""Exact steering: r* puts the binding weight exactly at tau; intervals are exact."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+from hypothesis import HealthCheck, given, settings
+from strategies import rational_instances, rationals
+
+from nashalign.errors import InputError
+from nashalign.exact.evaluate import exact_symmetric_ne
+from nashalign.exact.steering import exclusion_threshold, steer
+
+TAU = sp.Rational(1, 20)
+
+
+def test_textbook_instance():
+    res = steer([1, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], s=4, tau=TAU)
+    assert res.r_star == sp.Rational(46, 17)
+    ne = exact_symmetric_ne([1, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], 4, res.r_star)
+    assert ne.weights[res.binding] == TAU
+    assert min(ne.weights) == TAU
+    assert res.to_json() == {
+        "s": 4.0,
+        "tau": 0.05,
+        "intervals": [[46 / 17, None]],
+        "r_star": 46 / 17,
+    }
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rational_instances(2, 4), rationals(0, 30))
+def test_r_star_binds_exactly(inst, s):
+    a, C = inst
+    K = len(a)
+    tau = sp.Rational(1, 4 * K)
+    res = steer(a, C, s, tau)
+    if res.r_star is None:
+        return
+    if res.binding is not None:
+        p = res.polynomials[res.binding]
+        if res.r_star.is_Rational:
+            assert p.eval(res.r_star) == 0
+            ne = exact_symmetric_ne(a, C, s, res.r_star)
+            assert ne.weights[res.binding] == tau
+            assert all(w >= tau for w in ne.weights)
+        else:
+            # r* is algebraic: it is a root of p (its minimal polynomial divides p).
+            r = sp.Symbol("r")
+            assert p.rem(sp.Poly(sp.minimal_polynomial(res.r_star, r), r)).is_zero
+    # Just inside the first interval every weight is >= tau (exact rational sample).
+    lo, hi = res.intervals[0]
+    lo_q = sp.Rational(sp.N(lo, 40)) + sp.Rational(1, 10**30)
+    probe = lo_q + (1 if hi is None else (sp.Rational(sp.N(hi, 40)) - lo_q) / 2)
+    if probe > 0:
+        ne = exact_symmetric_ne(a, C, s, probe)
+        assert all(w >= tau for w in ne.weights)
+
+
+def test_bad_tau_and_s():
+    with pytest.raises(InputError, match="tau"):
+        steer([1, 0], [[1, 0], [0, 1]], s=1, tau=0.5)
+    with pytest.raises(InputError, match="tau"):
+        steer([1, 0], [[1, 0], [0, 1]], s=1, tau=0)
+    with pytest.raises(InputError, match=">= 0"):
+        steer([1, 0], [[1, 0], [0, 1]], s=-1, tau=0.1)
+    with pytest.raises(InputError):
+        steer([1, 0], [[1, 2], [2, 1]], s=1, tau=0.1)  # not PSD
+
+
+def test_exclusion_threshold_boundary_is_exact():
+    a, C = [1.0, 0.0, 0.5], [[1.0, 0.2, 0.0], [0.2, 1.0, 0.1], [0.0, 0.1, 2.0]]
+    r = 0.75
+    thr = exclusion_threshold(a, C, [r], tau=0.05)[0]
+    k = int(min(range(3), key=lambda j: thr[j]))
+    ne = exact_symmetric_ne(a, C, float(thr[k]), r)
+    assert abs(float(ne.weights[k]) - 0.05) < 1e-12

@@ -1,0 +1,400 @@
+"""Tests of nashalign.figures: the numbers behind the figures, and the files written.
+
+The heatmaps must agree point by point with the float closed form, the black and
+white masks with the thresholds, the overlaid curves with the exact SPEC 2.7
+thresholds (the closed-form weight on a tau curve is tau), and every CSV must
+round-trip the returned arrays. Pixels are not tested.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nashalign.errors import InputError
+from nashalign.exact.steering import exclusion_threshold, steer
+from nashalign.figures import (
+    compute_heatmap,
+    compute_r_star,
+    compute_slices,
+    exclusion_heatmap,
+    exclusion_table,
+    governance,
+    heatmap_grid,
+    make_all_figures,
+    r_star_curve,
+    weight_slices,
+)
+from nashalign.figures.tables import COLUMNS
+from nashalign.instance import Instance
+from nashalign.solvers.closed_form import symmetric_ne
+
+TAU = 0.05
+RES = 24
+
+
+def make_instance(seed: int = 5, K: int = 4) -> Instance:
+    """A random instance with exclusion and no-interior regions inside [1e-2, 1e2]^2."""
+    rng = np.random.default_rng(seed)
+    S = rng.normal(size=(60, K)) @ rng.normal(size=(K, K)) * 0.3 + np.linspace(0, 1, K)
+    return Instance.from_scores(
+        S, [f"g{k}" for k in range(K)], provenance={"backend": "test", "dataset": "toy"}
+    )
+
+
+@pytest.fixture(scope="module")
+def inst() -> Instance:
+    return make_instance()
+
+
+@pytest.fixture(scope="module")
+def plane_maps(inst: Instance) -> dict[tuple[str, str], object]:
+    return {
+        ax: compute_heatmap(inst, axes=ax, resolution=RES, progress=False)
+        for ax in (("beta_a", "beta_d"), ("beta_a", "beta_i"), ("beta_i", "beta_d"))
+    }
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def no_temp_files(d: Path) -> bool:
+    return not any(p.name.startswith(".") and p.name.endswith(".tmp") for p in d.iterdir())
+
+
+# --------------------------------------------------------------------------- heatmap data
+
+
+@pytest.mark.parametrize("axes", [("beta_a", "beta_d"), ("beta_a", "beta_i"), ("beta_i", "beta_d")])
+def test_heatmap_matches_closed_form_pointwise(inst, plane_maps, axes):
+    d = plane_maps[axes]
+    assert d.weights.shape == (RES, RES, inst.K)
+    rng = np.random.default_rng(0)
+    for i, j in rng.integers(0, RES, size=(25, 2)):
+        betas = {axes[0]: d.x[j], axes[1]: d.y[i], d.fixed_name: d.fixed}
+        res = symmetric_ne(inst.a, inst.C, [betas["beta_a"]], [betas["beta_i"]], [betas["beta_d"]])
+        np.testing.assert_allclose(d.weights[i, j], res.weights[0], rtol=1e-12, atol=1e-14)
+        assert bool(d.interior[i, j]) == bool(res.interior[0])
+
+
+def test_heatmap_masks(inst, plane_maps):
+    d = plane_maps[("beta_a", "beta_d")]
+    # the chosen instance has all three regions on this grid
+    assert d.excluded.any() and d.no_interior.any() and (d.interior & ~d.excluded).any()
+    for k in [None, *range(inst.K)]:
+        v = d.value_of(k)
+        np.testing.assert_array_equal(d.excluded_of(k), d.interior & (v < TAU))
+    assert np.array_equal(d.no_interior, ~(np.all(d.weights > 0, axis=-1)))
+    # "some subpopulation excluded" is the union of the per-focal black regions
+    union = np.any([d.excluded_of(k) for k in range(inst.K)], axis=0)
+    np.testing.assert_array_equal(d.excluded_of(None), union)
+
+
+def rising_instance() -> Instance:
+    """K = 2 with w0_1(r) < tau and v_1(r) > 0 for moderate r: g1 is excluded at *small* s."""
+    return Instance(["g0", "g1"], [0.0, 1.0], [[1.0, 0.0], [0.0, 100.0]], n=10)
+
+
+@pytest.mark.parametrize(("which", "branch"), [("random", "fall"), ("rising", "rise")])
+def test_black_region_matches_exact_crossings(inst, plane_maps, which, branch):
+    """(beta_A, beta_D) plane, beta_I = 1: at interior points, w_k < tau exactly where
+    beta_A is above the falling crossing or below the rising crossing of SPEC 2.7."""
+    if which == "random":
+        d, I = plane_maps[("beta_a", "beta_d")], inst
+    else:
+        I = rising_instance()
+        d = compute_heatmap(I, resolution=RES, progress=False)
+    fall = np.asarray(exclusion_threshold(I.a, I.C, d.y, TAU), float)  # (ny, K)
+    rise = -np.asarray(exclusion_threshold(-I.a, I.C, d.y, TAU), float)
+    checked = {"fall": 0, "rise": 0, "none": 0}
+    for k in range(I.K):
+        ex = d.excluded_of(k)
+        for i in range(RES):
+            for j in np.nonzero(d.interior[i])[0]:
+                s = d.x[j]
+                if math.isclose(s, fall[i, k], rel_tol=1e-9) or math.isclose(
+                    s, rise[i, k], rel_tol=1e-9
+                ):
+                    continue
+                above = bool(np.isfinite(fall[i, k]) and s > fall[i, k])
+                below = bool(np.isfinite(rise[i, k]) and s < rise[i, k])
+                assert bool(ex[i, j]) == (above or below)
+                checked["fall" if above else "rise" if below else "none"] += 1
+    assert checked[branch] > 0 and checked["none"] > 0
+
+
+@pytest.mark.parametrize("axes", [("beta_a", "beta_d"), ("beta_a", "beta_i"), ("beta_i", "beta_d")])
+def test_boundary_curves_sit_on_tau_and_zero(inst, plane_maps, axes):
+    """The closed-form weight on subpopulation k's curves is tau; on the interior curves
+    the smallest weight is 0."""
+    d = plane_maps[axes]
+
+    def at(xy):
+        ok = np.all(np.isfinite(xy), axis=1)
+        b = {axes[0]: xy[ok, 0], axes[1]: xy[ok, 1], d.fixed_name: d.fixed}
+        return ok, symmetric_ne(inst.a, inst.C, b["beta_a"], b["beta_i"], b["beta_d"]).weights
+
+    n_points = 0
+    for k in range(inst.K):
+        for xy in (d.tau_curves[k], d.tau_curves_low[k]):
+            ok, w = at(xy)
+            np.testing.assert_allclose(w[:, k], TAU, atol=1e-9)
+            assert np.all(w.min(axis=1) > -1e-9)  # drawn only inside the interior region
+            n_points += int(ok.sum())
+    n_interior = 0
+    for xy in (d.interior_curve, d.interior_curve_low):
+        ok, w = at(xy)
+        np.testing.assert_allclose(w.min(axis=1), 0.0, atol=1e-9)
+        n_interior += int(ok.sum())
+    assert n_points > 0 and n_interior > 0
+
+
+def test_heatmap_files_and_csv_roundtrip(inst, plane_maps, tmp_path):
+    d0 = plane_maps[("beta_i", "beta_d")]
+    d = exclusion_heatmap(inst, "g1", tmp_path, data=d0)
+    assert d.focal == 1 and d0.focal is None  # the precomputed data is not mutated
+    suffixes = sorted(p.name.rsplit(".", 1)[1] for p in d.paths)
+    assert suffixes == ["csv", "csv", "pdf", "png"]
+    for p in d.paths:
+        assert p.parent == tmp_path and p.stat().st_size > 0
+    png = next(p for p in d.paths if p.suffix == ".png")
+    pdf = next(p for p in d.paths if p.suffix == ".pdf")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and pdf.read_bytes()[:5] == b"%PDF-"
+    assert no_temp_files(tmp_path)
+
+    grid_csv, bnd_csv = sorted(p for p in d.paths if p.suffix == ".csv")
+    grid_csv, bnd_csv = (grid_csv, bnd_csv) if "boundary" in bnd_csv.name else (bnd_csv, grid_csv)
+    rows = read_csv(grid_csv)
+    assert len(rows) == RES * RES
+    X, Y = np.meshgrid(d.x, d.y)
+    got = {c: np.array([float(r[c]) for r in rows]).reshape(RES, RES) for c in rows[0]}
+    np.testing.assert_allclose(got["beta_i"], X, rtol=1e-7)
+    np.testing.assert_allclose(got["beta_d"], Y, rtol=1e-7)
+    np.testing.assert_allclose(got["beta_a"], 1.0)
+    np.testing.assert_allclose(got["r"], Y / X, rtol=1e-7)
+    for k, nm in enumerate(inst.names):
+        np.testing.assert_allclose(got[f"w_{nm}"], d.weights[..., k], rtol=1e-7, atol=1e-12)
+    np.testing.assert_array_equal(got["interior"].astype(bool), d.interior)
+    np.testing.assert_array_equal(got["excluded"].astype(bool), d.excluded_of(1))
+    np.testing.assert_allclose(got["value"], d.weights[..., 1], rtol=1e-7, atol=1e-12)
+
+    brows = read_csv(bnd_csv)
+    curves = [*d.tau_curves, *d.tau_curves_low, d.interior_curve, d.interior_curve_low]
+    n_expected = sum(int(np.all(np.isfinite(c), axis=1).sum()) for c in curves)
+    assert len(brows) == n_expected
+    curve_g1 = np.array(
+        [[float(r["beta_i"]), float(r["beta_d"])] for r in brows if r["curve"] == "tau:g1"]
+    )
+    ok = np.all(np.isfinite(d.tau_curves[1]), axis=1)
+    np.testing.assert_array_equal(curve_g1, d.tau_curves[1][ok])
+
+
+def test_heatmap_grid_writes_one_figure(inst, tmp_path):
+    d = heatmap_grid(inst, tmp_path, resolution=8, progress=False, name="toy")
+    assert d.focal is None
+    assert {p.name for p in d.paths} == {
+        "heatmap-grid_toy_beta-a_beta-d.png",
+        "heatmap-grid_toy_beta-a_beta-d.pdf",
+        "heatmap-grid_toy_beta-a_beta-d.csv",
+        "heatmap-grid_toy_beta-a_beta-d_boundary.csv",
+    }
+    rows = read_csv(tmp_path / "heatmap-grid_toy_beta-a_beta-d.csv")
+    mins = np.array([float(r["value"]) for r in rows]).reshape(8, 8)
+    np.testing.assert_allclose(mins, d.weights.min(axis=-1), rtol=1e-7, atol=1e-12)
+
+
+def test_heatmap_fixed_beta_a_zero_has_no_curves(inst):
+    d = compute_heatmap(inst, axes=("beta_i", "beta_d"), fixed=0.0, resolution=6, progress=False)
+    assert np.isnan(d.tau_curves).all() and np.isnan(d.interior_curve).all()
+    # s = 0: the weights are w0(r), constant along rays beta_D / beta_I = const
+    np.testing.assert_allclose(d.weights[2, 2], d.weights[4, 4], rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- slices
+
+
+def test_slices_match_closed_form_and_crossings(inst, tmp_path):
+    d = weight_slices(inst, tmp_path, n_points=30, progress=False)
+    ref_i = symmetric_ne(inst.a, inst.C, 1.0, d.x, 1.0)
+    ref_a = symmetric_ne(inst.a, inst.C, d.x, 1.0, 1.0)
+    np.testing.assert_allclose(d.weights_beta_i, ref_i.weights, rtol=1e-12)
+    np.testing.assert_allclose(d.weights_beta_a, ref_a.weights, rtol=1e-12)
+    np.testing.assert_array_equal(d.interior_beta_a, ref_a.interior)
+    # at the exact crossings (both branches) the weight of k is tau (beta_I = beta_D = 1)
+    assert d.crossings_beta_a.shape == (2, inst.K)
+    branch, ks = np.nonzero(np.isfinite(d.crossings_beta_a))
+    assert ks.size > 0
+    w = symmetric_ne(inst.a, inst.C, d.crossings_beta_a[branch, ks], 1.0, 1.0).weights
+    np.testing.assert_allclose(w[np.arange(ks.size), ks], TAU, atol=1e-9)
+    rows = read_csv(next(p for p in d.paths if p.suffix == ".csv"))
+    assert [r["slice"] for r in rows] == ["beta_i"] * 30 + ["beta_a"] * 30
+    got = np.array([[float(r[f"w_{nm}"]) for nm in inst.names] for r in rows[30:]])
+    np.testing.assert_array_equal(got, d.weights_beta_a)  # repr() round-trips exactly
+
+
+def test_compute_slices_validates(inst):
+    with pytest.raises(InputError, match="n_points"):
+        compute_slices(inst, n_points=1, progress=False)
+
+
+# --------------------------------------------------------------------------- steering figures
+
+
+def test_r_star_data_agrees_with_steer(inst, tmp_path):
+    s_values = [0.05, 0.7, 5.0]
+    d = r_star_curve(inst, tmp_path, s_values=s_values, progress=False)
+    for i, s in enumerate(s_values):
+        res = steer(inst.a, inst.C, s, TAU)
+        if res.r_star_float is None:
+            assert math.isnan(d.r_star[i])
+        else:
+            assert d.r_star[i] == pytest.approx(float(res.r_star_float), rel=1e-12, abs=1e-15)
+        assert len(d.intervals[i]) == len(res.intervals_float)
+    rows = read_csv(next(p for p in d.paths if p.suffix == ".csv"))
+    assert [float(r["s"]) for r in rows] == s_values
+    for r, v in zip(rows, d.r_star, strict=True):
+        assert (r["r_star"] == "") if math.isnan(v) else float(r["r_star"]) == v
+
+
+def test_governance_panels(inst, tmp_path):
+    rs = compute_r_star(inst, s_values=[0.1, 1.0], progress=False)
+    g = governance(inst, tmp_path, resolution=10, progress=False, r_star=rs, name="toy")
+    assert g.without.fixed == 0.0 and g.with_.fixed == 1.0
+    assert g.without.axes == g.with_.axes == ("beta_a", "beta_i")
+    # beta_D = 0 means r = 0 everywhere: the weights depend on s = beta_A/beta_I only
+    np.testing.assert_allclose(g.without.weights[3, 3], g.without.weights[6, 6], rtol=1e-12)
+    names = {p.name for p in g.paths}
+    assert {
+        "governance_toy.png",
+        "governance_toy.pdf",
+        "governance_toy_bd0.csv",
+        "governance_toy_bd1.csv",
+        "governance_toy_rstar.csv",
+    } <= names
+    assert g.r_star is rs
+
+
+# --------------------------------------------------------------------------- table
+
+
+def test_exclusion_table_fractions(inst, tmp_path):
+    t = exclusion_table({"toy": inst}, tmp_path, resolution=12, progress=False)
+    assert [r["beta_d"] for r in t.rows] == [0.0, 1.0]
+    for row in t.rows:
+        d = compute_heatmap(
+            inst, axes=("beta_a", "beta_i"), fixed=row["beta_d"], resolution=12, progress=False
+        )
+        n_int = int(d.interior.sum())
+        assert row["n_points"] == 144 and row["n_interior"] == n_int
+        assert row["no_interior_fraction"] == pytest.approx(1 - n_int / 144)
+        n_ex = int((d.interior & (d.weights.min(-1) < TAU)).sum())
+        if n_int:
+            assert row["exclusion_fraction"] == pytest.approx(n_ex / n_int)
+        else:
+            assert math.isnan(row["exclusion_fraction"])
+        assert row["exclusion_fraction_of_grid"] == pytest.approx(n_ex / 144)
+        assert row["scorer"] == "test"
+    rows = read_csv(tmp_path / "exclusion_table.csv")
+    assert tuple(rows[0]) == COLUMNS and len(rows) == 2
+    for got, row in zip(rows, t.rows, strict=True):
+        assert float(got["no_interior_fraction"]) == row["no_interior_fraction"]
+    md = (tmp_path / "exclusion_table.md").read_text()
+    assert md.count("\n") == 4 and md.startswith("| dataset")
+
+
+# --------------------------------------------------------------------------- all, bad input
+
+
+def test_make_all_figures_small(inst, tmp_path):
+    out = tmp_path / "figs"
+    planes = [("beta_i", "beta_d")]  # (beta_a, beta_d) is then computed for the focal map
+    s = make_all_figures(
+        {"toy": inst}, out, progress=False, resolution=6, n_s=2, n_slice=8, planes=planes
+    )
+    paths = s.all_paths()
+    assert all(p.is_file() and p.parent == out for p in paths)
+    assert len(paths) == len(set(paths)) == len(list(out.iterdir()))
+    for key in (
+        "toy/heatmap",
+        "toy/slices",
+        "toy/rstar",
+        "toy/governance",
+        "table",
+        "toy/heatmap-grid beta_i-beta_d",
+    ):
+        assert s.files[key]
+    assert len(s.files) == 6
+    assert len(s.table.rows) == 2
+    assert s.to_json()["out_dir"] == str(out) and str(out) in s.lines()[0]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"tau": 0.3}, "tau must lie in"),
+        ({"tau": 0.0}, "tau must lie in"),
+        ({"resolution": 1}, "resolution"),
+        ({"lim": (0.0, 1.0)}, "axis range"),
+        ({"axes": ("beta_a", "beta_a")}, "axes"),
+        ({"focal": "nobody"}, "unknown subpopulation"),
+        ({"focal": 9}, "out of range"),
+        ({"fixed": float("nan")}, "finite"),
+    ],
+)
+def test_heatmap_bad_input(inst, tmp_path, kwargs, match):
+    args = {"focal": 0, **kwargs}
+    with pytest.raises(InputError, match=match):
+        exclusion_heatmap(
+            inst,
+            args.pop("focal"),
+            tmp_path,
+            resolution=args.pop("resolution", 4),
+            progress=False,
+            **args,
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_output_dir_writes_nothing(inst, tmp_path):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    for bad in (blocker, blocker / "sub"):
+        with pytest.raises(InputError, match="output"):
+            make_all_figures({"toy": inst}, bad, progress=False, resolution=4, n_s=1, n_slice=4)
+        with pytest.raises(InputError, match="output"):
+            heatmap_grid(inst, bad, resolution=4, progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
+
+
+def test_read_only_dir_rejected(inst, tmp_path, monkeypatch):
+    """A directory without write permission is refused before any work (root ignores modes)."""
+    import nashalign.io as nio
+
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    monkeypatch.setattr(nio.os, "access", lambda p, mode: Path(p) != ro)
+    with pytest.raises(InputError, match="not writable"):
+        make_all_figures({"toy": inst}, ro, progress=False, resolution=4, n_s=1, n_slice=4)
+    assert list(ro.iterdir()) == []
+
+
+def test_make_all_bad_instances(tmp_path):
+    with pytest.raises(InputError, match="non-empty"):
+        make_all_figures({}, tmp_path, progress=False)
+    with pytest.raises(InputError, match="Instance"):
+        make_all_figures({"x": "not an instance"}, tmp_path, progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_csv_text_quotes_commas():
+    from nashalign.figures._common import csv_text
+
+    text = csv_text(["a", "b"], [["x, y", 1.5]])
+    assert list(csv.reader(io.StringIO(text))) == [["a", "b"], ["x, y", "1.5"]]
