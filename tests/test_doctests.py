@@ -13,8 +13,6 @@ import pkgutil
 
 import pytest
 
-import nashalign
-
 #: Modules that need the optional scoring extra (torch) to import.
 NEEDS_TORCH = ("nashalign.scoring.embedding", "nashalign.scoring.causal_lm")
 

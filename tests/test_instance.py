@@ -8,6 +8,7 @@ import stat
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from nashalign.errors import InputError
 from nashalign.instance import Instance
@@ -86,3 +87,49 @@ def test_unwritable_output(tmp_path):
         ensure_writable_dir(f)
     with pytest.raises(InputError, match="does not exist"):
         atomic_write_text(tmp_path / "nope" / "x.txt", "y")
+
+
+# --------------------------------------------------------------------------- resolution, parsing
+
+
+def test_resolve_shipped_name_and_path(tmp_path):
+    from nashalign.instance import shipped_instance_paths
+
+    assert (
+        Instance.resolve("bigfive").names
+        == Instance.load(shipped_instance_paths()["bigfive"]).names
+    )
+    p = Instance(["x", "y"], [1, 0], [[1, 0], [0, 1]], n=3).save(tmp_path / "bigfive")
+    assert Instance.resolve(p).names == ["x", "y"]  # an existing path wins over a shipped name
+    with pytest.raises(InputError, match="not found"):
+        Instance.resolve(tmp_path / "missing.json")
+
+
+def test_load_instances_labels_are_unique():
+    from nashalign.instance import load_instances
+
+    assert list(load_instances(["culture", "culture", "politics"])) == [
+        "culture",
+        "culture-2",
+        "politics",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("0.05", sp.Rational(1, 20)), ("1/3", sp.Rational(1, 3)), ("-2.5e-1", sp.Rational(-1, 4))],
+)
+def test_parse_exact_number(text, value):
+    from nashalign.instance import parse_exact_number
+
+    assert parse_exact_number("--x", text) == value
+
+
+@pytest.mark.parametrize(
+    "text", ["nan", "inf", "1e600", "1e99999999", "abc", "1/0", "__import__('os')"]
+)
+def test_parse_exact_number_rejects(text):
+    from nashalign.instance import parse_exact_number
+
+    with pytest.raises(InputError, match="--x must be"):
+        parse_exact_number("--x", text)

@@ -23,17 +23,25 @@ Examples
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import InputError
 from nashalign.io import atomic_write_json
+
+if TYPE_CHECKING:  # sympy is imported lazily
+    from sympy import Rational
 
 #: Relative tolerance for symmetry of C: max|C - C^T| <= SYM_TOL * max(1, max|C|).
 SYM_TOL = 1e-9
@@ -283,6 +291,117 @@ class Instance:
             ) from None
         return cls.from_dict(d, source=str(p))
 
+    @classmethod
+    def resolve(cls, name_or_path: str | os.PathLike[str]) -> Instance:
+        """Load a shipped instance by name (``bigfive``, ...) or an instance file by path.
+
+        A path that exists wins over a shipped name.
+
+        Examples
+        --------
+        >>> Instance.resolve("politics").names[:2]
+        ['left', 'centre']
+        >>> Instance.resolve("nope")
+        Traceback (most recent call last):
+        ...
+        nashalign.errors.InputError: instance file nope not found (shipped instances: bigfive, politics, culture)
+        """
+        p = Path(name_or_path)
+        shipped = shipped_instance_paths()
+        if not p.exists() and str(name_or_path) in shipped:
+            return cls.load(shipped[str(name_or_path)])
+        if not p.is_file():
+            raise InputError(
+                f"instance file {p} not found (shipped instances: {', '.join(shipped)})"
+            )
+        return cls.load(p)
+
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the instance atomically as JSON and return the path."""
         return atomic_write_json(path, self.to_dict())
+
+
+#: The committed instances under ``src/nashalign/data/instances/``, in book order.
+SHIPPED_INSTANCES = ("bigfive", "politics", "culture")
+
+
+def shipped_instance_paths() -> dict[str, Path]:
+    """Paths of the committed instance files, estimated with the embedding backend on CPU.
+
+    Returns
+    -------
+    dict of str to Path
+        ``{dataset name: path of src/nashalign/data/instances/<name>.json}``.
+
+    Examples
+    --------
+    >>> paths = shipped_instance_paths()
+    >>> list(paths)
+    ['bigfive', 'politics', 'culture']
+    >>> Instance.load(paths["bigfive"]).K
+    5
+    """
+    base = resources.files("nashalign").joinpath("data").joinpath("instances")
+    return {name: Path(str(base.joinpath(f"{name}.json"))) for name in SHIPPED_INSTANCES}
+
+
+def load_instances(names_or_paths: Sequence[str | os.PathLike[str]] | None) -> dict[str, Instance]:
+    """Load instances keyed by a unique label (shipped name or file stem); all shipped if none.
+
+    Examples
+    --------
+    >>> list(load_instances(None))
+    ['bigfive', 'politics', 'culture']
+    >>> list(load_instances(["politics", "politics"]))
+    ['politics', 'politics-2']
+    >>> load_instances(["/nonexistent/x.json"])
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: instance file /nonexistent/x.json not found (shipped instances: bigfive, politics, culture)
+    """
+    if not names_or_paths:
+        return {name: Instance.load(path) for name, path in shipped_instance_paths().items()}
+    out: dict[str, Instance] = {}
+    for item in names_or_paths:
+        stem = Path(item).stem or "instance"
+        label, i = stem, 2
+        while label in out:
+            label, i = f"{stem}-{i}", i + 1
+        out[label] = Instance.resolve(item)
+    return out
+
+
+def parse_exact_number(flag: str, text: str) -> Rational:
+    """The exact rational value of a decimal or ``p/q`` number typed by a user.
+
+    Parsed with :class:`fractions.Fraction` (never evaluated): ``0.05`` is 1/20,
+    not the binary float nearest to it.
+
+    Examples
+    --------
+    >>> parse_exact_number("--tau", "0.05"), parse_exact_number("--beta-a", "1e-3")
+    (1/20, 1/1000)
+    >>> parse_exact_number("--beta-a", "nan")
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: --beta-a must be a finite number, got 'nan'
+    """
+    import sympy as sp
+
+    text = str(text).strip()
+    exponent = re.search(r"[eE]\s*([+-]?\d+)\s*$", text)
+    if len(text) > 400 or (exponent and abs(int(exponent.group(1))) > 400):
+        raise InputError(f"{flag} must be a finite number within float range, got {text[:40]!r}")
+    try:
+        value = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        try:
+            number = float(text)
+        except ValueError:
+            raise InputError(f"{flag} must be a number, got {text!r}") from None
+        if not math.isfinite(number):
+            raise InputError(f"{flag} must be a finite number, got {text!r}") from None
+        raise InputError(f"{flag} must be a number, got {text!r}") from None
+    if abs(value) > sys.float_info.max:
+        raise InputError(f"{flag} must be a finite number within float range, got {text!r}")
+    return sp.Rational(value.numerator, value.denominator)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from nashalign.publish import demo
 from nashalign.cli import main
 from nashalign.errors import InputError, NashalignError
+from nashalign.publish import demo
 
 
 def _one_line_error(capsys) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
@@ -75,3 +77,26 @@ def test_exclusion_threshold_boundary_is_exact():
     k = int(min(range(3), key=lambda j: thr[j]))
     ne = exact_symmetric_ne(a, C, float(thr[k]), r)
     assert abs(float(ne.weights[k]) - 0.05) < 1e-12
+
+
+def test_steering_ratios_parse_text_exactly_and_validate():
+    from nashalign.errors import InputError
+    from nashalign.exact.steering import steering_ratios
+
+    assert steering_ratios("1", "3", "0.05", 4) == (sp.Rational(1, 3), sp.Rational(1, 20))
+    assert steering_ratios(0.5, 1, 0.125, 4) == (sp.Rational(1, 2), sp.Rational(1, 8))
+    for args, needle in [
+        (("1", "0", "0.05"), "beta_i must be > 0"),
+        (("-1", "1", "0.05"), "beta_a must be >= 0"),
+        (("1", "1", "0.25"), "tau must lie in (0, 1/K)"),
+    ]:
+        with pytest.raises(InputError, match=re.escape(needle)):
+            steering_ratios(*args, 4)
+
+
+def test_report_names_the_binding_subpopulation_and_exact_r_star():
+    res = steer([1, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], s=4, tau=TAU)
+    lines = res.report_lines(["x", "y", "z"], "toy", beta_i=2)
+    assert "binding: y (weight = tau)" in lines[-3]
+    assert lines[-2] == "  exact: r* = 46/17"
+    assert res.to_json(["x", "y", "z"])["binding"] == "y"

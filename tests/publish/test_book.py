@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from nashalign.publish import book as nb
-from nashalign.publish import render as bookrender
 from nashalign.cli import main
 from nashalign.errors import InputError
+from nashalign.publish import book as nb
+from nashalign.publish import render as bookrender
 from nashalign.symbolic.records import DerivationRecord, Step
 
 yaml = pytest.importorskip("yaml")

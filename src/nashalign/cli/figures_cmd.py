@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
-from typing import Any
 
 DEFAULT_OUT = "out/figures"
 
@@ -29,7 +27,7 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
         action="append",
         metavar="PATH",
         default=None,
-        help="instance JSON file (repeatable; default: the shipped bigfive, politics, culture)",
+        help="instance JSON file or shipped name (repeatable; default: the shipped bigfive, politics, culture)",
     )
     p.add_argument(
         "--out",
@@ -79,51 +77,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run)
 
 
-def shipped_instances() -> dict[str, Path]:
-    """The shipped instance files, dataset name -> path."""
-    from nashalign.errors import InputError
-
-    try:
-        from nashalign.scoring.datasets import shipped_instance_paths
-    except ImportError:
-        shipped_instance_paths = None
-    if shipped_instance_paths is not None:
-        paths = {str(k): Path(v) for k, v in shipped_instance_paths().items()}
-    else:
-        root = Path(__file__).resolve().parent.parent / "data" / "instances"
-        paths = {p.stem: p for p in sorted(root.glob("*.json"))}
-    paths = {k: v for k, v in paths.items() if v.is_file()}
-    if not paths:
-        raise InputError("no shipped instances found; run `nashalign estimate` or pass --instance")
-    return paths
-
-
-def load_instances(paths: list[str] | None) -> dict[str, Any]:
-    """Load instance files keyed by dataset label (file stem, made unique).
-
-    Examples
-    --------
-    >>> load_instances(["/nonexistent/x.json"])
-    Traceback (most recent call last):
-    ...
-    nashalign.errors.InputError: instance file /nonexistent/x.json not found
-    """
-    from nashalign.instance import Instance
-
-    if not paths:
-        return {k: Instance.load(v) for k, v in shipped_instances().items()}
-    out: dict[str, Any] = {}
-    for p in paths:
-        stem = Path(p).stem or "instance"
-        label, i = stem, 2
-        while label in out:
-            label, i = f"{stem}-{i}", i + 1
-        out[label] = Instance.load(p)
-    return out
-
-
 def _run(args: argparse.Namespace) -> int:
     from nashalign.figures import make_all_figures
+    from nashalign.instance import load_instances
 
     instances = load_instances(args.instance)
     summary = make_all_figures(

@@ -35,12 +35,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-from typing import Any
 
-from nashalign.errors import InputError
-
-METHODS = ("auto", "closed-form", "support", "iterative")
+from nashalign.solvers.population import METHODS, render_table, solve_population
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
@@ -49,7 +45,7 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
         required=True,
         action="append",
         metavar="PATH",
-        help="instance JSON file (repeat once per agent for a heterogeneous population)",
+        help="instance JSON file or shipped name (repeat once per agent for a heterogeneous population)",
     )
     p.add_argument("--beta-a", required=True, type=float, metavar="X", help="beta_A >= 0")
     p.add_argument("--beta-i", required=True, type=float, metavar="Y", help="beta_I > 0")
@@ -82,205 +78,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     _add_arguments(p)
     p.set_defaults(func=_run)
-
-
-def _num(x: Any) -> float | None:
-    if x is None:
-        return None
-    x = float(x)
-    return x if math.isfinite(x) else None
-
-
-def solve_population(
-    paths: list[str],
-    beta_a: float,
-    beta_i: float,
-    beta_d: float,
-    agents: int | None = None,
-    method: str = "auto",
-) -> dict[str, Any]:
-    """Load the instances, solve, and return the JSON-ready result (see module docstring).
-
-    Raises :class:`~nashalign.errors.InputError` on any bad input.
-    """
-    import numpy as np
-
-    from nashalign.errors import DegenerateError
-    from nashalign.instance import Instance
-    from nashalign.solvers.closed_form import (
-        alpha,
-        alpha_tilde,
-        symmetric_ne,
-        validate_betas,
-        validate_n_agents,
-    )
-    from nashalign.solvers.iterative import solve
-    from nashalign.solvers.metrics import nash_conv
-    from nashalign.solvers.support import symmetric_equilibria
-
-    if method not in METHODS:
-        raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-    ba, bi, bd = (float(b) for b in validate_betas(beta_a, beta_i, beta_d))
-    instances = [Instance.load(p) for p in paths]
-    hetero = len(instances) > 1
-    if hetero:
-        if agents is not None and validate_n_agents(agents) != len(instances):
-            raise InputError(
-                f"--agents {agents} does not match the {len(instances)} instances given"
-            )
-        N = len(instances)
-        for p, inst in zip(paths[1:], instances[1:], strict=True):
-            if inst.names != instances[0].names:
-                raise InputError(
-                    f"{p}: subpopulation names {inst.names} differ from {instances[0].names}"
-                )
-        if method in ("closed-form", "support"):
-            raise InputError(
-                f"--method {method} needs a homogeneous population (one --instance); "
-                "use --method iterative"
-            )
-    else:
-        N = 2 if agents is None else validate_n_agents(agents)
-    inst0 = instances[0]
-    s, r = ba / bi, (bd / bi if N >= 2 else 0.0)
-    out: dict[str, Any] = {
-        "names": list(inst0.names),
-        "n_agents": N,
-        "s": s,
-        "r": r,
-        "alpha": None,
-        "alpha_tilde": None,
-        "cond_alpha": None,
-        "equilibria": None,
-        "note": "",
-    }
-    if not hetero:
-        out["alpha"] = _num(alpha(inst0.C, r))
-        out["alpha_tilde"] = _num(alpha_tilde(inst0.C, r, N)) if N >= 2 else None
-
-    def certify(profile: Any) -> float:
-        a = np.stack([i.a for i in instances]) if hetero else inst0.a
-        C = np.stack([i.C for i in instances]) if hetero else inst0.C
-        return nash_conv(profile, a, C, ba, bi, bd)
-
-    chosen = "iterative" if (hetero and method == "auto") else method
-    if chosen in ("auto", "closed-form"):
-        try:
-            cf = symmetric_ne(inst0.a, inst0.C, ba, bi, bd, n_agents=N)
-        except DegenerateError as exc:
-            if chosen == "closed-form":
-                raise
-            cf = None
-            out["note"] = f"closed form not applicable ({exc}); "
-        if cf is not None:
-            out["cond_alpha"] = _num(cf.cond_alpha)
-        if cf is not None and (cf.interior or chosen == "closed-form"):
-            w = np.asarray(cf.weights, dtype=float)
-            profile = np.tile(w, (N, 1))
-            out.update(method="closed-form", weights=profile.tolist(), interior=bool(cf.interior))
-            if cf.interior:
-                out["nashconv"] = certify(profile)
-                out["converged"] = True
-            else:
-                out["nashconv"] = None
-                out["converged"] = False
-                out["note"] += (
-                    "no interior NE: the interior conditions give a point outside the "
-                    "simplex (use --method support for the boundary NE)"
-                )
-            return out
-        if cf is not None:
-            out["note"] += "no interior NE, so support enumeration; "
-        chosen = "support"
-    if chosen == "support":
-        eqs = symmetric_equilibria(inst0.a, inst0.C, ba, bi, bd, n_agents=N)
-        first = eqs[0]
-        profile = np.tile(first.weights, (N, 1))
-        out.update(
-            method="support",
-            weights=profile.tolist(),
-            interior=bool(first.interior),
-            nashconv=certify(profile),
-            converged=True,
-        )
-        out["equilibria"] = [
-            {
-                "weights": e.weights.tolist(),
-                "support": [inst0.names[k] for k in e.support],
-                "continuum": e.continuum,
-                "dimension": e.dimension,
-            }
-            for e in eqs
-        ]
-        if len(eqs) > 1 or first.continuum:
-            out["note"] += f"{len(eqs)} symmetric NE found" + (
-                " (a continuum)" if first.continuum else ""
-            )
-        return out
-    res = solve(instances if hetero else inst0, ba, bi, bd, n_agents=N)
-    out.update(
-        method="iterative",
-        weights=res.profile.tolist(),
-        interior=bool(np.all(res.profile > 0)),
-        nashconv=res.nashconv,
-        converged=res.converged,
-    )
-    out["note"] += res.message
-    if not res.converged:
-        out["note"] += f" (NashConv {res.nashconv:.3g} > tolerance {res.tol_used:.3g})"
-    return out
-
-
-def _fmt(x: Any) -> str:
-    if x is None:
-        return "n/a"
-    if isinstance(x, bool):
-        return "yes" if x else "no"
-    return f"{x:.6g}"
-
-
-def render_table(out: dict[str, Any]) -> str:
-    """Human-readable rendering of :func:`solve_population`'s result."""
-    W = out["weights"]
-    symmetric = all(row == W[0] for row in W)
-    names = out["names"]
-    width = max(len("subpopulation"), *(len(n) for n in names))
-    lines = [
-        f"method {out['method']}, {out['n_agents']} agent(s); "
-        f"s = beta_A/beta_I = {out['s']:.6g}, r = beta_D/beta_I = {out['r']:.6g}",
-        "",
-    ]
-    if symmetric:
-        lines.append(f"{'subpopulation':<{width}}  weight (every agent)")
-        for k, n in enumerate(names):
-            lines.append(f"{n:<{width}}  {W[0][k]:.6f}")
-    else:
-        head = "  ".join(f"{'agent ' + str(m + 1):>9}" for m in range(len(W)))
-        lines.append(f"{'subpopulation':<{width}}  {head}")
-        for k, n in enumerate(names):
-            lines.append(f"{n:<{width}}  " + "  ".join(f"{row[k]:>9.6f}" for row in W))
-    lines.append("")
-    lines.append(
-        f"alpha(r) = {_fmt(out['alpha'])}   alpha_tilde(r) = {_fmt(out['alpha_tilde'])}"
-        + (f"   cond = {_fmt(out['cond_alpha'])}" if out.get("cond_alpha") else "")
-    )
-    lines.append(
-        f"interior: {_fmt(out['interior'])}   NashConv: {_fmt(out['nashconv'])}   "
-        f"converged: {_fmt(out['converged'])}"
-    )
-    if out.get("equilibria") and len(out["equilibria"]) > 1:
-        lines.append("symmetric NE:")
-        for e in out["equilibria"]:
-            lines.append(
-                "  support {"
-                + ", ".join(e["support"])
-                + "}: "
-                + " ".join(f"{x:.4f}" for x in e["weights"])
-                + (f"  (continuum of dimension {e['dimension']})" if e["continuum"] else "")
-            )
-    if out.get("note"):
-        lines.append(f"note: {out['note'].strip().rstrip(';')}")
-    return "\n".join(lines)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -33,7 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import InputError
 from nashalign.exact.evaluate import instance_polynomials, to_rational
-from nashalign.instance import validate_a_C
+from nashalign.instance import parse_exact_number, validate_a_C
 from nashalign.symbolic.symbols import r
 
 #: Digits of the decimal approximations reported beside exact endpoints.
@@ -62,14 +62,57 @@ class SteeringResult:
         """``r_star`` as a float, or None when no exclusion-free ``r`` exists."""
         return None if self.r_star is None else _f(self.r_star)
 
-    def to_json(self) -> dict[str, Any]:
-        """The JSON of ``nashalign steer --json``."""
-        return {
+    def to_json(self, names: list[str] | None = None) -> dict[str, Any]:
+        """Floats of the result; with ``names``, the JSON of ``nashalign steer --json``
+        (``binding`` then names the subpopulation at tau at r*, or is None)."""
+        out: dict[str, Any] = {
             "s": float(self.s),
             "tau": float(self.tau),
             "intervals": [[lo, hi] for lo, hi in self.intervals_float],
             "r_star": self.r_star_float,
         }
+        if names is not None:
+            out["binding"] = None if self.binding is None else names[int(self.binding)]
+        return out
+
+    def report_lines(self, names: list[str], source: str, beta_i: object = 1) -> list[str]:
+        """Human-readable report: intervals (decimal and exact), r* and its binding weight.
+
+        Examples
+        --------
+        >>> res = steer([1, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], s=4, tau="1/20")
+        >>> res.report_lines(["x", "y", "z"], "toy")[-3]
+        'minimal diversity incentive r* = 2.70588235294; binding: y (weight = tau)'
+        """
+        K = len(names)
+        lines = [
+            f"instance {source} (K = {K}: {', '.join(names)})",
+            f"s = beta_A/beta_I = {sp.sstr(self.s)} = {float(self.s):.12g};  tau = {sp.sstr(self.tau)}",
+            "exclusion-free r = beta_D/beta_I >= 0 (every interior-NE weight >= tau):",
+        ]
+        if not self.intervals:
+            lines.append("  none: at this s some subpopulation is below tau for every r >= 0")
+        for (lo, hi), (flo, fhi) in zip(self.intervals, self.intervals_float, strict=True):
+            right = "inf)" if hi is None else f"{fhi:.12g}]"
+            lines.append(f"  [{flo:.12g}, {right}")
+            same = self.r_star is not None and lo is self.r_star
+            lines.append("      lo = r* (below)" if same else f"      lo = {sp.sstr(lo)}")
+            if hi is not None:
+                lines.append(f"      hi = {sp.sstr(hi)}")
+        if self.r_star is None:
+            lines.append("minimal diversity incentive r*: none exists")
+            return lines
+        rs = float(self.r_star_float)
+        who = (
+            "" if self.binding is None else f"; binding: {names[int(self.binding)]} (weight = tau)"
+        )
+        lines.append(f"minimal diversity incentive r* = {rs:.12g}{who}")
+        lines.append(f"  exact: r* = {sp.sstr(self.r_star)}")
+        if not self.attained:
+            lines.append("  (an infimum, not attained: the interior NE is degenerate at r*)")
+        bi = float(beta_i)
+        lines.append(f"  i.e. beta_D = r* beta_I = {rs * bi:.12g} at beta_I = {bi:g}")
+        return lines
 
     def exact_strings(self) -> dict[str, Any]:
         """Exact endpoints as strings (algebraic numbers) with decimals."""
@@ -211,6 +254,44 @@ def steer(a: ArrayLike, C: ArrayLike, s: object, tau: object = 0.05) -> Steering
                 binding = k
                 break
     return SteeringResult(s_q, tau_q, intervals, r_star, binding, attained, ps)
+
+
+def steering_ratios(
+    beta_a: object,
+    beta_i: object,
+    tau: object,
+    K: int,
+    labels: tuple[str, str, str] = ("beta_a", "beta_i", "tau"),
+) -> tuple[sp.Rational, sp.Rational]:
+    """Validate user-typed ``beta_A``, ``beta_I`` and ``tau``; return ``(s, tau)`` exactly.
+
+    Numbers given as text are parsed exactly (:func:`nashalign.instance.parse_exact_number`:
+    ``"0.05"`` is 1/20); floats are converted exactly. ``labels`` name the inputs in
+    error messages (the CLI passes its flags).
+
+    Examples
+    --------
+    >>> steering_ratios("2", "4", "0.05", 5)
+    (1/2, 1/20)
+    >>> steering_ratios("1", "1", "0.3", 5, labels=("--beta-a", "--beta-i", "--tau"))
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: --tau must lie in (0, 1/K) = (0, 0.2) for K = 5, got 0.3
+    """
+    la, li, lt = labels
+    ba, bi, t = (
+        parse_exact_number(label, value) if isinstance(value, str) else to_rational(value)
+        for label, value in ((la, beta_a), (li, beta_i), (lt, tau))
+    )
+    if bi <= 0:
+        raise InputError(f"{li} must be > 0, got {float(bi):g}")
+    if ba < 0:
+        raise InputError(f"{la} must be >= 0, got {float(ba):g}")
+    if not 0 < t < sp.Rational(1, K):
+        raise InputError(
+            f"{lt} must lie in (0, 1/K) = (0, {1.0 / K:.6g}) for K = {K}, got {float(t):g}"
+        )
+    return ba / bi, t
 
 
 def exclusion_threshold(

@@ -77,6 +77,7 @@ from pathlib import Path
 from typing import Any
 
 from nashalign.errors import InputError
+from nashalign.instance import shipped_instance_paths  # noqa: F401 (re-exported beside the datasets)
 
 #: Shipped datasets, in book order, with one-line descriptions.
 SHIPPED_DATASETS: dict[str, str] = {
@@ -497,22 +498,3 @@ def load_dataset(name_or_path: str | os.PathLike[str] | Dataset) -> Dataset:
     return read_dataset_file(p)
 
 
-def shipped_instance_paths() -> dict[str, Path]:
-    """Paths of the committed instance files, estimated with the embedding backend on CPU.
-
-    Returns
-    -------
-    dict of str to Path
-        ``{dataset name: path of src/nashalign/data/instances/<name>.json}``.
-
-    Examples
-    --------
-    >>> from nashalign.instance import Instance
-    >>> paths = shipped_instance_paths()
-    >>> sorted(paths)
-    ['bigfive', 'culture', 'politics']
-    >>> Instance.load(paths["bigfive"]).K
-    5
-    """
-    base = resources.files("nashalign").joinpath("data").joinpath("instances")
-    return {name: Path(str(base.joinpath(f"{name}.json"))) for name in SHIPPED_DATASETS}

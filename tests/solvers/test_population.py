@@ -1,0 +1,55 @@
+"""The population-solve dispatch, called from Python (the library behind ``nashalign solve``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nashalign.errors import InputError
+from nashalign.instance import Instance, shipped_instance_paths
+from nashalign.solvers.closed_form import symmetric_ne
+from nashalign.solvers.population import render_table, solve_population
+
+
+@pytest.fixture(scope="module")
+def two(tmp_path_factory):
+    base = tmp_path_factory.mktemp("pop")
+    p1 = Instance(["x", "y", "z"], [0.5, 0.2, 0.1], np.diag([1.0, 2.0, 3.0]), n=5).save(
+        base / "one.json"
+    )
+    p2 = Instance(["x", "y", "z"], [0.1, 0.4, 0.2], np.diag([2.0, 1.0, 1.5]), n=5).save(
+        base / "two.json"
+    )
+    return p1, p2
+
+
+def test_homogeneous_closed_form_matches_the_evaluator(two):
+    out = solve_population([two[0]], 1.0, 1.0, 0.5, agents=3)
+    inst = Instance.load(two[0])
+    cf = symmetric_ne(inst.a, inst.C, 1.0, 1.0, 0.5, n_agents=3)
+    assert out["method"] == "closed-form" and out["n_agents"] == 3
+    # Same evaluator, same float operations: equal to rounding.
+    np.testing.assert_allclose(out["weights"], np.tile(cf.weights, (3, 1)), rtol=0, atol=1e-15)
+    assert out["nashconv"] < 1e-12
+
+
+def test_shipped_names_resolve_like_paths():
+    by_name = solve_population(["politics"], 1.0, 1.0, 1.0)
+    by_path = solve_population([shipped_instance_paths()["politics"]], 1.0, 1.0, 1.0)
+    assert by_name == by_path
+
+
+def test_heterogeneous_population_is_certified(two):
+    out = solve_population(list(two), 1.0, 1.0, 0.5)
+    assert out["method"] == "iterative" and out["converged"]
+    assert out["nashconv"] <= 1e-10
+    assert "agent 2" in render_table(out)
+
+
+def test_bad_method_and_mismatched_agents(two):
+    with pytest.raises(InputError, match="unknown method"):
+        solve_population([two[0]], 1.0, 1.0, 0.5, method="magic")
+    with pytest.raises(InputError, match="does not match"):
+        solve_population(list(two), 1.0, 1.0, 0.5, agents=3)
+    with pytest.raises(InputError, match="beta_i must be > 0"):
+        solve_population([two[0]], 1.0, 0.0, 0.5)
