@@ -87,3 +87,17 @@ def test_float_instance_matches_numpy_solve():
     # float64 solve of a well-conditioned 4x4 system: 1e-12 relative is ample.
     assert np.allclose([float(w) for w in ne.weights], x[:3], rtol=0, atol=1e-12)
     assert abs(float(ne.lam) - x[3]) < 1e-12
+
+
+def test_strings_are_parsed_as_numbers_never_evaluated(tmp_path):
+    from fractions import Fraction
+
+    marker = tmp_path / "pwned"
+    payload = f"__import__('pathlib').Path({str(marker)!r}).touch()"
+    with pytest.raises(InputError, match="must be a number"):
+        to_rational(payload)
+    with pytest.raises(InputError):
+        exact_symmetric_ne([1, 0], [[1, 0], [0, 1]], s=payload, r=1)
+    assert not marker.exists()
+    assert to_rational("0.05") == sp.Rational(1, 20)
+    assert to_rational(Fraction(2, 7)) == sp.Rational(2, 7)

@@ -22,23 +22,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def format_table(records) -> str:
-    """Plain-text table: result, parameters, method, status, seconds."""
-    rows = [("result", "params", "status", "seconds", "method")]
-    for rec in records:
-        params = ", ".join(f"{k}={v}" for k, v in rec.params.items() if k != "variant")
-        rows.append((rec.name, params, rec.status, f"{rec.seconds:.2f}", rec.method[:60]))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 def run(args: argparse.Namespace) -> int:
     """Run the verification plan."""
     from nashalign.derivations import verification_plan, verify_all
+    from nashalign.publish.plain import verification_text
 
     verification_plan(args.max_k)  # validates --max-k before any work
     t0 = time.perf_counter()
@@ -57,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print(format_table(records))
+        print(verification_text(records))
         print(f"\n{len(records) - len(failed)}/{len(records)} verified in {total:.1f} s")
         for r in failed:
             bad = [c.description for c in r.checks if not c.passed]

@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
@@ -27,7 +28,7 @@ from numpy.typing import ArrayLike
 from sympy.polys.matrices import DomainMatrix
 
 from nashalign.errors import DegenerateError, InputError
-from nashalign.instance import validate_a_C
+from nashalign.instance import parse_exact_number, validate_a_C
 from nashalign.symbolic.symbols import a_vector, c_matrix, r, s
 
 #: Largest K for which the cached symbolic closed form is evaluated (above: same formula over QQ).
@@ -35,26 +36,33 @@ EXPLICIT_MAX_K = 5
 
 
 def to_rational(x) -> sp.Rational:
-    """Exact rational value of an int, float, string or SymPy number.
+    """Exact rational value of an int, float, decimal/``p/q`` string or SymPy rational.
+
+    Strings are parsed as numbers (:func:`nashalign.instance.parse_exact_number`),
+    never evaluated; floats are converted exactly.
 
     Examples
     --------
-    >>> to_rational(0.5), to_rational("1/3")
-    (1/2, 1/3)
+    >>> to_rational(0.5), to_rational("1/3"), to_rational("0.05")
+    (1/2, 1/3, 1/20)
     """
     if isinstance(x, sp.Rational):
         return x
+    if isinstance(x, (bool, np.bool_)):
+        raise InputError(f"expected a number, got {x!r}")
     if isinstance(x, (int, np.integer)):
         return sp.Integer(int(x))
     if isinstance(x, (float, np.floating)):
         if not np.isfinite(x):
             raise InputError(f"value {x} is not finite")
         return sp.Rational(float(x))
-    try:
-        value = sp.Rational(sp.sympify(x))
-    except (TypeError, ValueError, sp.SympifyError):
-        raise InputError(f"cannot convert {x!r} to an exact rational") from None
-    return value
+    if isinstance(x, str):
+        return parse_exact_number("value", x)
+    if isinstance(x, sp.Float):
+        return sp.Rational(x)
+    if isinstance(x, Fraction):
+        return sp.Rational(x.numerator, x.denominator)
+    raise InputError(f"cannot convert {x!r} to an exact rational")
 
 
 def rational_instance(
