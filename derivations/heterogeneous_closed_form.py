@@ -34,7 +34,6 @@ from sympy.polys.matrices import DomainMatrix
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.linear import concavity_failure, linear_structure, timed
 from nashalign.symbolic.polyalg import (
-    adjugate_det,
     bordered,
     is_zero_dm,
     linear_parts,
@@ -86,7 +85,7 @@ def derive(K: int = 2, N: int = 2, variant: str = "overlap") -> DerivationRecord
         Us, us, bs, ds = [], [], [], []
         for ls in structures:
             G = to_dm((ls.P - ls.Q).applyfunc(sp.expand), R)
-            adjB, d = adjugate_det(bordered(G))
+            adjB, d = bordered(G).adj_det()
             Us.append(adjB.extract(list(range(K)), list(range(K))))
             us.append(adjB.extract(list(range(K)), [K]))
             bs.append(to_dm(ls.b0 + s * ls.b1, R))
@@ -101,7 +100,7 @@ def derive(K: int = 2, N: int = 2, variant: str = "overlap") -> DerivationRecord
         for U, u, b, c in zip(Us, us, bs, cof, strict=True):
             L = L + U * Qd * c
             rhs = rhs + (U * b + u) * c
-        adjL, detL = adjugate_det(L)
+        adjL, detL = L.adj_det()
         S_num = adjL * rhs  # S = S_num / detL
         # d_m detL w_m = U_m (b_m detL - Q S_num) + u_m detL; common denominator Den = D detL.
         Den = D * detL

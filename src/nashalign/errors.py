@@ -39,7 +39,3 @@ class DegenerateError(InputError):
         super().__init__(message)
         self.root = root
         self.which = which
-
-
-class ConvergenceError(NashalignError):
-    """An iterative method stopped before reaching its tolerance."""

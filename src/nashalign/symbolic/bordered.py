@@ -29,7 +29,7 @@ from sympy.polys.matrices import DomainMatrix
 
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.linear import LinearStructure, linear_structure
-from nashalign.symbolic.polyalg import adjugate_det, bordered, ones_dm, ring_of, to_dm
+from nashalign.symbolic.polyalg import bordered, ones_dm, ring_of, to_dm
 from nashalign.symbolic.symbols import r, s
 
 __all__ = ["BorderedSolution", "ClosedFormParts", "bordered_solution", "closed_form_parts"]
@@ -67,11 +67,11 @@ def bordered_solution(
     ``s_elem`` is ``s`` as an element of that ring.
     """
     K = M.shape[0]
-    A, det = adjugate_det(M)
+    A, det = M.adj_det()
     one = ones_dm(K, 1, M.domain)
     alpha = (one.transpose() * A * one)[0, 0].element
     B = bordered(M)
-    adjB, detB = adjugate_det(B)
+    adjB, detB = B.adj_det()
     Pi = -adjB.extract(list(range(K)), list(range(K)))
     A1 = A * one
     Pib0 = Pi * b0

@@ -99,11 +99,6 @@ def timed(record: DerivationRecord):
         record.seconds = time.perf_counter() - t0
 
 
-def latex_vec(v) -> str:
-    """LaTeX of a column vector (as a transposed row to save space)."""
-    return sp.latex(sp.Matrix(v).T) + "^{\\top}"
-
-
 def concavity_failure(game: Game, record: DerivationRecord) -> bool:
     """Mark ``record`` failed when the concavity hypothesis of Lemma 0 fails.
 

@@ -3,8 +3,9 @@
 Naive SymPy (``simplify``, ``Matrix.adjugate`` on expressions) is far too slow
 at K = 5 with fully symbolic entries. Here every matrix is a
 :class:`~sympy.polys.matrices.DomainMatrix` over a polynomial ring ``QQ[...]``
-(or its fraction field), where adjugates, determinants and products are
-division-free and a zero test is exact and immediate.
+(or its fraction field), where products are exact, a zero test is immediate and
+``DomainMatrix.adj_det()`` gives the adjugate and determinant together,
+division-free (characteristic polynomial by Berkowitz).
 
 Examples
 --------
@@ -12,58 +13,98 @@ Examples
 >>> x, y = sp.symbols("x y")
 >>> R = ring_of([x, y])
 >>> M = to_dm(sp.Matrix([[x, 1], [1, y]]), R)
->>> sp.expand(to_sympy(M.det(), R))
+>>> adj, det = M.adj_det()
+>>> sp.expand(to_sympy(det, R))
 x*y - 1
->>> is_zero_dm(M * M.adjugate() - M.eye(2, R) * M.det())
+>>> is_zero_dm(M * adj - M.eye(2, R) * det)
 True
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import sympy as sp
 from sympy.polys.matrices import DomainMatrix
+from sympy.solvers.solveset import NonlinearError
 
 
-def ring_of(gens: Sequence[sp.Symbol], field: bool = False):
-    """Polynomial ring ``QQ[gens]`` (or its fraction field when ``field``)."""
+def ring_of(gens: Sequence[sp.Symbol], field: bool = False) -> Any:
+    """Polynomial ring ``QQ[gens]`` (or its fraction field when ``field``).
+
+    Examples
+    --------
+    >>> x, y = sp.symbols("x y")
+    >>> ring_of([x, y])
+    QQ[x,y]
+    >>> ring_of([x], field=True)
+    QQ(x)
+    """
     R = sp.QQ[tuple(gens)]
     return R.get_field() if field else R
 
 
-def to_dm(M: sp.MatrixBase, domain) -> DomainMatrix:
-    """Convert a SymPy matrix to a DomainMatrix over ``domain``."""
+def to_dm(M: sp.MatrixBase, domain: Any) -> DomainMatrix:
+    """Convert a SymPy matrix to a DomainMatrix over ``domain``.
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> to_dm(sp.Matrix([[x, 1]]), ring_of([x])).domain
+    QQ[x]
+    """
     return DomainMatrix.from_Matrix(sp.Matrix(M)).convert_to(domain)
 
 
-def to_sympy(x, domain) -> sp.Expr:
-    """Convert a domain element back to a SymPy expression."""
+def to_sympy(x: Any, domain: Any) -> sp.Expr:
+    """Convert a domain element back to a SymPy expression.
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> R = ring_of([x])
+    >>> to_sympy(R.from_sympy(x**2 + 1), R)
+    x**2 + 1
+    """
     return domain.to_sympy(x)
 
 
-def dm_to_sympy(M: DomainMatrix) -> sp.Matrix:
-    """Convert a DomainMatrix back to a SymPy Matrix."""
-    return M.to_Matrix()
-
-
 def is_zero_dm(M: DomainMatrix) -> bool:
-    """Exact test that every entry of ``M`` is the zero element."""
+    """Exact test that every entry of ``M`` is the zero element.
+
+    Examples
+    --------
+    >>> R = ring_of([sp.Symbol("x")])
+    >>> is_zero_dm(DomainMatrix.zeros((2, 2), R)), is_zero_dm(ones_dm(1, 1, R))
+    (True, False)
+    """
     return bool(M.is_zero_matrix)
 
 
-def scalar_dm(x, K: int, domain) -> DomainMatrix:
-    """``x * I_K`` as a DomainMatrix."""
-    return DomainMatrix.eye(K, domain) * x
+def ones_dm(rows: int, cols: int, domain: Any) -> DomainMatrix:
+    """All-ones DomainMatrix.
 
-
-def ones_dm(rows: int, cols: int, domain) -> DomainMatrix:
-    """All-ones DomainMatrix."""
+    Examples
+    --------
+    >>> ones_dm(2, 1, sp.QQ).to_Matrix().T
+    Matrix([[1, 1]])
+    """
     return DomainMatrix.ones((rows, cols), domain)
 
 
 def bordered(M: DomainMatrix) -> DomainMatrix:
-    """The bordered matrix ``[[M, 1], [1^T, 0]]``."""
+    """The bordered matrix ``[[M, 1], [1^T, 0]]``.
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> bordered(to_dm(sp.Matrix([[x, 2], [2, 3]]), ring_of([x]))).to_Matrix()
+    Matrix([
+    [x, 2, 1],
+    [2, 3, 1],
+    [1, 1, 0]])
+    """
     K = M.shape[0]
     dom = M.domain
     top = M.hstack(ones_dm(K, 1, dom))
@@ -71,29 +112,32 @@ def bordered(M: DomainMatrix) -> DomainMatrix:
     return top.vstack(bottom)
 
 
-def adjugate_det(M: DomainMatrix) -> tuple[DomainMatrix, object]:
-    """``(adj M, det M)``, division-free; det by Laplace expansion along the first row.
-
-    Examples
-    --------
-    >>> x = sp.Symbol("x")
-    >>> R = ring_of([x])
-    >>> A, d = adjugate_det(to_dm(sp.Matrix([[x, 1], [1, 2]]), R))
-    >>> to_sympy(d, R)
-    2*x - 1
-    """
-    K = M.shape[0]
-    A = M.adjugate()
-    det = (M.extract([0], list(range(K))) * A.extract(list(range(K)), [0]))[0, 0].element
-    return A, det
-
-
 def linear_parts(
     exprs: Sequence[sp.Expr], variables: Sequence[sp.Symbol]
 ) -> tuple[sp.Matrix, sp.Matrix]:
     """Split affine expressions as ``exprs = J * variables + c``.
 
-    Raises ValueError when an expression is not affine in ``variables``.
+    A wrapper of :func:`sympy.linear_eq_to_matrix` (which returns ``A, b`` with
+    ``A x = b``, so ``c = -b``), with every entry expanded.
+
+    Parameters
+    ----------
+    exprs : sequence of Expr
+        Expressions affine in ``variables``.
+    variables : sequence of Symbol
+        The variables.
+
+    Returns
+    -------
+    J : Matrix
+        ``len(exprs) x len(variables)`` coefficient matrix.
+    c : Matrix
+        ``len(exprs) x 1`` constant terms.
+
+    Raises
+    ------
+    ValueError
+        When an expression is not affine in ``variables``.
 
     Examples
     --------
@@ -101,24 +145,27 @@ def linear_parts(
     >>> J, c = linear_parts([p * x + 2 * y + 1], [x, y])
     >>> J, c
     (Matrix([[p, 2]]), Matrix([[1]]))
+    >>> linear_parts([x * y], [x, y])
+    Traceback (most recent call last):
+    ...
+    ValueError: expression is not affine in the strategy variables: ...
     """
-    variables = list(variables)
-    J = sp.zeros(len(exprs), len(variables))
-    c = sp.zeros(len(exprs), 1)
-    for i, e in enumerate(exprs):
-        poly = sp.Poly(sp.expand(e), *variables)
-        if poly.total_degree() > 1:
-            raise ValueError("expression is not affine in the strategy variables")
-        for monom, coeff in poly.terms():
-            if sum(monom) == 0:
-                c[i] = coeff
-            else:
-                J[i, monom.index(1)] = coeff
-    return J, c
+    try:
+        A, b = sp.linear_eq_to_matrix(list(exprs), list(variables))
+    except NonlinearError as err:
+        raise ValueError(f"expression is not affine in the strategy variables: {err}") from None
+    return A.applyfunc(sp.expand), (-b).applyfunc(sp.expand)
 
 
 def expr_is_zero(expr: sp.Expr, gens: Iterable[sp.Symbol] | None = None) -> bool:
     """Exact zero test of a rational expression (numerator reduced as a polynomial).
+
+    Parameters
+    ----------
+    expr : Expr
+        A rational expression.
+    gens : iterable of Symbol, optional
+        Generators of the numerator's polynomial ring (default: its free symbols).
 
     Examples
     --------

@@ -43,11 +43,6 @@ def c_matrix(K: int, prefix: str = "c") -> sp.Matrix:
     )
 
 
-def c_symbols(K: int, prefix: str = "c") -> list[sp.Symbol]:
-    """The K(K+1)/2 distinct symbols of :func:`c_matrix`, row by row."""
-    return [sp.Symbol(f"{prefix}{_idx(i + 1, j + 1, K)}") for i in range(K) for j in range(i, K)]
-
-
 def strategy(m: int, K: int) -> sp.Matrix:
     """Column vector of agent ``m``'s (1-based) strategy symbols ``w{m}_{k}``."""
     return sp.Matrix([sp.Symbol(f"w{m}_{k + 1}") for k in range(K)])
