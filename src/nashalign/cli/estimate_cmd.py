@@ -93,29 +93,23 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from nashalign.io import check_output_file
-    from nashalign.scoring.cache import ScoreCache
-    from nashalign.scoring.datasets import load_dataset
-    from nashalign.scoring.estimate import estimate_instance, make_scorer
+    from nashalign.scoring.estimate import estimate_instance
 
-    out = check_output_file(args.out)
-    if args.cache_dir is not None and not args.no_cache:
-        ScoreCache(args.cache_dir).check_writable()
-    dataset = load_dataset(args.dataset)
-    scorer = make_scorer(
-        args.backend, args.model, args.device, args.batch_size, args.dtype, args.progress
-    )
     inst = estimate_instance(
-        dataset,
-        cache_dir=args.cache_dir,
+        args.dataset,
+        args.backend,
+        args.model,
+        args.device,
+        args.batch_size,
+        args.cache_dir,
         use_cache=not args.no_cache,
+        dtype=args.dtype,
         progress=args.progress,
-        scorer=scorer,
+        out=args.out,
     )
-    inst.save(out)
     prov = inst.provenance
     print(
-        f"wrote {out}: dataset {dataset.name} (K={inst.K}, n={inst.n}), "
+        f"wrote {args.out}: dataset {prov.get('dataset')} (K={inst.K}, n={inst.n}), "
         f"backend {prov.get('backend')}, model {prov.get('model')}, device {prov.get('device')}",
         file=sys.stdout,
     )

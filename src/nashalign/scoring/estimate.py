@@ -44,6 +44,7 @@ from typing import Any
 
 from nashalign.errors import InputError
 from nashalign.instance import Instance
+from nashalign.io import check_output_file
 from nashalign.scoring.base import Scorer
 from nashalign.scoring.cache import ScoreCache, cache_key
 from nashalign.scoring.datasets import Dataset, load_dataset
@@ -119,8 +120,12 @@ def estimate_instance(
     dtype: str = "auto",
     progress: bool | None = None,
     scorer: Scorer | None = None,
+    out: str | os.PathLike[str] | None = None,
 ) -> Instance:
     """Score a dataset and return the instance (names, a, C, n, provenance).
+
+    With ``out``, the output path (and an explicit ``cache_dir``) is checked before
+    any work and the instance is written there atomically (``nashalign estimate``).
 
     Parameters
     ----------
@@ -147,6 +152,8 @@ def estimate_instance(
     scorer : Scorer or None
         A ready scorer (e.g. to reuse a loaded model); overrides ``backend``,
         ``model``, ``device``, ``batch_size`` and ``dtype``.
+    out : path-like or None
+        Instance JSON file to write (checked first; written atomically at the end).
 
     Returns
     -------
@@ -159,14 +166,15 @@ def estimate_instance(
         Unknown or malformed dataset, unknown backend, unreadable model path,
         unavailable device, bad batch size, unwritable explicit cache directory.
     """
-    ds = load_dataset(dataset)
-    if scorer is None:
-        scorer = make_scorer(backend, model, device, batch_size, dtype, progress)
+    out_path = check_output_file(out) if out is not None else None
     cache: ScoreCache | None = None
     if use_cache:
         cache = ScoreCache(cache_dir)
         if cache_dir is not None:
             cache.check_writable()
+    ds = load_dataset(dataset)
+    if scorer is None:
+        scorer = make_scorer(backend, model, device, batch_size, dtype, progress)
     key = ""
     S = None
     run_provenance: dict[str, Any] | None = None
@@ -186,7 +194,10 @@ def estimate_instance(
                     f"could not write the score cache in {cache.directory}: {exc}", stacklevel=2
                 )
     provenance = {**(run_provenance or {}), **dataset_provenance(ds)}
-    return Instance.from_scores(S, ds.names, provenance)
+    instance = Instance.from_scores(S, ds.names, provenance)
+    if out_path is not None:
+        instance.save(out_path)
+    return instance
 
 
 def estimate_shipped(
