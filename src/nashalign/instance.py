@@ -52,13 +52,28 @@ SYM_TOL = 1e-9
 PSD_TOL = 1e-10
 
 
-def _finite_array(x: ArrayLike, what: str, ndim: int) -> NDArray[np.float64]:
+def finite_array(
+    x: ArrayLike, what: str, ndim: int | None = None, shape: tuple[int, ...] | None = None
+) -> NDArray[np.float64]:
+    """``x`` as a float64 array of the given ``ndim`` or ``shape``, all finite.
+
+    Examples
+    --------
+    >>> finite_array([1, 2], "a", ndim=1).tolist()
+    [1.0, 2.0]
+    >>> finite_array([1, float("nan")], "a", shape=(2,))
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: a contains NaN or inf
+    """
     try:
         arr = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError):
         raise InputError(f"{what} must be numeric") from None
-    if arr.ndim != ndim:
+    if ndim is not None and arr.ndim != ndim:
         raise InputError(f"{what} must be {ndim}-dimensional, got shape {arr.shape}")
+    if shape is not None and arr.shape != shape:
+        raise InputError(f"{what} must have shape {shape}, got {arr.shape}")
     if not np.all(np.isfinite(arr)):
         raise InputError(f"{what} contains NaN or inf")
     return arr
@@ -100,8 +115,8 @@ def validate_a_C(
     >>> C.shape
     (2, 2)
     """
-    a = _finite_array(a, "a", 1)
-    C = _finite_array(C, "C", 2)
+    a = finite_array(a, "a", ndim=1)
+    C = finite_array(C, "C", ndim=2)
     K = a.shape[0]
     if K < 2:
         raise InputError(f"K must be at least 2, got {K}")
@@ -231,7 +246,7 @@ class Instance:
         >>> Instance.from_scores([[0, 1], [1, 0]], ["p", "q"]).C.tolist()
         [[0.5, -0.5], [-0.5, 0.5]]
         """
-        S = _finite_array(S, "score matrix", 2)
+        S = finite_array(S, "score matrix", ndim=2)
         if S.shape[0] < 2:
             raise InputError(f"need at least 2 contexts (rows) to estimate C, got {S.shape[0]}")
         a = S.mean(axis=0)

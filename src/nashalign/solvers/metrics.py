@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import InputError
-from nashalign.instance import validate_a_C, validate_betas
+from nashalign.instance import finite_array, validate_a_C, validate_betas
 from nashalign.solvers.simplex_qp import simplex_qp
 
 __all__ = [
@@ -121,22 +121,10 @@ def best_response(
     [0.5, 0.5, 0.0]
     """
     a_, C_ = validate_a_C(a, C)
-    o_ = _finite(others_mean, "others_mean", (a_.shape[0],))
+    o_ = finite_array(others_mean, "others_mean", shape=(a_.shape[0],))
     ba, bi, bd = (float(b) for b in validate_betas(beta_a, beta_i, beta_d))
     x, _ = simplex_qp(2.0 * C_, (ba * a_ - bd * o_) / bi, tol=tol)
     return x
-
-
-def _finite(x: ArrayLike, what: str, shape: tuple[int, ...]) -> NDArray[np.float64]:
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InputError(f"{what} must be numeric") from None
-    if arr.shape != shape:
-        raise InputError(f"{what} must have shape {shape}, got {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise InputError(f"{what} contains NaN or inf")
-    return arr
 
 
 def check_profile(
