@@ -133,3 +133,34 @@ def test_parse_exact_number_rejects(text):
 
     with pytest.raises(InputError, match="--x must be"):
         parse_exact_number("--x", text)
+
+
+# --------------------------------------------------------------------------- scale-free checks, bounds
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e-11, 1.0, 1e11, 1e300])
+def test_psd_and_symmetry_tolerances_are_relative_to_the_scale_of_C(scale):
+    from nashalign.instance import validate_a_C
+
+    validate_a_C([1.0, 0.0], np.diag([2.0, 1.0]) * scale)  # PSD at any scale
+    with pytest.raises(InputError, match="not positive semidefinite"):
+        validate_a_C([1.0, 0.0], np.diag([1.0, -1.0]) * scale)
+    with pytest.raises(InputError, match="not symmetric"):
+        validate_a_C([1.0, 0.0], np.array([[1.0, 0.5], [0.0, 1.0]]) * scale)
+
+
+def test_rounding_level_negative_eigenvalues_of_sample_covariances_pass():
+    rng = np.random.default_rng(3)
+    S = rng.normal(size=(4, 6)) * 1e-6  # n < K: C is singular, eigenvalues ~ -1e-28
+    Instance.from_scores(S, [f"k{i}" for i in range(6)])
+
+
+def test_deeply_nested_and_huge_names_are_one_line_errors(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"names": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(InputError, match="nests deeper than"):
+        Instance.load(deep)
+    with pytest.raises(InputError, match="characters long"):
+        Instance(["x" * 100_000, "y"], [1, 0], [[1, 0], [0, 1]], n=3)
+    with pytest.raises(InputError, match="control characters"):
+        Instance(["x\n", "y"], [1, 0], [[1, 0], [0, 1]], n=3)

@@ -43,13 +43,18 @@ from nashalign.io import atomic_write_json
 if TYPE_CHECKING:  # sympy is imported lazily
     from sympy import Rational
 
-#: Relative tolerance for symmetry of C: max|C - C^T| <= SYM_TOL * max(1, max|C|).
+#: Relative tolerance for symmetry of C: max|C - C^T| <= SYM_TOL * max|C|.
 SYM_TOL = 1e-9
-#: Relative tolerance for PSD-ness: lambda_min(C) >= -PSD_TOL * max(1, lambda_max(C)).
+#: Relative tolerance for PSD-ness: lambda_min(C) >= -PSD_TOL * ||C||_2.
 #: Sample covariances are PSD exactly; rounding in float64 can push a zero
 #: eigenvalue to about -1e-16 * ||C||, so 1e-10 leaves a wide margin while still
-#: rejecting genuinely indefinite matrices.
+#: rejecting genuinely indefinite matrices at any scale (diag(1e-11, -1e-11) included).
 PSD_TOL = 1e-10
+#: Longest subpopulation name accepted (names become labels, file names and CSV headers).
+MAX_NAME_LENGTH = 200
+#: Largest instance file read (bytes) and deepest JSON nesting accepted.
+MAX_FILE_BYTES = 50_000_000
+MAX_JSON_DEPTH = 64
 
 
 def finite_array(
@@ -79,6 +84,38 @@ def finite_array(
     return arr
 
 
+def _json_depth(text: str) -> int:
+    """Deepest nesting of brackets outside strings (a bound checked before parsing).
+
+    Examples
+    --------
+    >>> _json_depth('{"a": [[1], "]]]"]}')
+    3
+    >>> _json_depth("[" * 100 + "]" * 100)
+    100
+    """
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return text.count("[") + text.count("{")  # an upper bound, cheap
+    depth = best = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            best = max(best, depth)
+        elif ch in "]}":
+            depth -= 1
+    return best
+
+
 def validate_names(names: Sequence[str], K: int) -> list[str]:
     """Check that there are K distinct, non-empty subpopulation names.
 
@@ -92,6 +129,14 @@ def validate_names(names: Sequence[str], K: int) -> list[str]:
         raise InputError(f"expected {K} subpopulation names, got {len(names)}")
     if any(not n.strip() for n in names):
         raise InputError("subpopulation names must be non-empty")
+    for n in names:
+        if len(n) > MAX_NAME_LENGTH:
+            raise InputError(
+                f"subpopulation name {n[:20]!r}... is {len(n)} characters long "
+                f"(at most {MAX_NAME_LENGTH})"
+            )
+        if not n.isprintable():
+            raise InputError(f"subpopulation name {n[:40]!r} contains control characters")
     seen: set[str] = set()
     for n in names:
         if n in seen:
@@ -122,15 +167,21 @@ def validate_a_C(
         raise InputError(f"K must be at least 2, got {K}")
     if C.shape != (K, K):
         raise InputError(f"C must have shape ({K}, {K}) to match a, got {C.shape}")
-    scale = max(1.0, float(np.max(np.abs(C))))
+    scale = float(np.max(np.abs(C)))
     asym = float(np.max(np.abs(C - C.T)))
     if asym > SYM_TOL * scale:
-        raise InputError(f"C is not symmetric (max |C - C^T| = {asym:.3g})")
+        raise InputError(
+            f"C is not symmetric (max |C - C^T| = {asym:.3g}, relative {asym / scale:.3g})"
+        )
     C = 0.5 * (C + C.T)
     if check_psd:
         eig = np.linalg.eigvalsh(C)
-        if eig[0] < -PSD_TOL * max(1.0, float(eig[-1])):
-            raise InputError(f"C is not positive semidefinite (smallest eigenvalue {eig[0]:.3g})")
+        norm = float(np.max(np.abs(eig)))
+        if eig[0] < -PSD_TOL * norm:
+            raise InputError(
+                f"C is not positive semidefinite (smallest eigenvalue {eig[0]:.3g}, "
+                f"{-eig[0] / norm:.3g} of ||C||)"
+            )
     return a, C
 
 
@@ -297,9 +348,17 @@ class Instance:
         if not p.is_file():
             raise InputError(f"instance file {p} not found")
         try:
-            d = json.loads(p.read_text(encoding="utf-8"))
+            if p.stat().st_size > MAX_FILE_BYTES:
+                raise InputError(
+                    f"instance file {p} is larger than {MAX_FILE_BYTES // 1_000_000} MB"
+                )
+            text = p.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read instance file {p}: {exc}") from None
+        if _json_depth(text) > MAX_JSON_DEPTH:
+            raise InputError(f"instance file {p} nests deeper than {MAX_JSON_DEPTH} levels")
+        try:
+            d = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"instance file {p} is not valid JSON ({exc.msg}, line {exc.lineno})"
