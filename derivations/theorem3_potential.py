@@ -56,7 +56,8 @@ def build_potential(game: Game) -> tuple[sp.Expr, bool]:
             symmetric = symmetric and (Hmj - Hjm.T).applyfunc(sp.expand).is_zero_matrix
             phi += (game.W[m - 1].T * Hmj * game.W[j - 1])[0]
     # Constant terms of u_m|_{w_-m = 0} that do not involve w_m do not affect the gradients.
-    return sp.expand(phi), symmetric
+    # is_zero_matrix is None when undecided (e.g. -beta_D (D - D^T)): not shown symmetric.
+    return sp.expand(phi), bool(symmetric)
 
 
 def derive(K: int = 3, N: int = 2, variant: str = "overlap") -> DerivationRecord:

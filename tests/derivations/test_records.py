@@ -1,5 +1,7 @@
 """Golden files of derived expressions (K = 2, 3): derived output must not drift.
 
+``python -m nashalign.derivations.regenerate --check`` must exit 0, and detect drift.
+
 Each expression is parsed with ``sympy.sympify`` from the golden file and
 compared exactly (``cancel(golden - derived) == 0``). The K = 2 Theorem 1
 golden is also checked against an independent solve of the bordered system.
@@ -11,7 +13,7 @@ import json
 
 import pytest
 import sympy as sp
-from nashalign.derivations import derive
+from nashalign.derivations import derive, regenerate
 from nashalign.derivations.regenerate import PINNED as GOLDEN
 from nashalign.derivations.regenerate import record_path as golden_path
 
@@ -59,3 +61,28 @@ def test_golden_mismatch_is_detected():
     golden = json.loads(golden_path("theorem1", 2, 2).read_text())
     alpha = _parse(golden["alpha"])
     assert not _same(alpha, alpha + sp.Symbol("r") / 10**9)
+
+
+def test_regenerate_check_exits_0():
+    assert regenerate.main(["--check"]) == 0
+
+
+def test_regenerate_check_reports_a_drifted_record(tmp_path, monkeypatch, capsys):
+    name, K, N, keys = GOLDEN[0]
+    path = tmp_path / golden_path(name, K, N).name
+    data = json.loads(golden_path(name, K, N).read_text())
+    data["alpha"] = data["alpha"] + " + 1"
+    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    monkeypatch.setattr(regenerate, "RECORDS_DIR", tmp_path)
+    monkeypatch.setattr(regenerate, "PINNED", [(name, K, N, keys)])
+    assert regenerate.main(["--check"]) == 1
+    assert f"drifted: {path.name}" in capsys.readouterr().out
+    # Rewriting restores the derived text, after which the check passes.
+    assert regenerate.main([]) == 0
+    assert path.read_text() == golden_path(name, K, N).read_text()
+    assert regenerate.main(["--check"]) == 0
+
+
+def test_load_record_reads_the_pinned_keys():
+    for name, K, N, keys in GOLDEN:
+        assert sorted(regenerate.load_record(name, K, N)) == sorted(keys)

@@ -1,21 +1,11 @@
-"""Every derivation verifies at explicit K; variants; failure reporting."""
+"""The registry: every derivation verifies at explicit K; variants; parameter validation; plan."""
 
 from __future__ import annotations
 
 import pytest
-import sympy as sp
-from nashalign.derivations import (
-    NAMES,
-    claim1_psd,
-    derive,
-    lemma2_degenerate_ratios,
-    theorem1_interior_ne,
-    title,
-    verification_plan,
-)
+from nashalign.derivations import MODULES, NAMES, derive, title, verification_plan
 
 from nashalign.errors import InputError
-from nashalign.symbolic.polyalg import expr_is_zero
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -30,6 +20,14 @@ def test_every_result_verifies(name, K):
     assert rec.steps
     assert rec.seconds > 0
     assert rec.title == title(name)
+
+
+def test_registry_keys_are_the_module_names():
+    assert tuple(MODULES) == NAMES
+    for name, module in MODULES.items():
+        assert module.NAME == name
+        assert title(name) == module.TITLE
+        assert callable(module.derive)
 
 
 @pytest.mark.parametrize("name", ["lemma0", "theorem1", "theorem2", "exclusion", "heterogeneous"])
@@ -48,58 +46,6 @@ def test_spread_variant_is_derived_not_assumed(name):
     if name == "lemma2":
         # M(r) = 2C + 2rI for "spread": leading coefficient K * 2^(K-1), derived, not K.
         assert rec.expressions["leading_coefficient"] == 3 * 2**2
-
-
-def test_theorem1_spread_matrix_differs_from_overlap():
-    over = derive("theorem1", K=2)
-    spread = derive("theorem1", K=2, variant="spread")
-    r = sp.Symbol("r")
-    assert sp.expand(over.expressions["M"][0, 0] - spread.expressions["M"][0, 0]) == -r
-
-
-def test_theorem1_k5_verifies_without_expressions():
-    rec = theorem1_interior_ne.derive(K=5, expressions=False)
-    assert rec.verified is True
-
-
-def test_lemma2_general_k_leading_term_is_symbolic_k():
-    K = sp.Symbol("K", integer=True, positive=True)
-    assert lemma2_degenerate_ratios.general_k_leading_coefficient() == K
-
-
-@pytest.mark.parametrize("K", [2, 3, 4])
-def test_lemma2_degree_and_leading_coefficient(K):
-    rec = derive("lemma2", K=K)
-    poly = sp.Poly(rec.expressions["alpha"], sp.Symbol("r"))
-    assert poly.degree() == K - 1
-    assert poly.LC() == K
-
-
-@pytest.mark.parametrize("N", [2, 3, 4])
-def test_theorem2_leading_coefficient_depends_on_n(N):
-    rec = derive("theorem2", K=3, N=N)
-    assert rec.verified
-    assert sp.nsimplify(rec.expressions["leading_coefficient"]) == 3 * sp.Rational(-1, N - 1) ** 2
-
-
-def test_theorem3_concavity_bound_for_k2():
-    rec = derive("theorem3", K=2, N=3)
-    c11, c12, c22 = sp.symbols("c11 c12 c22")
-    assert sp.expand(rec.expressions["r_bound_e1_minus_e2"] - 2 * (c11 - 2 * c12 + c22)) == 0
-
-
-@pytest.mark.slow
-def test_heterogeneous_three_agents():
-    rec = derive("heterogeneous", K=2, N=3)
-    assert rec.verified
-
-
-def test_claim1_identity_rejects_a_wrong_normalisation():
-    ok, quad, sos = claim1_psd._explicit_identity(2, 3)
-    assert ok
-    n = 3
-    # With 1/n instead of 1/(n-1) the identity must fail: the check can fail.
-    assert not expr_is_zero(quad - sos * (n - 1) / n)
 
 
 @pytest.mark.parametrize(

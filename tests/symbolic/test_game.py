@@ -61,13 +61,3 @@ def test_bad_sizes(K, N):
 def test_unknown_variant():
     with pytest.raises(InputError, match="unknown variant"):
         Game.from_variant("nope", 2, 2)
-
-
-def test_non_quadratic_utility_is_rejected_by_the_closed_forms():
-    K = 2
-    own, other = strategy(1, K), strategy(2, K)
-    u = beta_A * own[0] ** 3 - beta_I * (own.T * own)[0] - beta_D * (own.T * other)[0]
-    g = Game(u, K, 2, a_vector(K), c_matrix(K))
-    assert not g.is_quadratic()
-    with pytest.raises(InputError, match="not quadratic"):
-        linear_structure(g)
