@@ -119,3 +119,40 @@ def test_unwritable_explicit_cache_dir(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cache directory: .*--no-cache"):
         estimate_instance(dataset(), scorer=scorer, cache_dir=blocker / "sub")
     assert scorer.calls == 0  # checked before scoring
+
+
+def test_an_edited_entry_is_recomputed_with_a_warning(tmp_path: Path) -> None:
+    scorer = CountingScorer()
+    first = estimate_instance(dataset(), scorer=scorer, cache_dir=tmp_path)
+    (entry,) = tmp_path.glob("fake-*.json")
+    d = json.loads(entry.read_text())
+    d["S"][0][0] += 1.0  # a valid-looking edit: same shape, finite
+    entry.write_text(json.dumps(d))
+    with pytest.warns(UserWarning, match="does not match its checksum"):
+        again = estimate_instance(dataset(), scorer=scorer, cache_dir=tmp_path)
+    assert scorer.calls == 2  # scored afresh
+    assert again.to_dict() == first.to_dict()
+    assert json.loads(entry.read_text())["S"] != d["S"]  # the edited entry was overwritten
+    assert (
+        estimate_instance(dataset(), scorer=scorer, cache_dir=tmp_path).to_dict() == first.to_dict()
+    )
+    assert scorer.calls == 2  # the rewritten entry is valid again
+
+
+def test_provenance_cannot_be_forged_through_the_cache(tmp_path: Path) -> None:
+    from nashalign.scoring.cache import content_checksum
+
+    scorer = CountingScorer()
+    estimate_instance(dataset(), scorer=scorer, cache_dir=tmp_path)
+    (entry,) = tmp_path.glob("fake-*.json")
+    d = json.loads(entry.read_text())
+    d["provenance"] = {"backend": "fake", "model": "gpt-9", "device": "cuda:7"}
+    d["checksum"] = content_checksum(
+        d["key"], d["names"], d["S"], d["provenance"]
+    )  # consistent forgery
+    entry.write_text(json.dumps(d))
+    inst = estimate_instance(dataset(), scorer=scorer, cache_dir=tmp_path)
+    assert scorer.calls == 1  # the scores were reused ...
+    assert (
+        inst.provenance["model"] == "m1" and inst.provenance["device"] == "cpu"
+    )  # ... not the claim

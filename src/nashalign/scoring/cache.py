@@ -14,8 +14,13 @@ The key is the SHA-256 of the canonical JSON of
 
 Entries are JSON files ``<backend>-<key[:32]>.json`` in the cache directory:
 ``$NASHALIGN_CACHE`` if set, else ``~/.cache/nashalign``. They are written
-atomically (:func:`nashalign.io.atomic_write_json`); an unreadable or
-inconsistent entry counts as a miss and is overwritten.
+atomically (:func:`nashalign.io.atomic_write_json`) with the SHA-256 of their
+content; an unreadable or inconsistent entry, or one whose content no longer
+matches its checksum (edited by hand), counts as a miss with a warning and is
+recomputed and overwritten. Only the scores are taken from the cache: an
+instance's provenance is always that of the scorer of the current run
+(:func:`nashalign.scoring.estimate.estimate_instance`), so it cannot be forged
+through a cache entry.
 
 Examples
 --------
@@ -49,7 +54,7 @@ from nashalign.io import atomic_write_json, ensure_writable_dir
 #: Environment variable naming the cache directory.
 CACHE_ENV = "NASHALIGN_CACHE"
 #: Format tag written into every entry.
-CACHE_FORMAT = "nashalign-score-cache/1"
+CACHE_FORMAT = "nashalign-score-cache/2"
 
 
 def default_cache_dir() -> Path:
@@ -84,6 +89,31 @@ def cache_key(backend: str, model: Mapping[str, Any], dataset_checksum: str) -> 
         ensure_ascii=False,
     )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def content_checksum(
+    key: str, names: Sequence[str], S: ArrayLike, provenance: Mapping[str, Any]
+) -> str:
+    """SHA-256 of the canonical JSON of an entry's content (floats as their repr).
+
+    Examples
+    --------
+    >>> c = content_checksum("k", ["x"], [[1.0]], {})
+    >>> c == content_checksum("k", ["x"], [[1.0]], {}), c == content_checksum("k", ["x"], [[2.0]], {})
+    (True, False)
+    """
+    blob = json.dumps(
+        {
+            "key": key,
+            "names": list(names),
+            "S": np.asarray(S, dtype=np.float64).tolist(),
+            "provenance": dict(provenance),
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -142,8 +172,15 @@ class ScoreCache:
             S = np.asarray(d["S"], dtype=np.float64)
             names = [str(x) for x in d["names"]]
             provenance = dict(d.get("provenance", {}))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            checksum = content_checksum(key, d["names"], d["S"], provenance)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             warnings.warn(f"ignoring unreadable score-cache entry {p}", stacklevel=2)
+            return None
+        if d.get("checksum") != checksum:
+            warnings.warn(
+                f"score-cache entry {p} does not match its checksum (edited?); recomputing",
+                stacklevel=2,
+            )
             return None
         if S.ndim != 2 or S.shape[1] != len(names) or not np.all(np.isfinite(S)):
             return None
@@ -170,6 +207,7 @@ class ScoreCache:
                 "names": list(names),
                 "S": S.tolist(),
                 "provenance": dict(provenance),
+                "checksum": content_checksum(key, names, S, provenance),
             },
         )
 

@@ -182,7 +182,8 @@ def estimate_instance(
         key = cache_key(scorer.backend, scorer.cache_identity(), ds.checksum)
         entry = cache.get(key, scorer.backend, shape=(ds.n, ds.K))
         if entry is not None and entry.names == ds.names:
-            S, run_provenance = entry.S, entry.provenance
+            # Only the scores come from the cache; the provenance is this run's scorer's.
+            S, run_provenance = entry.S, scorer.provenance()
     if S is None:
         S = scorer.score(ds.context_texts, ds.subpopulations)
         run_provenance = scorer.provenance()
