@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 
 import numpy as np
@@ -164,3 +165,26 @@ def test_deeply_nested_and_huge_names_are_one_line_errors(tmp_path):
         Instance(["x" * 100_000, "y"], [1, 0], [[1, 0], [0, 1]], n=3)
     with pytest.raises(InputError, match="control characters"):
         Instance(["x\n", "y"], [1, 0], [[1, 0], [0, 1]], n=3)
+
+
+@pytest.mark.parametrize(
+    ("betas", "needle"),
+    [
+        ((1.0, 1e-320, 1.0), "beta_a/beta_i = inf"),
+        ((1e300, 1e-300, 0.0), "is beyond 1e+100"),
+        ((1.0, 1e-60, 1e50), "beta_d/beta_i"),
+    ],
+)
+def test_ratio_overflow_is_one_clear_error(betas, needle):
+    from nashalign.instance import validate_betas
+
+    with pytest.raises(InputError, match=re.escape(needle)):
+        validate_betas(*betas)
+
+
+def test_agent_count_is_bounded():
+    from nashalign.instance import MAX_AGENTS, validate_n_agents
+
+    assert validate_n_agents(MAX_AGENTS) == MAX_AGENTS
+    with pytest.raises(InputError, match="beyond the float solvers' range"):
+        validate_n_agents(10**10)

@@ -55,6 +55,11 @@ MAX_NAME_LENGTH = 200
 #: Largest instance file read (bytes) and deepest JSON nesting accepted.
 MAX_FILE_BYTES = 50_000_000
 MAX_JSON_DEPTH = 64
+#: Largest |s| = |beta_A/beta_I| and |r| = |beta_D/beta_I| accepted (float64 solvers are
+#: meaningless beyond: products with C's entries overflow or lose every digit).
+MAX_RATIO = 1e100
+#: Largest number of agents accepted by the float solvers.
+MAX_AGENTS = 10_000
 
 
 def finite_array(
@@ -218,6 +223,15 @@ def validate_betas(
         raise InputError(
             f"beta shapes {ba.shape}, {bi.shape}, {bd.shape} do not broadcast"
         ) from None
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        for what, num in (("beta_a", ba), ("beta_d", bd)):
+            ratio = np.abs(num / bi)
+            if ratio.size and not float(np.max(ratio)) <= MAX_RATIO:
+                raise InputError(
+                    f"{what}/beta_i = {float(np.max(ratio)):.3g} is beyond {MAX_RATIO:.0e}: "
+                    "equilibria depend on the betas only through s = beta_a/beta_i and "
+                    "r = beta_d/beta_i, and float64 solvers lose all accuracy there; rescale"
+                )
     return ba, bi, bd
 
 
@@ -233,6 +247,11 @@ def validate_n_agents(n_agents: Any) -> int:
         raise InputError(f"the number of agents must be an integer, got {n_agents!r}")
     if n_agents < 1:
         raise InputError(f"the number of agents must be >= 1, got {n_agents}")
+    if n_agents > MAX_AGENTS:
+        raise InputError(
+            f"{n_agents} agents is beyond the float solvers' range (N <= {MAX_AGENTS}); "
+            "a homogeneous population's symmetric NE depends on N only through r/(N-1)"
+        )
     return int(n_agents)
 
 

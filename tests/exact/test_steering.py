@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
@@ -100,3 +101,14 @@ def test_report_names_the_binding_subpopulation_and_exact_r_star():
     assert "binding: y (weight = tau)" in lines[-3]
     assert lines[-2] == "  exact: r* = 46/17"
     assert res.to_json(["x", "y", "z"])["binding"] == "y"
+
+
+def test_steering_bounds_s_and_K():
+    from nashalign.errors import InputError
+    from nashalign.exact.steering import MAX_STEER_K, steering_ratios
+
+    with pytest.raises(InputError, match="beyond 1e"):
+        steering_ratios("1e300", "1e-300", "0.01", 4)
+    K = MAX_STEER_K + 1
+    with pytest.raises(InputError, match="exact steering is limited"):
+        steer([1.0] + [0.0] * (K - 1), np.eye(K), s=1, tau="0.01")

@@ -33,9 +33,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import InputError
 from nashalign.exact.evaluate import instance_polynomials, to_rational
-from nashalign.instance import parse_exact_number, validate_a_C
+from nashalign.instance import MAX_RATIO, parse_exact_number, validate_a_C
 from nashalign.symbolic.symbols import r
 
+#: Largest K for exact steering (real-root isolation of degree K-1 polynomials).
+MAX_STEER_K = 12
 #: Digits of the decimal approximations reported beside exact endpoints.
 DIGITS = 30
 
@@ -185,6 +187,16 @@ def steer(a: ArrayLike, C: ArrayLike, s: object, tau: object = 0.05) -> Steering
     s_q, tau_q = to_rational(s), to_rational(tau)
     if s_q < 0:
         raise InputError(f"s = beta_A / beta_I must be >= 0, got {float(s_q)}")
+    if s_q > MAX_RATIO:
+        raise InputError(
+            f"s = beta_A / beta_I must be at most {MAX_RATIO:.0e}, got {float(s_q):.3g}"
+        )
+    if K > MAX_STEER_K:
+        raise InputError(
+            f"exact steering is limited to K <= {MAX_STEER_K} (K = {K}): the polynomials of "
+            "degree K-1 have huge exact coefficients; use the float closed form "
+            "(nashalign.solvers.closed_form.symmetric_ne) on a grid of r instead"
+        )
     if not (0 < tau_q < sp.Rational(1, K)):
         raise InputError(f"tau must lie in (0, 1/K) = (0, {1 / K:.4g}), got {float(tau_q)}")
     polys = instance_polynomials(a, C)
@@ -287,6 +299,10 @@ def steering_ratios(
         raise InputError(f"{li} must be > 0, got {float(bi):g}")
     if ba < 0:
         raise InputError(f"{la} must be >= 0, got {float(ba):g}")
+    if ba / bi > MAX_RATIO:
+        raise InputError(
+            f"{la}/{li} = {sp.N(ba / bi, 3)} is beyond {MAX_RATIO:.0e}; rescale (only the ratio matters)"
+        )
     if not 0 < t < sp.Rational(1, K):
         raise InputError(
             f"{lt} must lie in (0, 1/K) = (0, {1.0 / K:.6g}) for K = {K}, got {float(t):g}"
