@@ -49,6 +49,8 @@ NAMES: tuple[str, ...] = tuple(MODULES)
 
 #: Largest K accepted by ``derive`` (explicit symbolic matrices grow fast).
 MAX_K = 5
+#: Largest N accepted by ``derive`` (Theorem 3 at K = 3 takes ~20 s at N = 16).
+MAX_N = 12
 #: Default agent counts per result.
 DEFAULT_N = {"theorem2": 3, "theorem3": 2, "heterogeneous": 2}
 
@@ -72,6 +74,11 @@ def validate_params(K: int, N: int | None = None, variant: str = "overlap") -> N
         raise InputError(f"K = {K} is beyond the explicit symbolic range (K <= {MAX_K})")
     if N is not None and (isinstance(N, bool) or not isinstance(N, int) or N < 2):
         raise InputError(f"N must be an integer >= 2, got {N!r}")
+    if N is not None and N > MAX_N:
+        raise InputError(
+            f"N = {N} is beyond the explicit symbolic range (N <= {MAX_N}); every agent is "
+            "a block of the expressions, so they grow with N"
+        )
     if variant not in VARIANTS:
         raise InputError(f"unknown variant {variant!r}; choose one of {', '.join(VARIANTS)}")
 

@@ -71,3 +71,10 @@ def test_verification_plan_covers_every_result_and_k5():
     assert ("lemma2", {"K": 5}) in plan
     with pytest.raises(InputError):
         verification_plan(1)
+
+
+def test_agent_count_is_bounded_with_one_clear_error():
+    from nashalign.derivations import MAX_N
+
+    with pytest.raises(InputError, match="beyond the explicit symbolic range"):
+        derive("theorem2", K=2, N=MAX_N + 88)
