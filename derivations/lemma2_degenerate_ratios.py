@@ -36,7 +36,8 @@ import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
 from nashalign.symbolic.bordered import closed_form_parts
-from nashalign.symbolic.linear import timed
+from nashalign.symbolic.game import Game
+from nashalign.symbolic.linear import concavity_failure, timed
 from nashalign.symbolic.polyalg import is_zero_dm, ones_dm, to_dm
 from nashalign.symbolic.records import DerivationRecord, Step
 from nashalign.symbolic.symbols import r
@@ -80,6 +81,10 @@ def derive(K: int = 3, N: int = 2, variant: str = "overlap") -> DerivationRecord
         params={"K": K, "variant": variant},
     )
     with timed(rec):
+        # alpha is Theorem 1's object: it is only defined when Lemma 0's concavity holds.
+        if concavity_failure(Game.from_variant(variant, K=K, N=max(N, 2)), rec):
+            rec.statement_latex = r"\text{not claimed: Lemma 0's concavity hypothesis fails}"
+            return rec
         parts = closed_form_parts(K, variant)
         dom = parts.domain
         M_sym = parts.structure.M_sym

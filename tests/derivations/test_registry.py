@@ -30,7 +30,9 @@ def test_registry_keys_are_the_module_names():
         assert callable(module.derive)
 
 
-@pytest.mark.parametrize("name", ["lemma0", "theorem1", "theorem2", "exclusion", "heterogeneous"])
+@pytest.mark.parametrize(
+    "name", ["lemma0", "theorem1", "lemma2", "theorem2", "exclusion", "heterogeneous"]
+)
 def test_distance_variant_reports_concavity_failure(name):
     rec = derive(name, K=2, variant="distance")
     assert rec.verified is False
