@@ -199,3 +199,40 @@ def test_bad_model_paths(tmp_path: Path, model_dir: Path) -> None:
         with pytest.raises(InputError, match="cannot load a causal language model") as info:
             sc.score(CONTEXTS, SUBS)
         assert "\n" not in str(info.value)
+
+
+def _tiny_bert(directory: Path, architecture: str | None = None) -> Path:
+    from transformers import AutoTokenizer, BertConfig, BertModel
+
+    from nashalign.scoring.embedding import default_model_path
+
+    tokenizer = AutoTokenizer.from_pretrained(str(default_model_path()), local_files_only=True)
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        is_decoder=True,
+    )
+    BertModel(config).save_pretrained(directory)  # an encoder without any LM head
+    tokenizer.save_pretrained(directory)
+    if architecture is not None:
+        cfg = json.loads((directory / "config.json").read_text())
+        cfg["architectures"] = [architecture]
+        (directory / "config.json").write_text(json.dumps(cfg))
+    return directory
+
+
+def test_non_causal_models_are_refused(tmp_path: Path) -> None:
+    encoder = _tiny_bert(tmp_path / "encoder")
+    with pytest.raises(
+        InputError, match=r"is not a causal language model \(architecture BertModel\)"
+    ):
+        CausalLMScorer(encoder, device="cpu", progress=False).score(CONTEXTS, SUBS)
+    # Claims to be a causal LM, but its LM head is not in the checkpoint: a random head.
+    relabelled = _tiny_bert(tmp_path / "relabelled", architecture="BertLMHeadModel")
+    with pytest.raises(InputError, match="would be randomly initialised") as info:
+        CausalLMScorer(relabelled, device="cpu", progress=False).score(CONTEXTS, SUBS)
+    assert "\n" not in str(info.value)

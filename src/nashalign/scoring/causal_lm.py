@@ -70,13 +70,35 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _check_causal(path: str, config: Any) -> None:
+    """Refuse encoder-only, encoder-decoder and masked-LM checkpoints (one clear line).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> _check_causal("m", SimpleNamespace(architectures=["GPT2LMHeadModel"], is_encoder_decoder=False))
+    >>> _check_causal("m", SimpleNamespace(architectures=["BertForMaskedLM"], is_encoder_decoder=False))
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: m is not a causal language model (architecture BertForMaskedLM); the causal-lm backend scores replies by next-token log-probabilities
+    """
+    archs = list(getattr(config, "architectures", None) or [])
+    causal = [a for a in archs if a.endswith(("ForCausalLM", "LMHeadModel"))]
+    if getattr(config, "is_encoder_decoder", False) or (archs and not causal):
+        name = ", ".join(archs) or type(config).__name__
+        raise InputError(
+            f"{path} is not a causal language model (architecture {name}); the causal-lm "
+            "backend scores replies by next-token log-probabilities"
+        )
+
+
 @functools.lru_cache(maxsize=2)
 def _load(path: str, device: str, dtype: str) -> tuple[Any, Any]:
     """Load (once per process) tokenizer and model, on ``device`` in ``dtype``."""
     offline_hub()
     try:
         import transformers
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
     except ImportError:
         raise InputError(
             "the causal-lm backend needs transformers (install nashalign[scoring])"
@@ -85,14 +107,28 @@ def _load(path: str, device: str, dtype: str) -> tuple[Any, Any]:
     dtype_kw = "dtype" if major_minor >= (4, 56) else "torch_dtype"
     try:
         with quiet_hf_loading(progress=False):
+            config = AutoConfig.from_pretrained(path, local_files_only=True)
+            _check_causal(path, config)
             tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-            model = AutoModelForCausalLM.from_pretrained(
-                path, local_files_only=True, **{dtype_kw: torch_dtype(dtype)}
+            model, info = AutoModelForCausalLM.from_pretrained(
+                path,
+                local_files_only=True,
+                output_loading_info=True,
+                **{dtype_kw: torch_dtype(dtype)},
             )
+    except InputError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any loader failure is a bad model path
         raise InputError(
             f"cannot load a causal language model from {path}: {_first_line(exc)}"
         ) from None
+    missing = list(info.get("missing_keys") or [])
+    if missing:
+        raise InputError(
+            f"{path} is not a trained causal language model: {len(missing)} weight(s) "
+            f"would be randomly initialised (e.g. {missing[0]}); scores from a random head "
+            "are meaningless"
+        )
     model.to(device=device, dtype=torch_dtype(dtype))
     model.eval()
     return model, tokenizer
