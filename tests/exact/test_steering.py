@@ -13,6 +13,7 @@ from strategies import rational_instances, rationals
 from nashalign.errors import InputError
 from nashalign.exact.evaluate import exact_symmetric_ne
 from nashalign.exact.steering import exclusion_threshold, steer
+from nashalign.instance import Instance
 
 TAU = sp.Rational(1, 20)
 
@@ -112,3 +113,16 @@ def test_steering_bounds_s_and_K():
     K = MAX_STEER_K + 1
     with pytest.raises(InputError, match="exact steering is limited"):
         steer([1.0] + [0.0] * (K - 1), np.eye(K), s=1, tau="0.01")
+
+
+def test_json_carries_exact_r_star_with_an_isolating_interval():
+    inst = Instance.resolve("politics")
+    res = steer(inst.a, inst.C, s=1, tau=TAU)
+    ex = res.to_json(inst.names)["exact"]["r_star"]
+    lo, hi = (sp.Rational(v) for v in ex["interval"])
+    assert 0 < hi - lo < sp.Rational(1, 10**29)
+    root = sp.sympify(ex["exact"])  # our own output, parsed back in the test
+    assert root == res.r_star
+    poly = sp.Poly(root.expr, root.poly.gen)
+    assert poly.eval(lo) * poly.eval(hi) < 0  # a sign change: the root is inside
+    assert poly.count_roots(lo, hi) == 1

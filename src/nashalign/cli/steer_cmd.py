@@ -10,7 +10,9 @@ ends are real roots of the polynomials of SPEC 2.7) and its least element
 ``--json`` prints ``{"s", "tau", "intervals", "r_star", "binding"}`` with
 ``intervals`` a list of ``[lo, hi]`` float pairs (``hi`` null when unbounded),
 ``r_star`` null when no r works and ``binding`` the name of the subpopulation
-whose weight equals tau at r* (null when none). The numbers given on the command
+whose weight equals tau at r* (null when none), and ``exact``: the same endpoints
+and r* as exact algebraic numbers (``CRootOf`` or rationals, as strings) with
+30-digit decimals, plus ``attained`` (False when r* is only an infimum). The numbers given on the command
 line are read as exact decimals (``--tau 0.05`` is 1/20), so the algebraic forms
 in the human output are those of the values typed.
 

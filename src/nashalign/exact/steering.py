@@ -65,8 +65,9 @@ class SteeringResult:
         return None if self.r_star is None else _f(self.r_star)
 
     def to_json(self, names: list[str] | None = None) -> dict[str, Any]:
-        """Floats of the result; with ``names``, the JSON of ``nashalign steer --json``
-        (``binding`` then names the subpopulation at tau at r*, or is None)."""
+        """Floats of the result; with ``names``, the JSON of ``nashalign steer --json``:
+        ``binding`` then names the subpopulation at tau at r* (or is None) and ``exact``
+        holds every endpoint and r* as exact algebraic strings with 30-digit decimals."""
         out: dict[str, Any] = {
             "s": float(self.s),
             "tau": float(self.tau),
@@ -75,6 +76,7 @@ class SteeringResult:
         }
         if names is not None:
             out["binding"] = None if self.binding is None else names[int(self.binding)]
+            out["exact"] = self.exact_strings()
         return out
 
     def report_lines(self, names: list[str], source: str, beta_i: object = 1) -> list[str]:
@@ -117,9 +119,24 @@ class SteeringResult:
         return lines
 
     def exact_strings(self) -> dict[str, Any]:
-        """Exact endpoints as strings (algebraic numbers) with decimals."""
+        """Exact endpoints as strings (algebraic numbers) with decimals and a rational
+        isolating interval ``[lo, hi]`` of width below ``10**-DIGITS`` (``lo = hi`` for a
+        rational).
+
+        Examples
+        --------
+        >>> res = steer([1, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], s=4, tau="1/20")
+        >>> res.exact_strings()["r_star"]["interval"]
+        ['46/17', '46/17']
+        """
         fmt = lambda x: (
-            None if x is None else {"exact": sp.sstr(x), "decimal": sp.N(x, DIGITS).__str__()}
+            None
+            if x is None
+            else {
+                "exact": sp.sstr(x),
+                "decimal": sp.N(x, DIGITS).__str__(),
+                "interval": [sp.sstr(v) for v in _isolating_interval(x)],
+            }
         )
         return {
             "intervals": [[fmt(lo), fmt(hi)] for lo, hi in self.intervals],
@@ -127,6 +144,18 @@ class SteeringResult:
             "binding": self.binding,
             "attained": self.attained,
         }
+
+
+def _isolating_interval(x: sp.Expr) -> tuple[sp.Rational, sp.Rational]:
+    """Rational ``(lo, hi)`` containing only the real root ``x`` of its polynomial."""
+    if isinstance(x, sp.Rational):
+        return x, x
+    if isinstance(x, sp.CRootOf) and x.is_real:
+        eps = sp.Rational(1, 10**DIGITS)
+        real = [iv for iv, _ in sp.Poly(x.expr, x.poly.gen).intervals(eps=eps)]
+        lo, hi = real[x.index]
+        return sp.Rational(lo), sp.Rational(hi)
+    raise TypeError(f"not a real algebraic number: {x!r}")  # pragma: no cover
 
 
 def _f(x: sp.Expr) -> float:
