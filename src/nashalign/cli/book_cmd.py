@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from nashalign.cli.progress_flags import add_progress_flags
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``book`` subcommand."""
@@ -33,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", metavar="DIR", help="output directory (default: book/_build)")
     p.add_argument("--book-dir", metavar="DIR", help="the book source (default: ./book)")
-    p.add_argument("--quiet", action="store_true", help="do not stream jupyter-book's output")
+    add_progress_flags(p)
     p.set_defaults(func=_run)
 
 

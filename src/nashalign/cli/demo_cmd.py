@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from nashalign.cli.progress_flags import add_progress_flags, wants_progress
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``demo`` subcommand."""
@@ -79,7 +81,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--strict-book", action="store_true", help="build the book with warnings as errors"
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the cross-check (default 0)")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_progress_flags(p)
     p.set_defaults(func=_run)
 
 
@@ -100,7 +102,7 @@ def _run(args: argparse.Namespace) -> int:
         strict_book=args.strict_book,
         seed=args.seed,
     )
-    report = run_demo(args.out, settings, progress=not args.quiet)
+    report = run_demo(args.out, settings, progress=wants_progress(args))
     print("\n".join(report.lines()))
     print(f"summary: {report.out_dir / 'demo-summary.json'}")
     sys.stdout.flush()

@@ -5,7 +5,7 @@ Usage::
     nashalign estimate --dataset NAME|PATH [--backend embedding|causal-lm]
                        [--model PATH] [--device auto|cpu|cuda|mps]
                        [--dtype auto|float32|float16|bfloat16] [--batch-size B]
-                       [--cache-dir DIR] [--no-cache] [--progress|--no-progress]
+                       [--cache-dir DIR] [--no-cache] [--progress|--no-progress|--quiet]
                        --out PATH
 
 The output path is checked before any scoring; the instance JSON is written
@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+
+from nashalign.cli.progress_flags import add_progress_flags, wants_progress
 
 
 def _positive_int(text: str) -> int:
@@ -82,12 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="score cache directory (default: $NASHALIGN_CACHE or ~/.cache/nashalign)",
     )
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    p.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="progress bar over batches (default: when stderr is a terminal)",
-    )
+    add_progress_flags(p)
     p.add_argument("--out", required=True, metavar="PATH", help="instance JSON file to write")
     p.set_defaults(func=_run)
 
@@ -104,7 +101,7 @@ def _run(args: argparse.Namespace) -> int:
         args.cache_dir,
         use_cache=not args.no_cache,
         dtype=args.dtype,
-        progress=args.progress,
+        progress=wants_progress(args),
         out=args.out,
     )
     prov = inst.provenance

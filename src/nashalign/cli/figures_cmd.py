@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from nashalign.cli.progress_flags import add_progress_flags, wants_progress
+
 DEFAULT_OUT = "out/figures"
 
 
@@ -50,7 +52,7 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="number of s values of the exact r*(s) curve (default 40)",
     )
-    p.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    add_progress_flags(p)
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
@@ -85,7 +87,7 @@ def _run(args: argparse.Namespace) -> int:
     summary = make_all_figures(
         instances,
         args.out,
-        progress=not args.no_progress,
+        progress=wants_progress(args),
         resolution=args.resolution,
         tau=args.tau,
         n_s=args.n_s,
