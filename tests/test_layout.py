@@ -150,3 +150,36 @@ def test_cli_modules_only_parse_call_and_print(path):
 def _body_lines(tree: ast.Module, name: str) -> range:
     (node,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]
     return range(node.lineno, node.end_lineno + 1)
+
+
+LONG_RUNNING = ("book", "demo", "estimate", "figures", "verify")
+
+
+@pytest.mark.parametrize("command", LONG_RUNNING)
+def test_long_running_commands_share_one_set_of_progress_flags(command):
+    from nashalign.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    options = {s for a in sub.choices[command]._actions for s in a.option_strings}
+    assert {"--progress", "--no-progress", "--quiet"} <= options, command
+
+
+def test_the_developer_chapter_names_only_existing_objects():
+    import importlib
+    import re
+
+    text = (ROOT / "book" / "developer.md").read_text(encoding="utf-8")
+    names = {n for n in re.findall(r"`(nashalign\.[\w.]+)", text) if not n.endswith("_")}
+    assert len(names) > 20
+    for name in sorted(names):
+        parts = name.split(".")
+        for i in range(len(parts), 0, -1):
+            try:
+                obj = importlib.import_module(".".join(parts[:i]))
+                break
+            except ImportError:
+                continue
+        for attr in parts[i:]:
+            obj = getattr(obj, attr)  # AttributeError names the stale entry
+    for path in re.findall(r"`(derivations/[\w/.]+\.(?:py|json))`", text):
+        assert (ROOT / path).is_file(), path

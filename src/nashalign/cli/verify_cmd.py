@@ -7,6 +7,8 @@ import json
 import sys
 import time
 
+from nashalign.cli.progress_flags import add_progress_flags, wants_progress
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``verify`` subcommand."""
@@ -18,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--max-k", type=int, default=4, help="largest explicit K (default 4)")
     p.add_argument("--json", action="store_true", help="print the records as JSON")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_progress_flags(p)
     p.set_defaults(func=run)
 
 
@@ -29,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     verification_plan(args.max_k)  # validates --max-k before any work
     t0 = time.perf_counter()
-    records = verify_all(args.max_k, progress=not (args.quiet or args.json) and sys.stderr.isatty())
+    records = verify_all(args.max_k, progress=wants_progress(args) and not args.json)
     total = time.perf_counter() - t0
     failed = [r for r in records if not r.verified]
     if args.json:

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import os
 import warnings
-from pathlib import Path
 from typing import Any
 
 from nashalign.errors import InputError
@@ -201,32 +200,3 @@ def estimate_instance(
     return instance
 
 
-def estimate_shipped(
-    out_dir: str | os.PathLike[str],
-    names: list[str] | None = None,
-    **kwargs: Any,
-) -> dict[str, Path]:
-    """Estimate shipped datasets and write ``<out_dir>/<name>.json``; return the paths.
-
-    Keyword arguments go to :func:`estimate_instance`. One scorer (one model
-    load) serves all datasets.
-    """
-    from nashalign.io import ensure_writable_dir
-    from nashalign.scoring.datasets import list_datasets
-
-    out = ensure_writable_dir(out_dir)
-    scorer = kwargs.pop("scorer", None)
-    if scorer is None:
-        scorer = make_scorer(
-            kwargs.pop("backend", "embedding"),
-            kwargs.pop("model", None),
-            kwargs.pop("device", "auto"),
-            kwargs.pop("batch_size", None),
-            kwargs.pop("dtype", "auto"),
-            kwargs.get("progress"),
-        )
-    paths = {}
-    for name in names or list_datasets():
-        inst = estimate_instance(name, scorer=scorer, **kwargs)
-        paths[name] = inst.save(out / f"{name}.json")
-    return paths
