@@ -160,3 +160,20 @@ def test_agent_count_is_bounded():
     assert validate_n_agents(MAX_AGENTS) == MAX_AGENTS
     with pytest.raises(InputError, match="beyond the float solvers' range"):
         validate_n_agents(10**10)
+
+
+def test_generic_validators_of_the_figures():
+    from nashalign.instance import validate_focal, validate_instance, validate_tau
+
+    inst = Instance(["x", "y"], [1, 0], [[1, 0], [0, 1]], n=3)
+    assert validate_instance(inst) is inst
+    with pytest.raises(InputError, match="expected a nashalign Instance"):
+        validate_instance({"a": [1, 0]})
+    assert validate_tau(0.05, 5) == 0.05
+    with pytest.raises(InputError, match=re.escape("tau must lie in (0, 1/K)")):
+        validate_tau(0.2, 5)
+    assert validate_focal("y", inst.names) == 1 and validate_focal(None, inst.names) is None
+    with pytest.raises(InputError, match="unknown subpopulation"):
+        validate_focal("z", inst.names)
+    with pytest.raises(InputError, match="out of range"):
+        validate_focal(2, inst.names)

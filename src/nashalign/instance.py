@@ -498,3 +498,64 @@ def parse_exact_number(flag: str, text: str) -> Rational:
     if abs(value) > sys.float_info.max:
         raise InputError(f"{flag} must be a finite number within float range, got {text!r}")
     return sp.Rational(value.numerator, value.denominator)
+
+
+# --------------------------------------------------------------------------- validators
+
+
+def validate_instance(instance: Any) -> Instance:
+    """Return ``instance`` if it is an :class:`~nashalign.instance.Instance`, else raise.
+
+    Examples
+    --------
+    >>> validate_instance(Instance(["x", "y"], [1, 0], [[1, 0], [0, 1]], n=3)).K
+    2
+    """
+    if not isinstance(instance, Instance):
+        raise InputError(f"expected a nashalign Instance, got {type(instance).__name__}")
+    return instance
+
+
+def validate_tau(tau: float, K: int) -> float:
+    """Validate the exclusion threshold: finite and in the open interval (0, 1/K).
+
+    Examples
+    --------
+    >>> validate_tau(0.05, 5)
+    0.05
+    """
+    t = finite_number(tau, "tau")
+    if not 0.0 < t < 1.0 / K:
+        raise InputError(f"tau must lie in (0, 1/K) = (0, {1.0 / K:.6g}) for K = {K}, got {t:g}")
+    return t
+
+
+def validate_focal(focal: int | str | None, names: Sequence[str]) -> int | None:
+    """Index of the focal subpopulation, given by index or name (None stays None).
+
+    Examples
+    --------
+    >>> validate_focal("b", ["a", "b"]), validate_focal(0, ["a", "b"])
+    (1, 0)
+    """
+    if focal is None:
+        return None
+    if isinstance(focal, str):
+        if focal in names:
+            return list(names).index(focal)
+        raise InputError(f"unknown subpopulation {focal!r}; known: {', '.join(names)}")
+    if isinstance(focal, bool) or not isinstance(focal, (int, np.integer)):
+        raise InputError(f"focal must be a subpopulation name or index, got {focal!r}")
+    if not 0 <= int(focal) < len(names):
+        raise InputError(f"focal index {focal} out of range for K = {len(names)}")
+    return int(focal)
+
+
+def finite_number(value: Any, what: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{what} must be a number, got {value!r}") from None
+    if not math.isfinite(v):
+        raise InputError(f"{what} must be finite, got {v}")
+    return v

@@ -126,3 +126,33 @@ def test_json_carries_exact_r_star_with_an_isolating_interval():
     poly = sp.Poly(root.expr, root.poly.gen)
     assert poly.eval(lo) * poly.eval(hi) < 0  # a sign change: the root is inside
     assert poly.count_roots(lo, hi) == 1
+
+
+def test_threshold_crossings_put_the_weight_at_tau_on_both_branches():
+    """Falling branch (v_k < 0) and rising branch (v_k > 0, w0_k < tau) against the exact form.
+
+    Tolerance 1e-9 on weights: the thresholds are float64 evaluations of the exact
+    polynomials (error ~ eps * cond), the weights are then computed exactly.
+    """
+    from nashalign.exact.steering import threshold_crossings
+
+    a, C = [0.0, 1.0], [[1.0, 0.0], [0.0, 100.0]]  # g1 rises with s, g0 falls
+    r = np.array([0.5, 1.0, 2.0])
+    fall, rise = threshold_crossings(a, C, r, 0.05)
+    seen = set()
+    for j, rj in enumerate(r):
+        for k in range(2):
+            for branch, s_k in (("fall", fall[j, k]), ("rise", rise[j, k])):
+                if not np.isfinite(s_k):
+                    continue
+                seen.add(branch)
+                at = exact_symmetric_ne(a, C, s_k, rj).weights[k]
+                assert abs(float(at) - 0.05) < 1e-9
+                below, above = (
+                    exact_symmetric_ne(a, C, s_k * f, rj).weights[k] for f in (0.99, 1.01)
+                )
+                if branch == "fall":
+                    assert below > 0.05 > above
+                else:
+                    assert below < 0.05 < above
+    assert seen == {"fall", "rise"}

@@ -31,7 +31,7 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
-from nashalign.errors import InputError
+from nashalign.errors import DegenerateError, InputError
 from nashalign.exact.evaluate import instance_polynomials, to_rational
 from nashalign.instance import MAX_RATIO, parse_exact_number, validate_a_C
 from nashalign.symbolic.symbols import r
@@ -370,3 +370,58 @@ def exclusion_threshold(
             thr = num / den
         out[:, k] = np.where(den > 0, thr, np.inf)
     return out if np.ndim(r_values) else out[0]
+
+
+def _falling_thresholds(
+    a: NDArray[np.float64], C: NDArray[np.float64], r: NDArray[np.float64], tau: float
+) -> NDArray[np.float64]:
+    """SPEC 2.7 thresholds ``s_k(r)`` (shape ``(len(r), K)``), NaN where undefined.
+
+    Calls :func:`exclusion_threshold`; ``inf`` (no crossing:
+    v_k(r) >= 0) and points where it reports a degenerate ratio become NaN.
+    """
+    r = np.atleast_1d(np.asarray(r, float))
+    K = np.shape(a)[0]
+    out = np.full((r.shape[0], K), np.nan)
+    if r.size == 0:
+        return out
+    try:
+        out[:] = np.asarray(exclusion_threshold(a, C, r, tau), float).reshape(r.shape[0], K)
+    except DegenerateError:
+        # point by point, so only the degenerate ratios drop out
+        for j, rj in enumerate(r):
+            try:
+                out[j] = np.asarray(exclusion_threshold(a, C, np.array([rj]), tau), float)
+            except DegenerateError:
+                pass
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def threshold_crossings(
+    a: ArrayLike, C: ArrayLike, r: ArrayLike, tau: float, positive_only: bool = True
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""Both crossings of tau in s for each r: ``(falling, rising)``, shapes ``(len(r), K)``.
+
+    ``falling[j, k]`` is the s above which w_k < tau (v_k(r_j) < 0), the threshold of
+    SPEC 2.7; ``rising[j, k]`` is the s *below* which w_k < tau (v_k(r_j) > 0 and
+    w0_k(r_j) < tau). Both are the root in s of the same polynomial
+    :math:`(A1)_k + s(\Pi a)_k - \tau\alpha`; since v is linear in a and w0 does not
+    depend on a, the rising one is ``-exclusion_threshold(-a, C, r, tau)``. NaN where
+    a branch does not exist (and, with ``positive_only``, where it lies at s <= 0).
+    This is the one implementation of both branches; the figures draw it.
+
+    Examples
+    --------
+    >>> fall, rise = threshold_crossings([1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], [1.0], 0.05)
+    >>> fall.round(6).tolist(), rise.tolist()
+    ([[nan, 2.7]], [[nan, nan]])
+    """
+    a_f, C_f = validate_a_C(np.asarray(a, dtype=float), np.asarray(C, dtype=float))
+    fall = _falling_thresholds(a_f, C_f, r, tau)
+    rise = -_falling_thresholds(-a_f, C_f, r, tau)
+    if positive_only:
+        with np.errstate(invalid="ignore"):
+            rise[~(rise > 0)] = np.nan
+            fall[~(fall > 0)] = np.nan
+    return fall, rise

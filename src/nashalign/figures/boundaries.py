@@ -2,7 +2,7 @@ r"""The exact boundary curves of the exclusion heatmaps, in plane coordinates.
 
 For each r the crossings of :math:`w_k = \tau` in :math:`s` (both branches, from
 :func:`nashalign.exact.steering.exclusion_threshold`, see
-:func:`nashalign.figures._common.crossings`) and the ends of the interior s-range
+:func:`nashalign.exact.steering.threshold_crossings`) and the ends of the interior s-range
 (the same at :math:`\tau = 0`) are mapped into a plane of two of
 :math:`(\beta_A, \beta_I, \beta_D)` through :math:`s = \beta_A/\beta_I`,
 :math:`r = \beta_D/\beta_I`, the third coefficient fixed. A crossing is kept only
@@ -26,7 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from nashalign.figures._common import crossings, log_axis, thresholds
+from nashalign.exact.steering import threshold_crossings
+from nashalign.figures.grid import log_axis
 from nashalign.instance import Instance
 
 
@@ -64,10 +65,9 @@ def curve_points(
         # s = 0 everywhere: thresholds in s do not cut this plane
         nan2, nank = np.full((m, 2), np.nan), np.full((K, m, 2), np.nan)
         return Curves(r, nank, nank, nan2, nan2)
-    fall, rise = crossings(instance, r, tau)  # (m, K)
+    fall, rise = threshold_crossings(instance.a, instance.C, r, tau)  # (m, K)
     # the interior s-range at each r is (L0, U0): every weight > 0 there
-    Z_fall = thresholds(instance.a, instance.C, r, 0.0)
-    Z_rise = -thresholds(-instance.a, instance.C, r, 0.0)
+    Z_fall, Z_rise = threshold_crossings(instance.a, instance.C, r, 0.0, positive_only=False)
     with np.errstate(invalid="ignore"):
         U0 = np.min(np.where(np.isnan(Z_fall), np.inf, Z_fall), axis=1)
         L0 = np.maximum(np.max(np.where(np.isnan(Z_rise), -np.inf, Z_rise), axis=1), 0.0)

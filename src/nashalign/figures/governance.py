@@ -40,25 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nashalign.errors import DegenerateError, InputError
-from nashalign.figures._common import (
-    LABELS,
-    LIM,
-    TAU,
-    check_instance,
-    check_lim,
-    check_resolution,
-    check_tau,
-    csv_text,
-    dataset_name,
-    legend,
-    log_axes,
-    log_axis,
-    new_figure,
-    render,
-    resolve_focal,
-    slug,
-    write_outputs,
-)
+from nashalign.figures.grid import LIM, TAU, check_lim, check_resolution, log_axis
 from nashalign.figures.heatmaps import (
     HeatmapData,
     _heatmap_csvs,
@@ -66,7 +48,10 @@ from nashalign.figures.heatmaps import (
     compute_heatmap,
     draw_heatmap,
 )
-from nashalign.instance import Instance
+from nashalign.figures.naming import dataset_name, slug
+from nashalign.figures.output import csv_text, render, write_outputs
+from nashalign.figures.style import LABELS, legend, log_axes, new_figure
+from nashalign.instance import Instance, validate_focal, validate_instance, validate_tau
 from nashalign.io import ensure_writable_dir
 
 
@@ -146,8 +131,8 @@ def compute_r_star(
 
     from nashalign.exact.steering import steer
 
-    instance = check_instance(instance)
-    tau = check_tau(tau, instance.K)
+    instance = validate_instance(instance)
+    tau = validate_tau(tau, instance.K)
     if s_values is None:
         s_arr = log_axis(check_lim(s_lim, "s range"), check_resolution(n_s, "n_s", 1))
     else:
@@ -326,8 +311,8 @@ def governance(
     (0.0, 1.0, 7)
     """
     out = ensure_writable_dir(out_dir)
-    instance = check_instance(instance)
-    k = resolve_focal(focal, instance.names)
+    instance = validate_instance(instance)
+    k = validate_focal(focal, instance.names)
     if len(beta_d) != 2:
         raise InputError("beta_d must be a pair of values (without, with)")
     maps = [

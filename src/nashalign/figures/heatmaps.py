@@ -22,7 +22,7 @@ crossing; for :math:`v_k(r) > 0` and :math:`w_{0k}(r) < \tau` (the *rising*
 branch) it is below tau for s *below* it. The same formula gives both: since
 :math:`v` is linear in :math:`a` and :math:`w_0` does not depend on it, the rising
 crossing is ``-exclusion_threshold(-a, C, r, tau)`` (see
-:func:`~nashalign.figures._common.crossings`). Curves are mapped into the plane
+:func:`~nashalign.exact.steering.threshold_crossings`). Curves are mapped into the plane
 through :math:`s = \beta_A/\beta_I`, :math:`r = \beta_D/\beta_I`.
 
 With ``focal=None`` the heatmap shows the smallest weight over all
@@ -51,32 +51,22 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nashalign.figures._common import (
-    LABELS,
+from nashalign.figures.boundaries import curve_points
+from nashalign.figures.grid import (
     LIM,
     TAU,
     check_fixed,
-    check_instance,
     check_lim,
     check_plane,
     check_resolution,
-    check_tau,
-    csv_text,
-    dataset_name,
     evaluate,
-    grid_csv,
-    legend,
-    log_axes,
     log_axis,
-    new_figure,
     plane_betas,
-    render,
-    resolve_focal,
-    slug,
-    write_outputs,
 )
-from nashalign.figures.boundaries import curve_points
-from nashalign.instance import Instance
+from nashalign.figures.naming import dataset_name, slug
+from nashalign.figures.output import csv_text, grid_csv, render, write_outputs
+from nashalign.figures.style import LABELS, legend, log_axes, new_figure
+from nashalign.instance import Instance, validate_focal, validate_instance, validate_tau
 from nashalign.io import ensure_writable_dir
 
 
@@ -218,13 +208,13 @@ def compute_heatmap(
     >>> d.weights.shape, bool(np.allclose(d.weights.sum(-1), 1))
     ((8, 8, 3), True)
     """
-    instance = check_instance(instance)
+    instance = validate_instance(instance)
     x_name, y_name, third = check_plane(axes)
     fixed = check_fixed(third, fixed)
     resolution = check_resolution(resolution)
     lim = check_lim(lim)
-    tau = check_tau(tau, instance.K)
-    k = resolve_focal(focal, instance.names)
+    tau = validate_tau(tau, instance.K)
+    k = validate_focal(focal, instance.names)
     label = dataset_name(instance, name)
     x = log_axis(lim, resolution)
     y = log_axis(lim, resolution)
@@ -364,7 +354,7 @@ def _given_or_computed(
     """``data`` refocused on ``focal`` (paths cleared), or a fresh :func:`compute_heatmap`."""
     if data is None:
         return compute_heatmap(instance, focal=focal, **grid)
-    return replace(data, focal=resolve_focal(focal, data.names), paths=[])
+    return replace(data, focal=validate_focal(focal, data.names), paths=[])
 
 
 def exclusion_heatmap(

@@ -40,20 +40,12 @@ from typing import Any
 import numpy as np
 
 from nashalign.errors import InputError
-from nashalign.figures._common import (
-    LIM,
-    TAU,
-    check_instance,
-    check_lim,
-    check_plane,
-    check_resolution,
-    check_tau,
-)
 from nashalign.figures.governance import compute_r_star, governance, r_star_curve
+from nashalign.figures.grid import LIM, TAU, check_lim, check_plane, check_resolution
 from nashalign.figures.heatmaps import compute_heatmap, exclusion_heatmap, heatmap_grid
 from nashalign.figures.slices import weight_slices
 from nashalign.figures.tables import TableData, exclusion_table
-from nashalign.instance import Instance
+from nashalign.instance import Instance, validate_instance, validate_tau
 from nashalign.io import ensure_writable_dir
 
 #: The default planes of the heatmap grids.
@@ -148,7 +140,7 @@ def make_all_figures(
     if not isinstance(instances, Mapping) or not instances:
         raise InputError("instances must be a non-empty mapping of dataset name to Instance")
     for ds, inst in instances.items():
-        check_tau(tau, check_instance(inst).K)
+        validate_tau(tau, validate_instance(inst).K)
         if not str(ds).strip():
             raise InputError("dataset names must be non-empty")
     resolution = check_resolution(resolution)

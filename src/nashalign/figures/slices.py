@@ -9,7 +9,7 @@ horizontal line. Where no interior NE
 exists the closed-form values are still drawn (thin, dashed: they are the
 affine continuation of Theorem 1, not an equilibrium) over a grey band. On the
 beta_A panel the exact crossings of tau at r = 1 (SPEC 2.7, both branches, see
-:func:`nashalign.figures._common.crossings`) are marked as dotted vertical lines
+:func:`nashalign.exact.steering.threshold_crossings`) are marked as dotted vertical lines
 where they fall inside the interior region: the weight of subpopulation k
 crosses tau exactly there.
 
@@ -33,26 +33,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nashalign.figures._common import (
-    LABELS,
-    LIM,
-    TAU,
-    check_instance,
-    check_lim,
-    check_resolution,
-    check_tau,
-    crossings,
-    csv_text,
-    dataset_name,
-    evaluate,
-    log_axes,
-    log_axis,
-    new_figure,
-    render,
-    slug,
-    write_outputs,
-)
-from nashalign.instance import Instance
+from nashalign.exact.steering import threshold_crossings
+from nashalign.figures.grid import LIM, TAU, check_lim, check_resolution, evaluate, log_axis
+from nashalign.figures.naming import dataset_name, slug
+from nashalign.figures.output import csv_text, render, write_outputs
+from nashalign.figures.style import LABELS, log_axes, new_figure
+from nashalign.instance import Instance, validate_instance, validate_tau
 from nashalign.io import ensure_writable_dir
 
 
@@ -116,10 +102,10 @@ def compute_slices(
     >>> bool(np.allclose(d.weights_beta_a.sum(axis=1), 1))
     True
     """
-    instance = check_instance(instance)
+    instance = validate_instance(instance)
     n_points = check_resolution(n_points, "n_points")
     lim = check_lim(lim)
-    tau = check_tau(tau, instance.K)
+    tau = validate_tau(tau, instance.K)
     label = dataset_name(instance, name)
     x = log_axis(lim, n_points)
     one = np.ones_like(x)
@@ -129,7 +115,7 @@ def compute_slices(
     ev_a = evaluate(
         instance, x, one, one, n_agents=n_agents, progress=progress, desc=f"{label} slice beta_A"
     )
-    fall, rise = crossings(instance, np.array([1.0]), tau)
+    fall, rise = threshold_crossings(instance.a, instance.C, np.array([1.0]), tau)
     cross = np.vstack([fall[0], rise[0]])
     return SliceData(
         dataset=label,

@@ -42,19 +42,11 @@ from typing import Any
 import numpy as np
 
 from nashalign.errors import InputError
-from nashalign.figures._common import (
-    LIM,
-    TAU,
-    check_fixed,
-    check_instance,
-    check_lim,
-    check_resolution,
-    csv_text,
-    scorer_name,
-    write_outputs,
-)
+from nashalign.figures.grid import LIM, TAU, check_fixed, check_lim, check_resolution
 from nashalign.figures.heatmaps import HeatmapData, compute_heatmap
-from nashalign.instance import Instance
+from nashalign.figures.naming import scorer_name
+from nashalign.figures.output import csv_text, write_outputs
+from nashalign.instance import Instance, validate_instance
 from nashalign.io import ensure_writable_dir
 
 #: Column order of the CSV (and of each row dict).
@@ -192,7 +184,7 @@ def exclusion_table(
     lim = check_lim(lim)
     rows = []
     for ds, inst in instances.items():
-        inst = check_instance(inst)
+        inst = validate_instance(inst)
         for bd in bds:
             data = (grids or {}).get((ds, bd))
             if data is None:

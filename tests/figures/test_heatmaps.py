@@ -1,15 +1,8 @@
-"""Tests of nashalign.figures: the numbers behind the figures, and the files written.
-
-The heatmaps must agree point by point with the float closed form, the black and
-white masks with the thresholds, the overlaid curves with the exact SPEC 2.7
-thresholds (the closed-form weight on a tau curve is tau), and every CSV must
-round-trip the returned arrays. Pixels are not tested.
-"""
+"""Exclusion heatmaps: the numbers behind the figure, its files and bad input."""
 
 from __future__ import annotations
 
 import csv
-import io
 import math
 from pathlib import Path
 
@@ -17,20 +10,13 @@ import numpy as np
 import pytest
 
 from nashalign.errors import InputError
-from nashalign.exact.steering import exclusion_threshold, steer
+from nashalign.exact.steering import exclusion_threshold
 from nashalign.figures import (
     compute_heatmap,
-    compute_r_star,
-    compute_slices,
     exclusion_heatmap,
-    exclusion_table,
-    governance,
     heatmap_grid,
     make_all_figures,
-    r_star_curve,
-    weight_slices,
 )
-from nashalign.figures.tables import COLUMNS
 from nashalign.instance import Instance
 from nashalign.solvers.closed_form import symmetric_ne
 
@@ -69,9 +55,6 @@ def no_temp_files(d: Path) -> bool:
     return not any(p.name.startswith(".") and p.name.endswith(".tmp") for p in d.iterdir())
 
 
-# --------------------------------------------------------------------------- heatmap data
-
-
 @pytest.mark.parametrize("axes", [("beta_a", "beta_d"), ("beta_a", "beta_i"), ("beta_i", "beta_d")])
 def test_heatmap_matches_closed_form_pointwise(inst, plane_maps, axes):
     d = plane_maps[axes]
@@ -95,11 +78,6 @@ def test_heatmap_masks(inst, plane_maps):
     # "some subpopulation excluded" is the union of the per-focal black regions
     union = np.any([d.excluded_of(k) for k in range(inst.K)], axis=0)
     np.testing.assert_array_equal(d.excluded_of(None), union)
-
-
-def rising_instance() -> Instance:
-    """K = 2 with w0_1(r) < tau and v_1(r) > 0 for moderate r: g1 is excluded at *small* s."""
-    return Instance(["g0", "g1"], [0.0, 1.0], [[1.0, 0.0], [0.0, 100.0]], n=10)
 
 
 @pytest.mark.parametrize(("which", "branch"), [("random", "fall"), ("rising", "rise")])
@@ -128,32 +106,6 @@ def test_black_region_matches_exact_crossings(inst, plane_maps, which, branch):
                 assert bool(ex[i, j]) == (above or below)
                 checked["fall" if above else "rise" if below else "none"] += 1
     assert checked[branch] > 0 and checked["none"] > 0
-
-
-@pytest.mark.parametrize("axes", [("beta_a", "beta_d"), ("beta_a", "beta_i"), ("beta_i", "beta_d")])
-def test_boundary_curves_sit_on_tau_and_zero(inst, plane_maps, axes):
-    """The closed-form weight on subpopulation k's curves is tau; on the interior curves
-    the smallest weight is 0."""
-    d = plane_maps[axes]
-
-    def at(xy):
-        ok = np.all(np.isfinite(xy), axis=1)
-        b = {axes[0]: xy[ok, 0], axes[1]: xy[ok, 1], d.fixed_name: d.fixed}
-        return ok, symmetric_ne(inst.a, inst.C, b["beta_a"], b["beta_i"], b["beta_d"]).weights
-
-    n_points = 0
-    for k in range(inst.K):
-        for xy in (d.tau_curves[k], d.tau_curves_low[k]):
-            ok, w = at(xy)
-            np.testing.assert_allclose(w[:, k], TAU, atol=1e-9)
-            assert np.all(w.min(axis=1) > -1e-9)  # drawn only inside the interior region
-            n_points += int(ok.sum())
-    n_interior = 0
-    for xy in (d.interior_curve, d.interior_curve_low):
-        ok, w = at(xy)
-        np.testing.assert_allclose(w.min(axis=1), 0.0, atol=1e-9)
-        n_interior += int(ok.sum())
-    assert n_points > 0 and n_interior > 0
 
 
 def test_heatmap_files_and_csv_roundtrip(inst, plane_maps, tmp_path):
@@ -210,131 +162,6 @@ def test_heatmap_grid_writes_one_figure(inst, tmp_path):
     np.testing.assert_allclose(mins, d.weights.min(axis=-1), rtol=1e-7, atol=1e-12)
 
 
-def test_heatmap_fixed_beta_a_zero_has_no_curves(inst):
-    d = compute_heatmap(inst, axes=("beta_i", "beta_d"), fixed=0.0, resolution=6, progress=False)
-    assert np.isnan(d.tau_curves).all() and np.isnan(d.interior_curve).all()
-    # s = 0: the weights are w0(r), constant along rays beta_D / beta_I = const
-    np.testing.assert_allclose(d.weights[2, 2], d.weights[4, 4], rtol=1e-12)
-
-
-# --------------------------------------------------------------------------- slices
-
-
-def test_slices_match_closed_form_and_crossings(inst, tmp_path):
-    d = weight_slices(inst, tmp_path, n_points=30, progress=False)
-    ref_i = symmetric_ne(inst.a, inst.C, 1.0, d.x, 1.0)
-    ref_a = symmetric_ne(inst.a, inst.C, d.x, 1.0, 1.0)
-    np.testing.assert_allclose(d.weights_beta_i, ref_i.weights, rtol=1e-12)
-    np.testing.assert_allclose(d.weights_beta_a, ref_a.weights, rtol=1e-12)
-    np.testing.assert_array_equal(d.interior_beta_a, ref_a.interior)
-    # at the exact crossings (both branches) the weight of k is tau (beta_I = beta_D = 1)
-    assert d.crossings_beta_a.shape == (2, inst.K)
-    branch, ks = np.nonzero(np.isfinite(d.crossings_beta_a))
-    assert ks.size > 0
-    w = symmetric_ne(inst.a, inst.C, d.crossings_beta_a[branch, ks], 1.0, 1.0).weights
-    np.testing.assert_allclose(w[np.arange(ks.size), ks], TAU, atol=1e-9)
-    rows = read_csv(next(p for p in d.paths if p.suffix == ".csv"))
-    assert [r["slice"] for r in rows] == ["beta_i"] * 30 + ["beta_a"] * 30
-    got = np.array([[float(r[f"w_{nm}"]) for nm in inst.names] for r in rows[30:]])
-    np.testing.assert_array_equal(got, d.weights_beta_a)  # repr() round-trips exactly
-
-
-def test_compute_slices_validates(inst):
-    with pytest.raises(InputError, match="n_points"):
-        compute_slices(inst, n_points=1, progress=False)
-
-
-# --------------------------------------------------------------------------- steering figures
-
-
-def test_r_star_data_agrees_with_steer(inst, tmp_path):
-    s_values = [0.05, 0.7, 5.0]
-    d = r_star_curve(inst, tmp_path, s_values=s_values, progress=False)
-    for i, s in enumerate(s_values):
-        res = steer(inst.a, inst.C, s, TAU)
-        if res.r_star_float is None:
-            assert math.isnan(d.r_star[i])
-        else:
-            assert d.r_star[i] == pytest.approx(float(res.r_star_float), rel=1e-12, abs=1e-15)
-        assert len(d.intervals[i]) == len(res.intervals_float)
-    rows = read_csv(next(p for p in d.paths if p.suffix == ".csv"))
-    assert [float(r["s"]) for r in rows] == s_values
-    for r, v in zip(rows, d.r_star, strict=True):
-        assert (r["r_star"] == "") if math.isnan(v) else float(r["r_star"]) == v
-
-
-def test_governance_panels(inst, tmp_path):
-    rs = compute_r_star(inst, s_values=[0.1, 1.0], progress=False)
-    g = governance(inst, tmp_path, resolution=10, progress=False, r_star=rs, name="toy")
-    assert g.without.fixed == 0.0 and g.with_.fixed == 1.0
-    assert g.without.axes == g.with_.axes == ("beta_a", "beta_i")
-    # beta_D = 0 means r = 0 everywhere: the weights depend on s = beta_A/beta_I only
-    np.testing.assert_allclose(g.without.weights[3, 3], g.without.weights[6, 6], rtol=1e-12)
-    names = {p.name for p in g.paths}
-    assert {
-        "governance_toy.png",
-        "governance_toy.pdf",
-        "governance_toy_bd0.csv",
-        "governance_toy_bd1.csv",
-        "governance_toy_rstar.csv",
-    } <= names
-    assert g.r_star is rs
-
-
-# --------------------------------------------------------------------------- table
-
-
-def test_exclusion_table_fractions(inst, tmp_path):
-    t = exclusion_table({"toy": inst}, tmp_path, resolution=12, progress=False)
-    assert [r["beta_d"] for r in t.rows] == [0.0, 1.0]
-    for row in t.rows:
-        d = compute_heatmap(
-            inst, axes=("beta_a", "beta_i"), fixed=row["beta_d"], resolution=12, progress=False
-        )
-        n_int = int(d.interior.sum())
-        assert row["n_points"] == 144 and row["n_interior"] == n_int
-        assert row["no_interior_fraction"] == pytest.approx(1 - n_int / 144)
-        n_ex = int((d.interior & (d.weights.min(-1) < TAU)).sum())
-        if n_int:
-            assert row["exclusion_fraction"] == pytest.approx(n_ex / n_int)
-        else:
-            assert math.isnan(row["exclusion_fraction"])
-        assert row["exclusion_fraction_of_grid"] == pytest.approx(n_ex / 144)
-        assert row["scorer"] == "test"
-    rows = read_csv(tmp_path / "exclusion_table.csv")
-    assert tuple(rows[0]) == COLUMNS and len(rows) == 2
-    for got, row in zip(rows, t.rows, strict=True):
-        assert float(got["no_interior_fraction"]) == row["no_interior_fraction"]
-    md = (tmp_path / "exclusion_table.md").read_text()
-    assert md.count("\n") == 4 and md.startswith("| dataset")
-
-
-# --------------------------------------------------------------------------- all, bad input
-
-
-def test_make_all_figures_small(inst, tmp_path):
-    out = tmp_path / "figs"
-    planes = [("beta_i", "beta_d")]  # (beta_a, beta_d) is then computed for the focal map
-    s = make_all_figures(
-        {"toy": inst}, out, progress=False, resolution=6, n_s=2, n_slice=8, planes=planes
-    )
-    paths = s.all_paths()
-    assert all(p.is_file() and p.parent == out for p in paths)
-    assert len(paths) == len(set(paths)) == len(list(out.iterdir()))
-    for key in (
-        "toy/heatmap",
-        "toy/slices",
-        "toy/rstar",
-        "toy/governance",
-        "table",
-        "toy/heatmap-grid beta_i-beta_d",
-    ):
-        assert s.files[key]
-    assert len(s.files) == 6
-    assert len(s.table.rows) == 2
-    assert s.to_json()["out_dir"] == str(out) and str(out) in s.lines()[0]
-
-
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
@@ -385,16 +212,6 @@ def test_read_only_dir_rejected(inst, tmp_path, monkeypatch):
     assert list(ro.iterdir()) == []
 
 
-def test_make_all_bad_instances(tmp_path):
-    with pytest.raises(InputError, match="non-empty"):
-        make_all_figures({}, tmp_path, progress=False)
-    with pytest.raises(InputError, match="Instance"):
-        make_all_figures({"x": "not an instance"}, tmp_path, progress=False)
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_csv_text_quotes_commas():
-    from nashalign.figures._common import csv_text
-
-    text = csv_text(["a", "b"], [["x, y", 1.5]])
-    assert list(csv.reader(io.StringIO(text))) == [["a", "b"], ["x, y", "1.5"]]
+def rising_instance() -> Instance:
+    """K = 2 with w0_1(r) < tau and v_1(r) > 0 for moderate r: g1 is excluded at *small* s."""
+    return Instance(["g0", "g1"], [0.0, 1.0], [[1.0, 0.0], [0.0, 100.0]], n=10)
