@@ -63,5 +63,3 @@ def test_simplex_qp_degenerate_objectives():
     x, lam = simplex_qp(H, [1.0, 2.0])
     assert x.tolist() == [0.0, 1.0]
     assert lam == pytest.approx(2.0 - 2.0)
-
-

@@ -496,5 +496,3 @@ def load_dataset(name_or_path: str | os.PathLike[str] | Dataset) -> Dataset:
             "(or give the path of a .jsonl, .csv or .json file)"
         )
     return read_dataset_file(p)
-
-

@@ -198,5 +198,3 @@ def estimate_instance(
     if out_path is not None:
         instance.save(out_path)
     return instance
-
-
