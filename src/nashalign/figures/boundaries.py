@@ -13,7 +13,7 @@ Examples
 >>> import numpy as np
 >>> from nashalign.instance import Instance
 >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
->>> cv = curve_points(inst, ("beta_a", "beta_d"), "beta_i", 1.0, (0.01, 100.0), 0.05, 5)
+>>> cv = curve_points(inst, GridSpec(axes=("beta_a", "beta_d")), 5)
 >>> cv.tau.shape, cv.interior.shape
 ((2, 5, 2), (5, 2))
 """
@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nashalign.exact.steering import threshold_crossings
-from nashalign.figures.grid import log_axis
+from nashalign.figures.grid import GridSpec, log_axis
 from nashalign.instance import Instance
 
 
@@ -42,19 +42,36 @@ class Curves:
     interior_low: NDArray[np.float64]  # (m, 2) lower end (where > 0)
 
 
-def curve_points(
-    instance: Instance,
-    axes: tuple[str, str],
-    third: str,
-    fixed: float,
-    lim: tuple[float, float],
-    tau: float,
-    m: int,
-) -> Curves:
-    """The exact boundary curves, in plane coordinates (see the module docstring)."""
+def curve_points(instance: Instance, spec: GridSpec, m: int) -> Curves:
+    """The exact boundary curves in the plane of ``spec``, at ``m`` parameter values.
+
+    Parameters
+    ----------
+    instance : Instance
+        The model instance.
+    spec : GridSpec
+        Plane, fixed coefficient, axis range and tau of the heatmap.
+    m : int
+        Number of points along each curve.
+
+    Returns
+    -------
+    Curves
+        Plane coordinates ``(x, y)`` of every curve, NaN where it is absent.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+    >>> cv = curve_points(inst, GridSpec(axes=("beta_a", "beta_d"), lim=(1, 100)), 3)
+    >>> cv.r.tolist(), bool(np.isnan(cv.tau[0]).all())
+    ([1.0, 10.0, 100.0], True)
+    """
     K = instance.K
-    lo, hi = lim
-    p = log_axis(lim, m)
+    axes, third, fixed, tau = spec.axes, spec.third, spec.fixed, spec.tau
+    lo, hi = spec.lim
+    p = log_axis(spec.lim, m)
     if third == "beta_i":  # s = beta_a / f, r = beta_d / f, parametrise by beta_d
         r = p / fixed
     elif third == "beta_d":  # r = f / beta_i, parametrise by beta_i

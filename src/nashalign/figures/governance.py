@@ -40,19 +40,20 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nashalign.errors import DegenerateError, InputError
-from nashalign.figures.grid import LIM, TAU, check_lim, check_resolution, log_axis
+from nashalign.figures.grid import LIM, TAU, GridSpec, check_lim, check_resolution, log_axis
 from nashalign.figures.heatmaps import (
     HeatmapData,
     _heatmap_csvs,
     colour_norm,
-    compute_heatmap,
     draw_heatmap,
+    heatmap_on,
+    validated_heatmap,
 )
 from nashalign.figures.naming import dataset_name, slug
-from nashalign.figures.output import csv_text, render, write_outputs
+from nashalign.figures.output import csv_text
+from nashalign.figures.pipeline import Drawn, produce
 from nashalign.figures.style import LABELS, legend, log_axes, new_figure
-from nashalign.instance import Instance, validate_focal, validate_instance, validate_tau
-from nashalign.io import ensure_writable_dir
+from nashalign.instance import Instance, validate_instance, validate_tau
 
 
 @dataclass
@@ -127,10 +128,31 @@ def compute_r_star(
     >>> len(d.intervals)
     1
     """
-    from tqdm.auto import tqdm
+    return r_star_on(
+        *validated_r_star(instance, s_values, n_s, s_lim, tau), name=name, progress=progress
+    )
 
-    from nashalign.exact.steering import steer
 
+def validated_r_star(
+    instance: Instance,
+    s_values: Sequence[float] | None,
+    n_s: int,
+    s_lim: tuple[float, float],
+    tau: float,
+) -> tuple[Instance, NDArray[np.float64], float]:
+    """The validate stage of r*(s): ``(instance, s values, tau)`` or InputError.
+
+    Examples
+    --------
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+    >>> validated_r_star(inst, None, 3, (1, 100), 0.05)[1].tolist()
+    [1.0, 10.0, 100.0]
+    >>> validated_r_star(inst, [-1.0], 3, (1, 100), 0.05)
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: s values must be a non-empty list of finite numbers >= 0
+    """
     instance = validate_instance(instance)
     tau = validate_tau(tau, instance.K)
     if s_values is None:
@@ -139,6 +161,31 @@ def compute_r_star(
         s_arr = np.asarray(s_values, dtype=float).ravel()
         if s_arr.size == 0 or not np.all(np.isfinite(s_arr)) or np.any(s_arr < 0):
             raise InputError("s values must be a non-empty list of finite numbers >= 0")
+    return instance, s_arr, tau
+
+
+def r_star_on(
+    instance: Instance,
+    s_arr: NDArray[np.float64],
+    tau: float,
+    *,
+    name: str | None = None,
+    progress: bool = False,
+) -> RStarData:
+    """The compute stage of r*(s): exact steering at each validated s.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y", "z"], [1, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], n=3)
+    >>> r_star_on(inst, np.array([4.0]), 0.05).r_star_exact
+    ['46/17']
+    """
+    from tqdm.auto import tqdm
+
+    from nashalign.exact.steering import steer
+
     label = dataset_name(instance, name)
     r_star = np.full(s_arr.shape, np.nan)
     binding: list[int | None] = []
@@ -243,17 +290,22 @@ def r_star_curve(
     >>> sorted(p.suffix for p in d.paths)
     ['.csv', '.pdf', '.png']
     """
-    out = ensure_writable_dir(out_dir)
-    if data is None:
-        data = compute_r_star(
-            instance, s_values=s_values, n_s=n_s, s_lim=s_lim, tau=tau, name=name, progress=progress
-        )
+
+    def validate() -> RStarData | tuple[Instance, NDArray[np.float64], float]:
+        return data if data is not None else validated_r_star(instance, s_values, n_s, s_lim, tau)
+
+    def compute(p: RStarData | tuple[Instance, NDArray[np.float64], float]) -> RStarData:
+        return p if isinstance(p, RStarData) else r_star_on(*p, name=name, progress=progress)
+
+    return produce(out_dir, validate, compute, _draw_r_star_figure)
+
+
+def _draw_r_star_figure(data: RStarData) -> Drawn:
     fig = new_figure(5.6, 4.2)
     draw_r_star(fig.add_subplot(), data)
     fig.suptitle(f"{data.dataset}: steering by the diversity incentive", fontsize=10)
     stem = slug("rstar", data.dataset)
-    data.paths = write_outputs(out, stem, render(fig), {f"{stem}.csv": data.csv()})
-    return data
+    return Drawn(stem, {f"{stem}.csv": data.csv()}, fig)
 
 
 @dataclass
@@ -310,30 +362,34 @@ def governance(
     >>> g.without.fixed, g.with_.fixed, len(g.paths)
     (0.0, 1.0, 7)
     """
-    out = ensure_writable_dir(out_dir)
-    instance = validate_instance(instance)
-    k = validate_focal(focal, instance.names)
-    if len(beta_d) != 2:
-        raise InputError("beta_d must be a pair of values (without, with)")
-    maps = [
-        compute_heatmap(
-            instance,
-            focal=k,
-            axes=("beta_a", "beta_i"),
-            fixed=bd,
-            resolution=resolution,
-            lim=lim,
-            tau=tau,
-            n_agents=n_agents,
-            name=name,
-            progress=progress,
+
+    def validate() -> tuple[list[tuple[Instance, GridSpec, int | None]], Any]:
+        if len(beta_d) != 2:
+            raise InputError("beta_d must be a pair of values (without, with)")
+        maps = [
+            validated_heatmap(
+                instance, focal, GridSpec(("beta_a", "beta_i"), bd, resolution, lim, tau, n_agents)
+            )
+            for bd in beta_d
+        ]
+        steering = (
+            r_star if r_star is not None else validated_r_star(instance, s_values, n_s, lim, tau)
         )
-        for bd in beta_d
-    ]
-    if r_star is None:
-        r_star = compute_r_star(
-            instance, s_values=s_values, n_s=n_s, s_lim=lim, tau=tau, name=name, progress=progress
-        )
+        return maps, steering
+
+    def compute(p: tuple[list[tuple[Instance, GridSpec, int | None]], Any]) -> GovernanceData:
+        maps, steering = p
+        without, with_ = (heatmap_on(*m, name=name, progress=progress) for m in maps)
+        if not isinstance(steering, RStarData):
+            steering = r_star_on(*steering, name=name, progress=progress)
+        return GovernanceData(without, with_, steering)
+
+    return produce(out_dir, validate, compute, _draw_governance)
+
+
+def _draw_governance(g: GovernanceData) -> Drawn:
+    maps, k = [g.without, g.with_], g.without.focal
+    names = g.without.names
     label = maps[0].dataset
     fig = new_figure(15.5, 4.4)
     axs = fig.subplots(1, 3)
@@ -344,19 +400,17 @@ def governance(
         ax.set_title(rf"{LABELS['beta_d']} = {m.fixed:g}", fontsize=10)
     legend(axs[1], axs[:2], loc="lower right", fontsize=6, framealpha=0.8)
     cb = fig.colorbar(mesh, ax=axs[:2], extend="min", shrink=0.9)
-    cb.set_label("smallest weight" if k is None else f"weight of {instance.names[k]}")
-    draw_r_star(axs[2], r_star)
-    who = "any subpopulation" if k is None else instance.names[k]
+    cb.set_label("smallest weight" if k is None else f"weight of {names[k]}")
+    draw_r_star(axs[2], g.r_star)
+    who = "any subpopulation" if k is None else names[k]
     fig.suptitle(
         f"{label}: exclusion of {who} without and with a diversity incentive "
         f"(black < {maps[0].tau:g}, white: no interior NE)",
         fontsize=10,
     )
-    images = render(fig)
     stem = slug("governance", label)
     texts: dict[str, str] = {}
     for m in maps:
         texts.update(_heatmap_csvs(m, f"{stem}_{slug(f'bd{m.fixed:g}')}"))
-    texts[f"{stem}_rstar.csv"] = r_star.csv()
-    paths = write_outputs(out, stem, images, texts)
-    return GovernanceData(maps[0], maps[1], r_star, paths)
+    texts[f"{stem}_rstar.csv"] = g.r_star.csv()
+    return Drawn(stem, texts, fig)

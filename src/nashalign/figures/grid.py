@@ -1,17 +1,24 @@
-"""The figures' grids: the three coefficients, planes, log axes, and closed-form evaluation.
+"""The figures' one grid spec: plane, axis range, resolution, fixed coefficient, tau, N.
 
 The coefficients are named ``"beta_a"``, ``"beta_i"`` and ``"beta_d"``. A *plane*
 is an ordered pair of two of them (the x and y axes of a heatmap); the third is
-held at a fixed value. Grids are log-spaced on both axes and evaluated with the
+held at a fixed value. A :class:`GridSpec` holds everything that defines a figure's
+grid and validates it when built (one-line :class:`~nashalign.errors.InputError`
+on bad input); :meth:`GridSpec.for_instance` adds the check that needs K
+(``tau < 1/K``). Grids are log-spaced on both axes and evaluated with the
 vectorised closed form (Theorem 1).
 
 Examples
 --------
->>> import numpy as np
->>> log_axis((1e-2, 1e2), 5).round(3).tolist()
+>>> spec = GridSpec(axes=("beta_a", "beta_d"), resolution=5)
+>>> spec.axis().round(3).tolist()
 [0.01, 0.1, 1.0, 10.0, 100.0]
->>> plane_betas(("beta_a", "beta_d"), np.array([2.0]), np.array([3.0]), 1.0)
-(array([2.]), array([1.]), array([3.]))
+>>> spec.third
+'beta_i'
+>>> GridSpec(resolution=1)
+Traceback (most recent call last):
+...
+nashalign.errors.InputError: resolution must be an integer in [2, 4000], got 1
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nashalign.errors import InputError
-from nashalign.instance import Instance, finite_number
+from nashalign.instance import Instance, finite_number, validate_n_agents, validate_tau
 
 BETAS = ("beta_a", "beta_i", "beta_d")
 
@@ -108,14 +115,27 @@ def check_fixed(name: str, value: float) -> float:
 
 
 def log_axis(lim: tuple[float, float], n: int) -> NDArray[np.float64]:
-    """``n`` log-spaced points from ``lim[0]`` to ``lim[1]`` (both included)."""
+    """``n`` log-spaced points from ``lim[0]`` to ``lim[1]`` (both included).
+
+    Examples
+    --------
+    >>> log_axis((1.0, 100.0), 3).tolist()
+    [1.0, 10.0, 100.0]
+    """
     return np.logspace(math.log10(lim[0]), math.log10(lim[1]), n)
 
 
 def plane_betas(
     axes: Sequence[str], X: NDArray[np.float64], Y: NDArray[np.float64], fixed: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Arrays ``(beta_a, beta_i, beta_d)`` for plane coordinates ``X, Y`` (same shape)."""
+    """Arrays ``(beta_a, beta_i, beta_d)`` for plane coordinates ``X, Y`` (same shape).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> plane_betas(("beta_a", "beta_d"), np.array([2.0]), np.array([3.0]), 1.0)
+    (array([2.]), array([1.]), array([3.]))
+    """
     x, y, third = check_plane(axes)
     vals = {x: np.asarray(X, float), y: np.asarray(Y, float)}
     vals[third] = np.full(np.shape(X), float(fixed))
@@ -144,6 +164,14 @@ def evaluate(
 
     The first axis is split into chunks for the progress bar. A point counts as
     interior when the evaluator says so and every weight is finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+    >>> ev = evaluate(inst, np.array([1.0]), np.array([1.0]), np.array([0.0]))
+    >>> ev.weights.tolist(), ev.interior.tolist()
+    ([[0.75, 0.25]], [True])
     """
     from tqdm.auto import tqdm
 
@@ -162,3 +190,127 @@ def evaluate(
         W[sl] = w
         interior[sl] = np.asarray(res.interior, bool) & np.all(np.isfinite(w), axis=-1)
     return GridEval(W.reshape(shape + (instance.K,)), interior.reshape(shape))
+
+
+#: Largest tau any instance admits (K >= 2, tau < 1/K).
+_TAU_MAX = 0.5
+
+
+@dataclass(frozen=True)
+class GridSpec:
+    """The one grid of a figure: plane, fixed coefficient, resolution, axis range, tau, N.
+
+    Built validated: the plane (two different coefficient names), the fixed value of
+    the third (beta_I > 0, beta_A >= 0, beta_D any finite number), the resolution
+    (an integer in [2, 4000]), the log-axis range (``0 < lo < hi < inf``), tau
+    (finite, in (0, 1/2); :meth:`for_instance` checks ``tau < 1/K``) and the number
+    of agents. Fields are stored normalised (floats, ints, tuples).
+
+    Parameters
+    ----------
+    axes : (str, str)
+        Coefficients on the x and y axes.
+    fixed : float
+        Value of the third coefficient.
+    resolution : int
+        Grid points per axis.
+    lim : (float, float)
+        Log-axis range shared by both axes.
+    tau : float
+        Exclusion threshold.
+    n_agents : int
+        Number of agents passed to the evaluator.
+
+    Examples
+    --------
+    >>> GridSpec(axes=["beta_i", "beta_d"], fixed=0, lim=(1, 10), resolution=3)
+    GridSpec(axes=('beta_i', 'beta_d'), fixed=0.0, resolution=3, lim=(1.0, 10.0), tau=0.05, n_agents=2)
+    >>> GridSpec(axes=("beta_i", "beta_d"), fixed=-1.0)
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: beta_A must be >= 0, got -1
+    """
+
+    axes: tuple[str, str] = ("beta_a", "beta_d")
+    fixed: float = 1.0
+    resolution: int = 200
+    lim: tuple[float, float] = LIM
+    tau: float = TAU
+    n_agents: int = 2
+
+    def __post_init__(self) -> None:
+        x, y, third = check_plane(self.axes)
+        tau = finite_number(self.tau, "tau")
+        if not 0.0 < tau < _TAU_MAX:
+            raise InputError(f"tau must lie in (0, 1/K), hence in (0, 0.5) as K >= 2; got {tau:g}")
+        normalised = {
+            "axes": (x, y),
+            "fixed": check_fixed(third, self.fixed),
+            "resolution": check_resolution(self.resolution),
+            "lim": check_lim(self.lim),
+            "tau": tau,
+            "n_agents": validate_n_agents(self.n_agents),
+        }
+        for name, value in normalised.items():
+            object.__setattr__(self, name, value)
+
+    @property
+    def third(self) -> str:
+        """Name of the fixed coefficient (the one not on an axis).
+
+        Examples
+        --------
+        >>> GridSpec(axes=("beta_i", "beta_d")).third
+        'beta_a'
+        """
+        return check_plane(self.axes)[2]
+
+    def for_instance(self, instance: Instance) -> GridSpec:
+        """This spec, after checking ``tau < 1/K`` for ``instance`` (raises InputError).
+
+        Examples
+        --------
+        >>> inst = Instance(["x", "y", "z"], [1, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], n=3)
+        >>> GridSpec(tau=0.4).for_instance(inst)
+        Traceback (most recent call last):
+        ...
+        nashalign.errors.InputError: tau must lie in (0, 1/K) = (0, 0.333333) for K = 3, got 0.4
+        """
+        validate_tau(self.tau, instance.K)
+        return self
+
+    def axis(self) -> NDArray[np.float64]:
+        """The log-spaced values of either axis (``resolution`` points over ``lim``).
+
+        Examples
+        --------
+        >>> GridSpec(lim=(1, 100), resolution=3).axis().tolist()
+        [1.0, 10.0, 100.0]
+        """
+        return log_axis(self.lim, self.resolution)
+
+    def betas(self) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """``(beta_a, beta_i, beta_d)`` at every grid point, shape ``(ny, nx)`` (row = y).
+
+        Examples
+        --------
+        >>> ba, bi, bd = GridSpec(lim=(1, 100), resolution=3).betas()
+        >>> ba[0].tolist(), bd[:, 0].tolist(), float(bi.max())
+        ([1.0, 10.0, 100.0], [1.0, 10.0, 100.0], 1.0)
+        """
+        X, Y = np.meshgrid(self.axis(), self.axis())
+        return plane_betas(self.axes, X, Y, self.fixed)
+
+    def evaluate(
+        self, instance: Instance, *, progress: bool = False, desc: str = "grid"
+    ) -> GridEval:
+        """The closed form (Theorem 1) at every grid point: weights ``(ny, nx, K)``.
+
+        Examples
+        --------
+        >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+        >>> GridSpec(resolution=4).evaluate(inst).weights.shape
+        (4, 4, 2)
+        """
+        ba, bi, bd = self.for_instance(instance).betas()
+        return evaluate(instance, ba, bi, bd, n_agents=self.n_agents, progress=progress, desc=desc)

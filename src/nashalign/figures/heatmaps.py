@@ -52,22 +52,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nashalign.figures.boundaries import curve_points
-from nashalign.figures.grid import (
-    LIM,
-    TAU,
-    check_fixed,
-    check_lim,
-    check_plane,
-    check_resolution,
-    evaluate,
-    log_axis,
-    plane_betas,
-)
+from nashalign.figures.grid import LIM, TAU, GridSpec, plane_betas
 from nashalign.figures.naming import dataset_name, slug
-from nashalign.figures.output import csv_text, grid_csv, render, write_outputs
+from nashalign.figures.output import csv_text, grid_csv
+from nashalign.figures.pipeline import Drawn, produce
 from nashalign.figures.style import LABELS, legend, log_axes, new_figure
-from nashalign.instance import Instance, validate_focal, validate_instance, validate_tau
-from nashalign.io import ensure_writable_dir
+from nashalign.instance import Instance, validate_focal, validate_instance
 
 
 @dataclass
@@ -208,32 +198,59 @@ def compute_heatmap(
     >>> d.weights.shape, bool(np.allclose(d.weights.sum(-1), 1))
     ((8, 8, 3), True)
     """
+    spec = GridSpec(axes, fixed, resolution, lim, tau, n_agents)
+    return heatmap_on(*validated_heatmap(instance, focal, spec), name=name, progress=progress)
+
+
+def validated_heatmap(
+    instance: Instance, focal: int | str | None, spec: GridSpec
+) -> tuple[Instance, GridSpec, int | None]:
+    """The validate stage of a heatmap: ``(instance, spec, focal index)`` or InputError.
+
+    Examples
+    --------
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+    >>> validated_heatmap(inst, "y", GridSpec())[2]
+    1
+    """
     instance = validate_instance(instance)
-    x_name, y_name, third = check_plane(axes)
-    fixed = check_fixed(third, fixed)
-    resolution = check_resolution(resolution)
-    lim = check_lim(lim)
-    tau = validate_tau(tau, instance.K)
-    k = validate_focal(focal, instance.names)
+    return instance, spec.for_instance(instance), validate_focal(focal, instance.names)
+
+
+def heatmap_on(
+    instance: Instance,
+    spec: GridSpec,
+    focal: int | None = None,
+    *,
+    name: str | None = None,
+    progress: bool = False,
+) -> HeatmapData:
+    """The compute stage of a heatmap on a validated ``spec`` (see :func:`compute_heatmap`).
+
+    Examples
+    --------
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+    >>> d = heatmap_on(inst, GridSpec(axes=("beta_a", "beta_i"), fixed=0.5, resolution=3))
+    >>> d.fixed_name, d.fixed, d.weights.shape
+    ('beta_d', 0.5, (3, 3, 2))
+    """
     label = dataset_name(instance, name)
-    x = log_axis(lim, resolution)
-    y = log_axis(lim, resolution)
-    X, Y = np.meshgrid(x, y)
-    ba, bi, bd = plane_betas((x_name, y_name), X, Y, fixed)
-    ev = evaluate(instance, ba, bi, bd, n_agents=n_agents, progress=progress, desc=f"{label} grid")
-    cv = curve_points(instance, (x_name, y_name), third, fixed, lim, tau, 4 * resolution)
+    ev = spec.evaluate(instance, progress=progress, desc=f"{label} grid")
+    cv = curve_points(instance, spec, 4 * spec.resolution)
     return HeatmapData(
         dataset=label,
         names=list(instance.names),
-        axes=(x_name, y_name),
-        fixed_name=third,
-        fixed=fixed,
-        x=x,
-        y=y,
+        axes=spec.axes,
+        fixed_name=spec.third,
+        fixed=spec.fixed,
+        x=spec.axis(),
+        y=spec.axis(),
         weights=ev.weights,
         interior=ev.interior,
-        tau=tau,
-        focal=k,
+        tau=spec.tau,
+        focal=focal,
         curve_r=cv.r,
         tau_curves=cv.tau,
         interior_curve=cv.interior,
@@ -252,7 +269,16 @@ def _edges(v: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def colour_norm(data: HeatmapData) -> Any:
-    """Shared colour scale: from tau to the largest interior weight."""
+    """Shared colour scale: from tau to the largest interior weight.
+
+    Examples
+    --------
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+    >>> norm = colour_norm(heatmap_on(inst, GridSpec(resolution=3)))
+    >>> norm.vmin
+    0.05
+    """
     from matplotlib.colors import Normalize
 
     inside = data.weights[data.interior]
@@ -261,7 +287,19 @@ def colour_norm(data: HeatmapData) -> Any:
 
 
 def draw_heatmap(ax: Any, data: HeatmapData, focal: int | None, norm: Any) -> Any:
-    """Draw one heatmap panel (masks, colours, boundary curves) on ``ax``; return the mesh."""
+    """Draw one heatmap panel (masks, colours, boundary curves) on ``ax``; return the mesh.
+
+    Examples
+    --------
+    >>> from nashalign.figures.style import new_figure
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+    >>> d = heatmap_on(inst, GridSpec(resolution=3))
+    >>> ax = new_figure(3, 3).add_subplot()
+    >>> _ = draw_heatmap(ax, d, 0, colour_norm(d))
+    >>> ax.get_title(), ax.get_xscale()
+    ('x', 'log')
+    """
     from matplotlib import colormaps
 
     value = data.value_of(focal)
@@ -344,17 +382,78 @@ def _heatmap_csvs(data: HeatmapData, stem: str) -> dict[str, str]:
     return {f"{stem}.csv": grid_csv(cols), f"{stem}_boundary.csv": btext}
 
 
-def _check_out(out_dir: str | os.PathLike[str]) -> Path:
-    return ensure_writable_dir(out_dir)
-
-
-def _given_or_computed(
-    instance: Instance, data: HeatmapData | None, focal: int | str | None, **grid: Any
+def _heatmap_figure(
+    instance: Instance,
+    focal: int | str | None,
+    out_dir: str | os.PathLike[str],
+    data: HeatmapData | None,
+    spec: tuple[Any, ...],
+    draw: Any,
+    name: str | None,
+    progress: bool,
 ) -> HeatmapData:
-    """``data`` refocused on ``focal`` (paths cleared), or a fresh :func:`compute_heatmap`."""
-    if data is None:
-        return compute_heatmap(instance, focal=focal, **grid)
-    return replace(data, focal=validate_focal(focal, data.names), paths=[])
+    """Run a heatmap figure through :func:`~nashalign.figures.pipeline.produce`.
+
+    ``data`` (precomputed for the same instance and plane) is refocused on ``focal``
+    with ``paths`` cleared, else a fresh heatmap is computed on ``GridSpec(*spec)``.
+    """
+
+    def validate() -> HeatmapData | tuple[Instance, GridSpec, int | None]:
+        if data is not None:
+            return replace(data, focal=validate_focal(focal, data.names), paths=[])
+        return validated_heatmap(instance, focal, GridSpec(*spec))
+
+    def compute(p: HeatmapData | tuple[Instance, GridSpec, int | None]) -> HeatmapData:
+        return p if isinstance(p, HeatmapData) else heatmap_on(*p, name=name, progress=progress)
+
+    return produce(out_dir, validate, compute, draw)
+
+
+def _draw_focal(data: HeatmapData) -> Drawn:
+    fig = new_figure(5.6, 4.6)
+    ax = fig.add_subplot()
+    mesh = draw_heatmap(ax, data, data.focal, colour_norm(data))
+    cb = fig.colorbar(mesh, ax=ax, extend="min")
+    cb.set_label("focal weight" if data.focal is not None else "smallest weight")
+    legend(ax, [ax], loc="lower left", fontsize=7, framealpha=0.8)
+    who = "all" if data.focal is None else data.names[data.focal]
+    fig.suptitle(
+        f"{data.dataset}: exclusion of {who} ({_fixed_label(data)}, "
+        f"black < {data.tau:g}, white: no interior NE)",
+        fontsize=9,
+    )
+    stem = slug("heatmap", data.dataset, who, *data.axes)
+    return Drawn(stem, _heatmap_csvs(data, stem), fig)
+
+
+def _draw_grid(data: HeatmapData) -> Drawn:
+    K = len(data.names)
+    panels: list[int | None] = [*range(K), None]
+    ncols = min(3, len(panels))
+    nrows = -(-len(panels) // ncols)
+    fig = new_figure(3.4 * ncols + 0.8, 3.0 * nrows + 0.4)
+    axs = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True)
+    norm = colour_norm(data)
+    mesh = None
+    for i, ax in enumerate(axs.flat):
+        if i >= len(panels):
+            ax.set_visible(False)
+            continue
+        mesh = draw_heatmap(ax, data, panels[i], norm)
+        if i % ncols:
+            ax.set_ylabel("")
+        if i < len(panels) - ncols:
+            ax.set_xlabel("")
+    legend(axs.flat[0], axs.flat, loc="lower left", fontsize=6, framealpha=0.8)
+    cb = fig.colorbar(mesh, ax=axs, extend="min", shrink=0.8)
+    cb.set_label("weight")
+    fig.suptitle(
+        f"{data.dataset}: interior-NE weight by focal subpopulation ({_fixed_label(data)}; "
+        f"black < {data.tau:g}, white: no interior NE)",
+        fontsize=10,
+    )
+    stem = slug("heatmap-grid", data.dataset, *data.axes)
+    return Drawn(stem, _heatmap_csvs(data, stem), fig)
 
 
 def exclusion_heatmap(
@@ -408,36 +507,8 @@ def exclusion_heatmap(
     >>> d.axes, d.fixed_name
     (('beta_a', 'beta_i'), 'beta_d')
     """
-    out = _check_out(out_dir)
-    data = _given_or_computed(
-        instance,
-        data,
-        focal=focal,
-        axes=axes,
-        fixed=fixed,
-        resolution=resolution,
-        lim=lim,
-        tau=tau,
-        n_agents=n_agents,
-        name=name,
-        progress=progress,
-    )
-    fig = new_figure(5.6, 4.6)
-    ax = fig.add_subplot()
-    mesh = draw_heatmap(ax, data, data.focal, colour_norm(data))
-    cb = fig.colorbar(mesh, ax=ax, extend="min")
-    cb.set_label("focal weight" if data.focal is not None else "smallest weight")
-    legend(ax, [ax], loc="lower left", fontsize=7, framealpha=0.8)
-    who = "all" if data.focal is None else data.names[data.focal]
-    fig.suptitle(
-        f"{data.dataset}: exclusion of {who} ({_fixed_label(data)}, "
-        f"black < {data.tau:g}, white: no interior NE)",
-        fontsize=9,
-    )
-    images = render(fig)
-    stem = slug("heatmap", data.dataset, who, *data.axes)
-    data.paths = write_outputs(out, stem, images, _heatmap_csvs(data, stem))
-    return data
+    spec = (axes, fixed, resolution, lim, tau, n_agents)
+    return _heatmap_figure(instance, focal, out_dir, data, spec, _draw_focal, name, progress)
 
 
 def heatmap_grid(
@@ -470,46 +541,5 @@ def heatmap_grid(
     >>> d.focal is None, len(d.paths)
     (True, 4)
     """
-    out = _check_out(out_dir)
-    data = _given_or_computed(
-        instance,
-        data,
-        focal=None,
-        axes=axes,
-        fixed=fixed,
-        resolution=resolution,
-        lim=lim,
-        tau=tau,
-        n_agents=n_agents,
-        name=name,
-        progress=progress,
-    )
-    K = len(data.names)
-    panels: list[int | None] = [*range(K), None]
-    ncols = min(3, len(panels))
-    nrows = -(-len(panels) // ncols)
-    fig = new_figure(3.4 * ncols + 0.8, 3.0 * nrows + 0.4)
-    axs = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True)
-    norm = colour_norm(data)
-    mesh = None
-    for i, ax in enumerate(axs.flat):
-        if i >= len(panels):
-            ax.set_visible(False)
-            continue
-        mesh = draw_heatmap(ax, data, panels[i], norm)
-        if i % ncols:
-            ax.set_ylabel("")
-        if i < len(panels) - ncols:
-            ax.set_xlabel("")
-    legend(axs.flat[0], axs.flat, loc="lower left", fontsize=6, framealpha=0.8)
-    cb = fig.colorbar(mesh, ax=axs, extend="min", shrink=0.8)
-    cb.set_label("weight")
-    fig.suptitle(
-        f"{data.dataset}: interior-NE weight by focal subpopulation ({_fixed_label(data)}; "
-        f"black < {data.tau:g}, white: no interior NE)",
-        fontsize=10,
-    )
-    images = render(fig)
-    stem = slug("heatmap-grid", data.dataset, *data.axes)
-    data.paths = write_outputs(out, stem, images, _heatmap_csvs(data, stem))
-    return data
+    spec = (axes, fixed, resolution, lim, tau, n_agents)
+    return _heatmap_figure(instance, None, out_dir, data, spec, _draw_grid, name, progress)

@@ -34,12 +34,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nashalign.exact.steering import threshold_crossings
-from nashalign.figures.grid import LIM, TAU, check_lim, check_resolution, evaluate, log_axis
+from nashalign.figures.grid import LIM, TAU, GridSpec, check_resolution, evaluate
 from nashalign.figures.naming import dataset_name, slug
-from nashalign.figures.output import csv_text, render, write_outputs
+from nashalign.figures.output import csv_text
+from nashalign.figures.pipeline import Drawn, produce
 from nashalign.figures.style import LABELS, log_axes, new_figure
-from nashalign.instance import Instance, validate_instance, validate_tau
-from nashalign.io import ensure_writable_dir
+from nashalign.instance import Instance, validate_instance
 
 
 @dataclass
@@ -102,20 +102,60 @@ def compute_slices(
     >>> bool(np.allclose(d.weights_beta_a.sum(axis=1), 1))
     True
     """
+    return slices_on(
+        *validated_slices(instance, n_points, lim, tau, n_agents), name=name, progress=progress
+    )
+
+
+def validated_slices(
+    instance: Instance, n_points: int, lim: tuple[float, float], tau: float, n_agents: int
+) -> tuple[Instance, GridSpec]:
+    """The validate stage of the slices: the instance and the spec of the swept axis.
+
+    The spec's axis (``n_points`` log-spaced values over ``lim``), tau and number of
+    agents are used; its plane is not (the two slices are fixed by SPEC section 5).
+
+    Examples
+    --------
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+    >>> validated_slices(inst, 7, (0.1, 10), 0.05, 2)[1].resolution
+    7
+    >>> validated_slices(inst, 1, (0.1, 10), 0.05, 2)
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: n_points must be an integer in [2, 4000], got 1
+    """
     instance = validate_instance(instance)
     n_points = check_resolution(n_points, "n_points")
-    lim = check_lim(lim)
-    tau = validate_tau(tau, instance.K)
+    spec = GridSpec(resolution=n_points, lim=lim, tau=tau, n_agents=n_agents)
+    return instance, spec.for_instance(instance)
+
+
+def slices_on(
+    instance: Instance, spec: GridSpec, *, name: str | None = None, progress: bool = False
+) -> SliceData:
+    """The compute stage of the slices on a validated ``spec`` (see :func:`compute_slices`).
+
+    Examples
+    --------
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+    >>> d = slices_on(inst, GridSpec(resolution=4))
+    >>> d.x.shape, d.crossings_beta_a.shape
+    ((4,), (2, 2))
+    """
     label = dataset_name(instance, name)
-    x = log_axis(lim, n_points)
+    x = spec.axis()
     one = np.ones_like(x)
+    n_agents = spec.n_agents
     ev_i = evaluate(
         instance, one, x, one, n_agents=n_agents, progress=progress, desc=f"{label} slice beta_I"
     )
     ev_a = evaluate(
         instance, x, one, one, n_agents=n_agents, progress=progress, desc=f"{label} slice beta_A"
     )
-    fall, rise = threshold_crossings(instance.a, instance.C, np.array([1.0]), tau)
+    fall, rise = threshold_crossings(instance.a, instance.C, np.array([1.0]), spec.tau)
     cross = np.vstack([fall[0], rise[0]])
     return SliceData(
         dataset=label,
@@ -126,7 +166,7 @@ def compute_slices(
         weights_beta_a=ev_a.weights,
         interior_beta_a=ev_a.interior,
         crossings_beta_a=cross,
-        tau=tau,
+        tau=spec.tau,
     )
 
 
@@ -187,16 +227,15 @@ def weight_slices(
     >>> sorted(p.suffix for p in d.paths)
     ['.csv', '.pdf', '.png']
     """
-    out = ensure_writable_dir(out_dir)
-    d = compute_slices(
-        instance,
-        n_points=n_points,
-        lim=lim,
-        tau=tau,
-        n_agents=n_agents,
-        name=name,
-        progress=progress,
+    return produce(
+        out_dir,
+        lambda: validated_slices(instance, n_points, lim, tau, n_agents),
+        lambda p: slices_on(*p, name=name, progress=progress),
+        _draw_slices,
     )
+
+
+def _draw_slices(d: SliceData) -> Drawn:
     fig = new_figure(10.0, 3.8)
     ax_i, ax_a = fig.subplots(1, 2, sharey=True)
     _draw_slice(ax_i, d.x, d.weights_beta_i, d.interior_beta_i, d.names, d.tau)
@@ -214,7 +253,6 @@ def weight_slices(
         "(grey: no interior NE, dashed: formula outside it)",
         fontsize=10,
     )
-    images = render(fig)
     header = ["slice", "beta_a", "beta_i", "beta_d", "interior", *(f"w_{nm}" for nm in d.names)]
     rows = [
         ["beta_i", 1.0, x, 1.0, bool(ok), *w]
@@ -223,7 +261,5 @@ def weight_slices(
         ["beta_a", x, 1.0, 1.0, bool(ok), *w]
         for x, ok, w in zip(d.x, d.interior_beta_a, d.weights_beta_a, strict=True)
     ]
-    text = csv_text(header, rows)
     stem = slug("slices", d.dataset)
-    d.paths = write_outputs(out, stem, images, {f"{stem}.csv": text})
-    return d
+    return Drawn(stem, {f"{stem}.csv": csv_text(header, rows)}, fig)
