@@ -552,6 +552,17 @@ def validate_focal(focal: int | str | None, names: Sequence[str]) -> int | None:
 
 
 def finite_number(value: Any, what: str) -> float:
+    """``value`` as a finite float; ``what`` names it in the one-line InputError.
+
+    Examples
+    --------
+    >>> finite_number("2.5", "beta_d")
+    2.5
+    >>> finite_number(float("inf"), "beta_d")
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: beta_d must be finite, got inf
+    """
     try:
         v = float(value)
     except (TypeError, ValueError):

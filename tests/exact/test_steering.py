@@ -156,3 +156,30 @@ def test_threshold_crossings_put_the_weight_at_tau_on_both_branches():
                 else:
                     assert below < 0.05 < above
     assert seen == {"fall", "rise"}
+
+
+def test_threshold_crossings_are_nan_at_a_degenerate_ratio():
+    """K = 2, C = [[1, 1], [1, 1]] (rank 1): alpha(r) = 2r, so r = 0 is degenerate
+    (no interior solution, no crossing) while r = 1 has one."""
+    from nashalign.exact.steering import threshold_crossings
+
+    a, C = [1.0, 0.0], [[1.0, 1.0], [1.0, 1.0]]
+    fall, rise = threshold_crossings(a, C, [0.0, 1.0], 0.05, positive_only=False)
+    assert np.isnan(fall[0]).all() and np.isnan(rise[0]).all()
+    assert np.isfinite(fall[1]).any()
+    k = int(np.nanargmin(fall[1]))
+    assert abs(float(exact_symmetric_ne(a, C, fall[1, k], 1.0).weights[k]) - 0.05) < 1e-12
+
+
+def test_threshold_crossings_follow_the_sign_of_v_when_alpha_is_negative():
+    """C = I, r = -3: M = -I, alpha = -2, w0 = (1/2, 1/2), v = (-1/2, 1/2) for a = (1, 0):
+    subpopulation 0 falls below tau for s above (1/2 - tau)/(1/2) = 0.9 (falling branch)."""
+    from nashalign.exact.steering import threshold_crossings
+
+    a, C, r = [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], -3.0
+    ne = exact_symmetric_ne(a, C, 0, r)
+    assert ne.alpha == -2 and ne.v == [sp.Rational(-1, 2), sp.Rational(1, 2)]
+    fall, rise = threshold_crossings(a, C, [r], 0.05)
+    assert fall[0, 0] == pytest.approx(0.9, rel=1e-12) and np.isnan(rise[0]).all()
+    below, above = (exact_symmetric_ne(a, C, 0.9 * f, r).weights[0] for f in (0.99, 1.01))
+    assert below > 0.05 > above

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
 import numpy as np
 import pytest
+from figure_support import RES, TAU, no_temp_files, read_csv, rising_instance
 
 from nashalign.errors import InputError
 from nashalign.exact.steering import exclusion_threshold
@@ -17,42 +17,7 @@ from nashalign.figures import (
     heatmap_grid,
     make_all_figures,
 )
-from nashalign.instance import Instance
 from nashalign.solvers.closed_form import symmetric_ne
-
-TAU = 0.05
-RES = 24
-
-
-def make_instance(seed: int = 5, K: int = 4) -> Instance:
-    """A random instance with exclusion and no-interior regions inside [1e-2, 1e2]^2."""
-    rng = np.random.default_rng(seed)
-    S = rng.normal(size=(60, K)) @ rng.normal(size=(K, K)) * 0.3 + np.linspace(0, 1, K)
-    return Instance.from_scores(
-        S, [f"g{k}" for k in range(K)], provenance={"backend": "test", "dataset": "toy"}
-    )
-
-
-@pytest.fixture(scope="module")
-def inst() -> Instance:
-    return make_instance()
-
-
-@pytest.fixture(scope="module")
-def plane_maps(inst: Instance) -> dict[tuple[str, str], object]:
-    return {
-        ax: compute_heatmap(inst, axes=ax, resolution=RES, progress=False)
-        for ax in (("beta_a", "beta_d"), ("beta_a", "beta_i"), ("beta_i", "beta_d"))
-    }
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def no_temp_files(d: Path) -> bool:
-    return not any(p.name.startswith(".") and p.name.endswith(".tmp") for p in d.iterdir())
 
 
 @pytest.mark.parametrize("axes", [("beta_a", "beta_d"), ("beta_a", "beta_i"), ("beta_i", "beta_d")])
@@ -210,8 +175,3 @@ def test_read_only_dir_rejected(inst, tmp_path, monkeypatch):
     with pytest.raises(InputError, match="not writable"):
         make_all_figures({"toy": inst}, ro, progress=False, resolution=4, n_s=1, n_slice=4)
     assert list(ro.iterdir()) == []
-
-
-def rising_instance() -> Instance:
-    """K = 2 with w0_1(r) < tau and v_1(r) > 0 for moderate r: g1 is excluded at *small* s."""
-    return Instance(["g0", "g1"], [0.0, 1.0], [[1.0, 0.0], [0.0, 100.0]], n=10)

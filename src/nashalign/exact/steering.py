@@ -31,7 +31,7 @@ import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike, NDArray
 
-from nashalign.errors import DegenerateError, InputError
+from nashalign.errors import InputError
 from nashalign.exact.evaluate import instance_polynomials, to_rational
 from nashalign.instance import MAX_RATIO, parse_exact_number, validate_a_C
 from nashalign.symbolic.symbols import r
@@ -339,6 +339,38 @@ def steering_ratios(
     return ba / bi, t
 
 
+def _threshold_parts(
+    a: ArrayLike, C: ArrayLike, r_values: ArrayLike, tau: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Validate, then ``(r, num, den, alpha)`` with ``num = (A 1)_k - tau alpha`` and
+    ``den = -(Pi a)_k`` (shapes ``(len(r), K)``) and ``alpha`` (shape ``(len(r),)``).
+
+    The crossing of ``w_k = tau`` in s is ``num / den`` wherever ``alpha != 0``.
+    """
+    a_f, _ = validate_a_C(np.asarray(a, dtype=float), np.asarray(C, dtype=float))
+    try:
+        rv = np.atleast_1d(np.asarray(r_values, dtype=float)).ravel()
+    except (TypeError, ValueError):
+        raise InputError("r values must be numbers") from None
+    if not np.all(np.isfinite(rv)):
+        raise InputError("r values must be finite")
+    try:
+        tau = float(tau)
+    except (TypeError, ValueError):
+        raise InputError(f"tau must be a number, got {tau!r}") from None
+    if not 0 <= tau < 1:
+        raise InputError(f"tau must be in [0, 1), got {tau}")
+    polys = instance_polynomials(a, C)
+    coeffs = lambda p: np.array([float(c) for c in p.all_coeffs()])
+    alpha = np.polyval(coeffs(polys.alpha), rv)
+    num = np.empty((rv.size, len(a_f)))
+    den = np.empty_like(num)
+    for k, (A1, Pa) in enumerate(zip(polys.A1, polys.Pia, strict=True)):
+        num[:, k] = np.polyval(coeffs(A1), rv) - tau * alpha
+        den[:, k] = -np.polyval(coeffs(Pa), rv)
+    return rv, num, den, alpha
+
+
 def exclusion_threshold(
     a: ArrayLike, C: ArrayLike, r_values: ArrayLike, tau: float = 0.05
 ) -> NDArray[np.float64]:
@@ -346,82 +378,75 @@ def exclusion_threshold(
 
     These are the exact boundary curves ``s_k(r, tau) = ((A 1)_k - tau alpha) / (-(Pi a)_k)``
     of SPEC 2.7, evaluated from Theorem 1's polynomials. ``tau = 0`` gives the
-    boundary of the interior-NE region.
+    boundary of the interior-NE region. Both branches, with degenerate ratios
+    handled, are :func:`threshold_crossings`.
 
     Examples
     --------
     >>> exclusion_threshold([1.0, 0.0], [[1, 0], [0, 1]], [0.0], tau=0.0).round(6).tolist()
     [[inf, 2.0]]
     """
-    a_f, C_f = validate_a_C(np.asarray(a, dtype=float), np.asarray(C, dtype=float))
-    rv = np.atleast_1d(np.asarray(r_values, dtype=float))
-    if not np.all(np.isfinite(rv)):
-        raise InputError("r values must be finite")
-    if not 0 <= tau < 1:
-        raise InputError(f"tau must be in [0, 1), got {tau}")
-    polys = instance_polynomials(a, C)
-    coeffs = lambda p: np.array([float(c) for c in p.all_coeffs()])
-    alpha = np.polyval(coeffs(polys.alpha), rv)
-    out = np.full((rv.size, len(a_f)), np.inf)
-    for k, (A1, Pa) in enumerate(zip(polys.A1, polys.Pia, strict=True)):
-        num = np.polyval(coeffs(A1), rv) - tau * alpha
-        den = -np.polyval(coeffs(Pa), rv)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            thr = num / den
-        out[:, k] = np.where(den > 0, thr, np.inf)
+    _, num, den, _ = _threshold_parts(a, C, r_values, tau)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(den > 0, num / den, np.inf)
     return out if np.ndim(r_values) else out[0]
-
-
-def _falling_thresholds(
-    a: NDArray[np.float64], C: NDArray[np.float64], r: NDArray[np.float64], tau: float
-) -> NDArray[np.float64]:
-    """SPEC 2.7 thresholds ``s_k(r)`` (shape ``(len(r), K)``), NaN where undefined.
-
-    Calls :func:`exclusion_threshold`; ``inf`` (no crossing:
-    v_k(r) >= 0) and points where it reports a degenerate ratio become NaN.
-    """
-    r = np.atleast_1d(np.asarray(r, float))
-    K = np.shape(a)[0]
-    out = np.full((r.shape[0], K), np.nan)
-    if r.size == 0:
-        return out
-    try:
-        out[:] = np.asarray(exclusion_threshold(a, C, r, tau), float).reshape(r.shape[0], K)
-    except DegenerateError:
-        # point by point, so only the degenerate ratios drop out
-        for j, rj in enumerate(r):
-            try:
-                out[j] = np.asarray(exclusion_threshold(a, C, np.array([rj]), tau), float)
-            except DegenerateError:
-                pass
-    out[~np.isfinite(out)] = np.nan
-    return out
 
 
 def threshold_crossings(
     a: ArrayLike, C: ArrayLike, r: ArrayLike, tau: float, positive_only: bool = True
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    r"""Both crossings of tau in s for each r: ``(falling, rising)``, shapes ``(len(r), K)``.
+    r"""Both crossings of tau in s at fixed r (SPEC 2.7): ``(falling, rising)``, ``(len(r), K)``.
 
-    ``falling[j, k]`` is the s above which w_k < tau (v_k(r_j) < 0), the threshold of
-    SPEC 2.7; ``rising[j, k]`` is the s *below* which w_k < tau (v_k(r_j) > 0 and
-    w0_k(r_j) < tau). Both are the root in s of the same polynomial
-    :math:`(A1)_k + s(\Pi a)_k - \tau\alpha`; since v is linear in a and w0 does not
-    depend on a, the rising one is ``-exclusion_threshold(-a, C, r, tau)``. NaN where
-    a branch does not exist (and, with ``positive_only``, where it lies at s <= 0).
-    This is the one implementation of both branches; the figures draw it.
+    With :math:`w_k(s) = w_{0k}(r) + s\,v_k(r)` (Theorem 1), the weight crosses tau at
+
+    .. math:: s_k(r) = \frac{w_{0k}(r) - \tau}{-v_k(r)}
+              = \frac{(A\mathbf 1)_k - \tau\alpha}{-(\Pi a)_k},
+
+    the root in s of :math:`(A\mathbf 1)_k + s(\Pi a)_k - \tau\alpha`.
+
+    * ``falling[j, k]``: where :math:`v_k(r_j) < 0`, the s *above* which w_k < tau;
+    * ``rising[j, k]``: where :math:`v_k(r_j) > 0` (and, for a root at s > 0,
+      :math:`w_{0k}(r_j) < \tau`), the s *below* which w_k < tau.
+
+    NaN where a branch does not exist (:math:`v_k = 0` or the other sign), at
+    degenerate ratios (:math:`\alpha(r_j) = 0`: no interior solution, so no
+    crossing) and, with ``positive_only``, where the root lies at s <= 0. The branch
+    follows the sign of :math:`v_k = (\Pi a)_k/\alpha`, so it is right for
+    :math:`\alpha < 0` (possible at r < 0) too. ``tau = 0`` gives the ends of the
+    interior s-range. This is the one implementation of both branches; the
+    figures draw it.
+
+    Parameters
+    ----------
+    a, C : array-like
+        The instance (C symmetric PSD).
+    r : array-like
+        Values of ``r = beta_D / beta_I`` (finite).
+    tau : float
+        Threshold in [0, 1).
+    positive_only : bool
+        Drop roots at s <= 0 (s = beta_A / beta_I >= 0 in the model).
+
+    Returns
+    -------
+    falling, rising : ndarray, shape (len(r), K)
 
     Examples
     --------
     >>> fall, rise = threshold_crossings([1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], [1.0], 0.05)
     >>> fall.round(6).tolist(), rise.tolist()
     ([[nan, 2.7]], [[nan, nan]])
+    >>> fall, rise = threshold_crossings([0.0, 1.0], [[1.0, 0.0], [0.0, 100.0]], [1.0], 0.05)
+    >>> fall.round(4).tolist(), rise.round(4).tolist()
+    ([[190.8, nan]], [[nan, 7.2]])
     """
-    a_f, C_f = validate_a_C(np.asarray(a, dtype=float), np.asarray(C, dtype=float))
-    fall = _falling_thresholds(a_f, C_f, r, tau)
-    rise = -_falling_thresholds(-a_f, C_f, r, tau)
-    if positive_only:
-        with np.errstate(invalid="ignore"):
-            rise[~(rise > 0)] = np.nan
-            fall[~(fall > 0)] = np.nan
-    return fall, rise
+    _, num, den, alpha = _threshold_parts(a, C, r, tau)
+    v_sign = -np.sign(den) * np.sign(alpha)[:, None]  # sign of v_k = (Pi a)_k / alpha
+    with np.errstate(divide="ignore", invalid="ignore"):
+        root = num / den
+        ok = np.isfinite(root) & (alpha != 0)[:, None]
+        if positive_only:
+            ok &= root > 0
+    falling = np.where(ok & (v_sign < 0), root, np.nan)
+    rising = np.where(ok & (v_sign > 0), root, np.nan)
+    return falling, rising

@@ -1,11 +1,21 @@
 """Experiments and figures of SPEC section 5.
 
-Every function computes the numbers with the vectorised closed-form evaluator
-(:func:`nashalign.solvers.closed_form.symmetric_ne`) or exact steering
-(:mod:`nashalign.exact.steering`), renders a matplotlib figure (Agg, no pyplot state)
-and writes PNG, PDF and the CSV behind it atomically into an output directory
-that is validated before any work starts. Each returns a dataclass holding the
-arrays and the paths written.
+Every function goes through one pipeline (:func:`nashalign.figures.pipeline.produce`):
+it validates its inputs (the grid as one :class:`~nashalign.figures.grid.GridSpec`),
+then the output directory, computes the numbers with the vectorised closed-form
+evaluator (:func:`nashalign.solvers.closed_form.symmetric_ne`) or exact steering
+(:mod:`nashalign.exact.steering`), draws a matplotlib figure (Agg, no pyplot state)
+and writes PNG, PDF and the CSV behind it atomically. Each returns a dataclass
+holding the arrays and the paths written.
+
+=====================================  ==========================================
+:mod:`~nashalign.figures.grid`         the grid spec and closed-form evaluation
+:mod:`~nashalign.figures.pipeline`     validate, compute, draw, write
+:mod:`~nashalign.figures.boundaries`   exact boundary curves in plane coordinates
+:mod:`~nashalign.figures.output`       PNG/PDF bytes, CSV text, atomic writes
+:mod:`~nashalign.figures.naming`       dataset and scorer labels, file stems
+:mod:`~nashalign.figures.style`        axis labels, log axes, legends, figures
+=====================================  ==========================================
 
 =====================================  ==========================================
 :func:`exclusion_heatmap`              focal weight over two coefficients, black

@@ -43,9 +43,9 @@ from nashalign.errors import DegenerateError, InputError
 from nashalign.figures.grid import LIM, TAU, GridSpec, check_lim, check_resolution, log_axis
 from nashalign.figures.heatmaps import (
     HeatmapData,
-    _heatmap_csvs,
     colour_norm,
     draw_heatmap,
+    heatmap_csvs,
     heatmap_on,
     validated_heatmap,
 )
@@ -179,8 +179,9 @@ def r_star_on(
     >>> import numpy as np
     >>> from nashalign.instance import Instance
     >>> inst = Instance(["x", "y", "z"], [1, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], n=3)
-    >>> r_star_on(inst, np.array([4.0]), 0.05).r_star_exact
-    ['46/17']
+    >>> d = r_star_on(inst, np.array([0.0, 4.0]), 0.05)
+    >>> d.r_star.round(6).tolist(), d.binding
+    ([0.0, 2.705882], [None, 1])
     """
     from tqdm.auto import tqdm
 
@@ -219,7 +220,19 @@ def _y_range(d: RStarData) -> tuple[float, float]:
 
 
 def draw_r_star(ax: Any, d: RStarData) -> None:
-    """Draw the exclusion-free intervals and r*(s) on ``ax`` (log-log)."""
+    """Draw the exclusion-free intervals and r*(s) on ``ax`` (log-log).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nashalign.figures.style import new_figure
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y", "z"], [1, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], n=3)
+    >>> ax = new_figure(3, 3).add_subplot()
+    >>> draw_r_star(ax, r_star_on(inst, np.array([1.0, 4.0]), 0.05))
+    >>> ax.get_yscale(), ax.get_legend() is not None
+    ('log', True)
+    """
     y0, y1 = _y_range(d)
     label: str | None = "exclusion-free r"
     for i, s in enumerate(d.s):
@@ -411,6 +424,6 @@ def _draw_governance(g: GovernanceData) -> Drawn:
     stem = slug("governance", label)
     texts: dict[str, str] = {}
     for m in maps:
-        texts.update(_heatmap_csvs(m, f"{stem}_{slug(f'bd{m.fixed:g}')}"))
+        texts.update(heatmap_csvs(m, f"{stem}_{slug(f'bd{m.fixed:g}')}"))
     texts[f"{stem}_rstar.csv"] = g.r_star.csv()
     return Drawn(stem, texts, fig)

@@ -12,17 +12,15 @@ grid of the other two and colours each point by the focal subpopulation's weight
 * a colour map (viridis, from tau up) elsewhere.
 
 Overlaid are the exact boundary curves of SPEC section 2.7, evaluated by
-:func:`nashalign.exact.steering.exclusion_threshold` from the derived polynomials:
+:func:`nashalign.exact.steering.threshold_crossings` from the derived polynomials:
 for each r the crossing
 :math:`s_k(r) = (w_{0k}(r) - \tau)/(-v_k(r))` of :math:`w_k = \tau` (solid red,
 drawn where it lies inside the interior region) and the boundary of the interior
 NE, where the smallest weight reaches 0 (dashed orange). For :math:`v_k(r) < 0`
 (the *falling* branch of SPEC 2.7) subpopulation k is below tau for s above the
 crossing; for :math:`v_k(r) > 0` and :math:`w_{0k}(r) < \tau` (the *rising*
-branch) it is below tau for s *below* it. The same formula gives both: since
-:math:`v` is linear in :math:`a` and :math:`w_0` does not depend on it, the rising
-crossing is ``-exclusion_threshold(-a, C, r, tau)`` (see
-:func:`~nashalign.exact.steering.threshold_crossings`). Curves are mapped into the plane
+branch) it is below tau for s *below* it; both are the root in s of
+:math:`(A1)_k + s(\Pi a)_k - \tau\alpha`. Curves are mapped into the plane
 through :math:`s = \beta_A/\beta_I`, :math:`r = \beta_D/\beta_I`.
 
 With ``focal=None`` the heatmap shows the smallest weight over all
@@ -167,18 +165,11 @@ def compute_heatmap(
         The model instance.
     focal : int, str or None
         Focal subpopulation (index or name); None: the minimum weight.
-    axes : (str, str)
-        Two of ``"beta_a"``, ``"beta_i"``, ``"beta_d"`` for the x and y axes.
-    fixed : float
-        Value of the third coefficient.
-    resolution : int
-        Grid points per axis.
-    lim : (float, float)
-        Log-axis range shared by both axes.
-    tau : float
-        Exclusion threshold, in (0, 1/K).
-    n_agents : int
-        Number of agents passed to the evaluator (symmetric NE do not depend on it).
+    axes, fixed, resolution, lim, tau, n_agents
+        The grid: plane (two of ``"beta_a"``, ``"beta_i"``, ``"beta_d"``), value of the
+        third coefficient, points per axis, log-axis range, exclusion threshold in
+        (0, 1/K) and number of agents (symmetric NE do not depend on it); validated
+        as a :class:`~nashalign.figures.grid.GridSpec`.
     name : str, optional
         Instance label (default: from the provenance).
     progress : bool
@@ -353,7 +344,19 @@ def _fixed_label(data: HeatmapData) -> str:
     return f"{LABELS[data.fixed_name]} = {data.fixed:g}"
 
 
-def _heatmap_csvs(data: HeatmapData, stem: str) -> dict[str, str]:
+def heatmap_csvs(data: HeatmapData, stem: str) -> dict[str, str]:
+    """The two CSVs behind a heatmap: ``{stem}.csv`` (grid) and ``{stem}_boundary.csv``.
+
+    Layouts as documented in :func:`exclusion_heatmap`.
+
+    Examples
+    --------
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+    >>> texts = heatmap_csvs(heatmap_on(inst, GridSpec(resolution=3)), "h")
+    >>> sorted(texts), texts["h.csv"].splitlines()[0]
+    (['h.csv', 'h_boundary.csv'], 'beta_a,beta_i,beta_d,s,r,interior,w_x,w_y,value,excluded')
+    """
     X, Y = np.meshgrid(data.x, data.y)
     ba, bi, bd = plane_betas(data.axes, X, Y, data.fixed)
     cols: dict[str, NDArray[Any]] = {"beta_a": ba, "beta_i": bi, "beta_d": bd}
@@ -423,7 +426,7 @@ def _draw_focal(data: HeatmapData) -> Drawn:
         fontsize=9,
     )
     stem = slug("heatmap", data.dataset, who, *data.axes)
-    return Drawn(stem, _heatmap_csvs(data, stem), fig)
+    return Drawn(stem, heatmap_csvs(data, stem), fig)
 
 
 def _draw_grid(data: HeatmapData) -> Drawn:
@@ -453,7 +456,7 @@ def _draw_grid(data: HeatmapData) -> Drawn:
         fontsize=10,
     )
     stem = slug("heatmap-grid", data.dataset, *data.axes)
-    return Drawn(stem, _heatmap_csvs(data, stem), fig)
+    return Drawn(stem, heatmap_csvs(data, stem), fig)
 
 
 def exclusion_heatmap(

@@ -41,11 +41,11 @@ import numpy as np
 
 from nashalign.errors import InputError
 from nashalign.figures.governance import compute_r_star, governance, r_star_curve
-from nashalign.figures.grid import LIM, TAU, check_lim, check_plane, check_resolution
+from nashalign.figures.grid import LIM, TAU, GridSpec, check_resolution
 from nashalign.figures.heatmaps import compute_heatmap, exclusion_heatmap, heatmap_grid
 from nashalign.figures.slices import weight_slices
 from nashalign.figures.tables import TableData, exclusion_table
-from nashalign.instance import Instance, validate_instance, validate_tau
+from nashalign.instance import Instance, validate_instance
 from nashalign.io import ensure_writable_dir
 
 #: The default planes of the heatmap grids.
@@ -139,15 +139,15 @@ def make_all_figures(
     t0 = time.perf_counter()
     if not isinstance(instances, Mapping) or not instances:
         raise InputError("instances must be a non-empty mapping of dataset name to Instance")
+    spec = GridSpec(resolution=resolution, lim=lim, tau=tau)
     for ds, inst in instances.items():
-        validate_tau(tau, validate_instance(inst).K)
+        spec.for_instance(validate_instance(inst))
         if not str(ds).strip():
             raise InputError("dataset names must be non-empty")
-    resolution = check_resolution(resolution)
+    resolution, lim, tau = spec.resolution, spec.lim, spec.tau
     n_slice = check_resolution(n_slice, "n_slice")
     n_s = check_resolution(n_s, "n_s", 1)
-    lim = check_lim(lim)
-    planes = [check_plane(p)[:2] for p in planes]
+    planes = [GridSpec(p, resolution=resolution, lim=lim, tau=tau).axes for p in planes]
     out = ensure_writable_dir(out_dir)  # after validating the inputs, before any work
     common = dict(lim=lim, tau=tau, progress=progress)
     summary = FiguresSummary(out)

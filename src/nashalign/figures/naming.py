@@ -14,7 +14,14 @@ from nashalign.instance import Instance
 
 
 def dataset_name(instance: Instance, name: str | None = None) -> str:
-    """Label of an instance: ``name``, else its provenance's dataset, else ``instance``."""
+    """Label of an instance: ``name``, else its provenance's dataset, else ``instance``.
+
+    Examples
+    --------
+    >>> inst = Instance(["x", "y"], [1, 0], [[1, 0], [0, 1]], n=3, provenance={"dataset": "toy"})
+    >>> dataset_name(inst), dataset_name(inst, "mine")
+    ('toy', 'mine')
+    """
     if name:
         return str(name)
     prov = instance.provenance or {}

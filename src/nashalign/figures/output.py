@@ -26,7 +26,15 @@ from nashalign.io import atomic_write_bytes, atomic_write_text
 
 
 def render(fig: Any) -> dict[str, bytes]:
-    """Render a matplotlib figure to ``{"png": bytes, "pdf": bytes}`` (deterministic)."""
+    """Render a matplotlib figure to ``{"png": bytes, "pdf": bytes}`` (deterministic).
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> images = render(Figure(figsize=(1, 1)))
+    >>> images["png"][:4], images["pdf"][:5]
+    (b'\\x89PNG', b'%PDF-')
+    """
     out = {}
     for fmt, meta in (("png", {"Software": None}), ("pdf", {"CreationDate": None})):
         buf = io.BytesIO()
@@ -92,7 +100,15 @@ def grid_csv(columns: dict[str, NDArray[Any]], fmt: str = GRID_FMT) -> str:
 def write_outputs(
     out_dir: Path, stem: str, images: dict[str, bytes], texts: dict[str, str]
 ) -> list[Path]:
-    """Write ``stem.png``, ``stem.pdf`` and each ``texts`` entry (name -> content) atomically."""
+    """Write ``stem.png``, ``stem.pdf`` and each ``texts`` entry (name -> content) atomically.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> paths = write_outputs(Path(tempfile.mkdtemp()), "f", {"png": b"x"}, {"f.csv": "a\\n"})
+    >>> [p.name for p in paths]
+    ['f.png', 'f.csv']
+    """
     paths = [atomic_write_bytes(out_dir / f"{stem}.{fmt}", data) for fmt, data in images.items()]
     paths += [atomic_write_text(out_dir / fname, text) for fname, text in texts.items()]
     return paths

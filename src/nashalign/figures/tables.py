@@ -42,12 +42,12 @@ from typing import Any
 import numpy as np
 
 from nashalign.errors import InputError
-from nashalign.figures.grid import LIM, TAU, check_fixed, check_lim, check_resolution
-from nashalign.figures.heatmaps import HeatmapData, compute_heatmap
+from nashalign.figures.grid import LIM, TAU, GridSpec
+from nashalign.figures.heatmaps import HeatmapData, heatmap_on, validated_heatmap
 from nashalign.figures.naming import scorer_name
-from nashalign.figures.output import csv_text, write_outputs
-from nashalign.instance import Instance, validate_instance
-from nashalign.io import ensure_writable_dir
+from nashalign.figures.output import csv_text
+from nashalign.figures.pipeline import Drawn, produce
+from nashalign.instance import Instance
 
 #: Column order of the CSV (and of each row dict).
 COLUMNS = (
@@ -119,7 +119,7 @@ def table_row(data: HeatmapData, dataset: str, scorer: str) -> dict[str, Any]:
     >>> import numpy as np
     >>> from nashalign.instance import Instance
     >>> inst = Instance.from_scores(np.random.default_rng(1).normal(size=(30, 2)), "ab")
-    >>> d = compute_heatmap(inst, axes=("beta_a", "beta_i"), resolution=5, progress=False)
+    >>> d = heatmap_on(inst, GridSpec(axes=("beta_a", "beta_i"), resolution=5))
     >>> table_row(d, "toy", "unknown")["n_points"]
     25
     """
@@ -176,35 +176,29 @@ def exclusion_table(
     -------
     TableData
     """
-    out = ensure_writable_dir(out_dir)
-    if not isinstance(instances, Mapping) or not instances:
-        raise InputError("instances must be a non-empty mapping of dataset name to Instance")
-    bds = [check_fixed("beta_d", v) for v in beta_d_values]
-    resolution = check_resolution(resolution)
-    lim = check_lim(lim)
-    rows = []
-    for ds, inst in instances.items():
-        inst = validate_instance(inst)
-        for bd in bds:
-            data = (grids or {}).get((ds, bd))
+
+    def validate() -> list[tuple[str, Instance, GridSpec]]:
+        if not isinstance(instances, Mapping) or not instances:
+            raise InputError("instances must be a non-empty mapping of dataset name to Instance")
+        jobs = []
+        for ds, inst in instances.items():
+            for bd in beta_d_values:
+                spec = GridSpec(("beta_a", "beta_i"), bd, resolution, lim, tau, n_agents)
+                jobs.append((ds, *validated_heatmap(inst, None, spec)[:2]))
+        return jobs
+
+    def compute(jobs: list[tuple[str, Instance, GridSpec]]) -> TableData:
+        rows = []
+        for ds, inst, spec in jobs:
+            data = (grids or {}).get((ds, spec.fixed))
             if data is None:
-                data = compute_heatmap(
-                    inst,
-                    axes=("beta_a", "beta_i"),
-                    fixed=bd,
-                    resolution=resolution,
-                    lim=lim,
-                    tau=tau,
-                    n_agents=n_agents,
-                    name=ds,
-                    progress=progress,
-                )
+                data = heatmap_on(inst, spec, name=ds, progress=progress)
             rows.append(table_row(data, ds, scorer_name(inst)))
-    t = TableData(rows)
-    t.paths = write_outputs(
-        out,
-        "exclusion_table",
-        {},
-        {"exclusion_table.csv": t.csv(), "exclusion_table.md": t.markdown()},
-    )
-    return t
+        return TableData(rows)
+
+    return produce(out_dir, validate, compute, _draw_table)
+
+
+def _draw_table(t: TableData) -> Drawn:
+    texts = {"exclusion_table.csv": t.csv(), "exclusion_table.md": t.markdown()}
+    return Drawn("exclusion_table", texts)
