@@ -14,7 +14,7 @@ Examples
 """
 
 from nashalign.exact.evaluate import ExactNE, exact_symmetric_ne, instance_polynomials, to_rational
-from nashalign.exact.steering import SteeringResult, exclusion_threshold, steer
+from nashalign.exact.steering import SteeringResult, exclusion_threshold, steer, threshold_crossings
 
 __all__ = [
     "ExactNE",
@@ -23,5 +23,6 @@ __all__ = [
     "exclusion_threshold",
     "instance_polynomials",
     "steer",
+    "threshold_crossings",
     "to_rational",
 ]
