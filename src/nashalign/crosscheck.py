@@ -346,20 +346,23 @@ class CrossCheckTable:
         return out
 
     def to_markdown(self, columns: Sequence[tuple[str, str, str]] = COLUMNS) -> str:
-        """The discrepancy table as GitHub markdown, followed by a summary line."""
-        head = "| " + " | ".join(h for _, h, _ in columns) + " |"
-        sep = "|" + "|".join("---" for _ in columns) + "|"
-        lines = [head, sep]
-        for r in self.rows:
-            lines.append("| " + " | ".join(_fmt(r.get(k), f) for k, _, f in columns) + " |")
+        """The discrepancy table as GitHub markdown, followed by a summary line.
+
+        The table is written by the one Markdown writer,
+        :func:`nashalign.publish.render.markdown_table`.
+        """
+        from nashalign.publish.render import markdown_table
+
+        table = markdown_table(
+            [h for _, h, _ in columns],
+            ([_fmt(r.get(k), f) for k, _, f in columns] for r in self.rows),
+        )
         sm = self.summary()
-        lines.append("")
-        lines.append(
-            f"{sm['passed']}/{sm['rows']} rows within tolerance "
+        return (
+            f"{table}\n\n{sm['passed']}/{sm['rows']} rows within tolerance "
             f"({sm['interior']} interior, {sm['boundary']} boundary, "
             f"{sm['degenerate']} degenerate); exact reference: {', '.join(sm['exact'])}."
         )
-        return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready view (infinities as strings)."""

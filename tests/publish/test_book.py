@@ -1,4 +1,4 @@
-"""Fast tests of the book: configuration, table of contents, chapters, MathJax, rendering.
+"""Fast tests of the book: configuration, table of contents, chapters, MathJax, the build.
 
 The whole book is *not* built here (CI builds it with ``nashalign book --strict``).
 """
@@ -14,8 +14,6 @@ import pytest
 from nashalign.cli import main
 from nashalign.errors import InputError
 from nashalign.publish import book as nb
-from nashalign.publish import render as bookrender
-from nashalign.symbolic.records import DerivationRecord, Step
 
 yaml = pytest.importorskip("yaml")
 
@@ -126,14 +124,13 @@ def test_theorem_chapters_reference_existing_derivations_and_cover_them_all():
     referenced: set[str] = set()
     for name in THEOREM_CHAPTERS:
         text = _chapter(name)
-        used = set(re.findall(r"""derive\(\s*["']([a-z0-9_]+)["']""", text))
-        used |= set(re.findall(r"""NAME\s*=\s*["']([a-z0-9_]+)["']""", text))
+        # the statements are glued from the records (chapters.glue_record), never retyped
+        used = set(re.findall(r"```\{glue:md\} ([a-z0-9]+)_statement\n", text))
         assert used, f"{name}.md renders no derivation record"
+        assert "chapters.glue_record" in text, f"{name}.md glues no record"
         unknown = used - set(NAMES)
         assert not unknown, f"{name}.md uses unknown derivations {unknown}"
         referenced |= used
-        # the statements are glued from the records, never retyped
-        assert "{glue:md}" in text and "statement_markdown" in text
     assert set(NAMES) <= referenced, f"no chapter renders {set(NAMES) - referenced}"
 
 
@@ -303,45 +300,3 @@ def test_cli_book_bad_book_dir_is_one_line_exit_2(tmp_path, capsys):
     assert main(["book", "--book-dir", str(tmp_path), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip()
     assert "not a Jupyter Book directory" in err and "\n" not in err
-
-
-# --------------------------------------------------------------------------- rendering
-
-
-def _record() -> DerivationRecord:
-    rec = DerivationRecord(
-        name="demo",
-        title="Demo result",
-        statement_latex=r"v^\top C v \ge 0",
-        hypotheses=[r"$n \ge 2$", r"C = C^\top"],
-        steps=[Step("Expand the square:", "(a+b)^2\n\n= a^2 + 2ab + b^2"), Step("Done.")],
-        method="expand",
-        params={"K": 3},
-    )
-    rec.add_check("square expands", True, "Poly(...) is zero")
-    rec.add_check("a | b", False, "")
-    return rec.finish()
-
-
-def test_record_markdown_renders_every_part():
-    rec = _record()
-    md = bookrender.record_markdown(rec)
-    assert md.startswith("$$\nv^\\top C v \\ge 0\n$$")
-    assert "- $n \\ge 2$" in md and "- $C = C^\\top$" in md
-    assert "1. Expand the square:" in md and "2. Done." in md
-    # a blank line would end the $$ block: it is dropped
-    assert "   $$\n   (a+b)^2\n   = a^2 + 2ab + b^2\n   $$" in md
-    assert ":::{admonition} Verification status: FAILED" in md and ":class: danger" in md
-    assert "| a \\| b | **FAILED** |  |" in md
-
-
-def test_statement_markdown_keeps_prose_with_inline_math():
-    rec = _record()
-    rec.statement_latex = "For every $v$, the form is non-negative."
-    assert bookrender.statement_markdown(rec) == rec.statement_latex
-
-
-def test_verification_table_has_one_row_per_record():
-    table = bookrender.verification_table([_record(), _record()])
-    assert len(table.splitlines()) == 4
-    assert "| Demo result | K = 3 | **FAILED** | 1 of 2 |" in table

@@ -1,0 +1,64 @@
+"""Glue helpers: put rendered records, Markdown, text and images into a chapter's page.
+
+Each is one call in a cell; the ``{glue:md}`` / ``{glue:figure}`` directives
+of the chapter pick the values up by key. Outside a notebook kernel they do
+nothing visible (``myst_nb.glue`` with ``display=False``).
+
+Examples
+--------
+>>> from nashalign.derivations import derive
+>>> glue_record("claim1", derive("claim1", K=2))
+>>> glue_markdown("note", "**bold**")
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from nashalign.publish.render import statement_markdown, steps_markdown, verification_markdown
+
+__all__ = ["glue_images", "glue_markdown", "glue_record", "glue_records", "glue_text"]
+
+
+def glue_markdown(key: str, markdown: str) -> None:
+    """Glue ``markdown`` (MyST) under ``key`` for a ``{glue:md}`` directive."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    glue(key, Markdown(markdown), display=False)
+
+
+def glue_text(key: str, text: str) -> None:
+    """Glue plain ``text`` under ``key`` for a ``{glue:text}`` role."""
+    from myst_nb import glue
+
+    glue(key, text, display=False)
+
+
+def glue_record(key: str, record: Any, *, verification: bool = False) -> None:
+    """Glue a derivation record's statement and steps as ``<key>_statement``, ``<key>_steps``.
+
+    With ``verification``, also its hypotheses, status and checks as
+    ``<key>_verification`` (:func:`nashalign.publish.render.verification_markdown`).
+    """
+    glue_markdown(f"{key}_statement", statement_markdown(record))
+    glue_markdown(f"{key}_steps", steps_markdown(record))
+    if verification:
+        glue_markdown(f"{key}_verification", verification_markdown(record))
+
+
+def glue_records(records: Mapping[str, Any], *, verification: bool = False) -> None:
+    """:func:`glue_record` for each ``key: record``."""
+    for key, record in records.items():
+        glue_record(key, record, verification=verification)
+
+
+def glue_images(paths: Mapping[str, str | os.PathLike[str]]) -> None:
+    """Glue each image file under its key (for ``{glue:figure}``)."""
+    from IPython.display import Image
+    from myst_nb import glue
+
+    for key, path in paths.items():
+        glue(key, Image(filename=os.fspath(path)), display=False)

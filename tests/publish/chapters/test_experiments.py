@@ -1,0 +1,50 @@
+"""nashalign.publish.chapters.experiments: the figures' keys, report and exclusion table.
+
+The figures themselves are drawn by the book build (and tested in tests/figures).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from nashalign.publish.chapters import experiments
+
+BOOK = Path(__file__).resolve().parents[3] / "book"
+
+
+def test_every_glued_figure_of_the_chapter_has_a_key():
+    text = (BOOK / "experiments.md").read_text(encoding="utf-8")
+    used = set(re.findall(r"```\{glue:figure\} (\w+)", text))
+    keys = {
+        f"{ds}_{s}" for ds in ("bigfive", "politics", "culture") for s in experiments.FIGURE_KEYS
+    }
+    assert used == keys
+
+
+class _Table:
+    rows = [
+        {
+            "dataset": "d",
+            "beta_d": 1.0,
+            "no_interior_fraction": float("nan"),
+            "exclusion_fraction": 0.125,
+            "most_excluded": "k",
+            "most_excluded_fraction": 0.5,
+            "scorer": "embedding:x",
+        }
+    ]
+
+
+class _Summary:
+    table = _Table()
+    seconds = 3.4
+
+    def all_paths(self):
+        return [Path("a.png")]
+
+
+def test_exclusion_fraction_table_and_report():
+    md = experiments.exclusion_fraction_table(_Summary())
+    assert "| d | 1 | - | 12.5% | k (50.0%) |" in md and md.endswith("Scorer: `embedding:x`.")
+    assert experiments.figures_report(_Summary()) == "1 files drawn in 3 s"
