@@ -43,7 +43,31 @@ def test_concavity_statuses():
     assert Game.from_variant("spread", 3, 2).concavity().status == "concave"
     fails = Game.from_variant("distance", 3, 2).concavity()
     assert fails.status == "fails"
-    assert fails.witness["qHq"] == "2"
+    assert fails.witness["qHq"] == "4"
+    # the witness direction is feasible: it lies in the tangent space 1-perp of the simplex
+    assert sum(fails.witness["q"]) == 0
+
+
+def test_concavity_is_tested_on_the_tangent_space_only():
+    # beta_D (1^T w)^2 is constant on the simplex: convex on R^K, but irrelevant on 1-perp.
+    from nashalign.symbolic.symbols import beta_D, beta_I, strategy
+
+    K, N = 3, 2
+    W = [strategy(m, K) for m in (1, 2)]
+    a, C = sp.Matrix(sp.symbols("a1:4")), Game.from_variant("overlap", K, N).C
+    u = -beta_I * (W[0].T * C * W[0])[0] + beta_D * sum(W[0]) ** 2
+    assert Game(u, K, N, a, C).concavity().status == "concave"
+
+
+def test_undecided_concavity_is_unknown_not_fails():
+    from nashalign.symbolic.symbols import beta_I, strategy
+
+    K, N = 2, 2
+    W = [strategy(m, K) for m in (1, 2)]
+    g0 = Game.from_variant("overlap", K, N)
+    u = -beta_I * (W[0].T * g0.C * W[0])[0] * (1 + g0.C[0, 0])
+    conc = Game(u, K, N, g0.a, g0.C).concavity()
+    assert conc.status == "unknown" and not conc.witness
 
 
 def test_heterogeneous_agents_have_their_own_parameters():

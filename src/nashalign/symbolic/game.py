@@ -207,30 +207,55 @@ class Game:
         return sp.Poly(sp.expand(self.utility), *self.strategy_symbols()).total_degree() <= 2
 
     # -- concavity (the hypothesis of Lemma 0) ------------------------------
-    def concavity(self) -> Concavity:
-        """Decide whether ``u_m`` is concave in ``w_m`` for every PSD C.
+    def extra_symbols(self) -> list[sp.Symbol]:
+        """Parameters of the utility beyond strategies, ``a``, ``C`` and the betas, sorted."""
+        known = set(self.strategy_symbols()) | set(self.param_symbols()) | {beta_A, beta_I, beta_D}
+        if self.heterogeneous:
+            known |= set(self.a) | set(self.C)
+        return sorted(self.utility.free_symbols - known, key=str)
 
-        Writes the Hessian as ``H = -2 beta_I C + R``. By Claim 1, ``-2 beta_I C``
-        is NSD, so ``R`` NSD suffices; since ``C = 0`` is PSD, ``R`` NSD is also
-        necessary. ``R`` NSD is established from the signs of its principal
-        minors under the symbol assumptions; a violation is shown by an explicit
-        witness (``C = 0``, betas = 1, a direction ``q`` with ``q^T R q > 0``).
+    def concavity(self) -> Concavity:
+        """Decide whether ``u_m`` is concave in ``w_m`` on the simplex, for every PSD C.
+
+        The simplex's tangent space is ``1-perp``; with the basis ``V`` of
+        columns ``e_i - e_K`` the test is on ``V^T H V``. Writes the Hessian as
+        ``H = -2 beta_I C + R``. By Claim 1, ``-2 beta_I C`` is NSD, so ``R`` NSD on
+        ``1-perp`` suffices; since ``C = 0`` is PSD, it is also necessary.
+        ``V^T R V`` NSD is established from the signs of all principal minors of
+        ``-V^T R V`` under the symbol assumptions; a violation is shown by an
+        explicit, re-checked witness: ``C = 0``, admissible betas (and values of
+        any extra parameters), a feasible direction ``q`` (``1^T q = 0``) with
+        ``q^T H q > 0``. Otherwise the status is ``"unknown"`` (never ``"fails"``).
+
+        Examples
+        --------
+        >>> w = Game.from_variant("distance", K=3, N=2).concavity().witness
+        >>> sum(w["q"]), w["qHq"]
+        (0, '4')
         """
+        K = self.K
         H = self.hessian_own(1)
         a1, C1 = self.agent_params(1)
         R = (H + 2 * beta_I * C1).applyfunc(sp.expand)
         if any(x in R.free_symbols for x in set(C1) | set(self.strategy_symbols())):
             return Concavity(
-                "unknown", H, R, "the Hessian is not of the form -2 beta_I C + R(beta)"
+                "unknown",
+                H,
+                R,
+                "the Hessian is not of the form -2 beta_I C + R(beta) (it depends on C "
+                "or on the strategies otherwise); concavity is not decided",
             )
-        if R.is_zero_matrix:
+        V = sp.Matrix(K, K - 1, lambda i, j: 1 if i == j else (-1 if i == K - 1 else 0))
+        RT = (V.T * R * V).applyfunc(sp.expand)
+        if RT.is_zero_matrix:
+            why = "H = -2 beta_I C" if R.is_zero_matrix else "H = -2 beta_I C + R with V^T R V = 0"
             return Concavity(
-                "concave", H, R, "H = -2 beta_I C, negative semidefinite since C is PSD (Claim 1)"
+                "concave", H, R, why + ", NSD on the tangent space 1-perp since C is PSD (Claim 1)"
             )
-        negR = -R
+        negR = -RT
         minors_ok = True
-        for k in range(1, self.K + 1):
-            for idx in combinations(range(self.K), k):
+        for k in range(1, K):
+            for idx in combinations(range(K - 1), k):
                 mnr = sp.factor(negR.extract(list(idx), list(idx)).det())
                 if mnr.is_nonnegative is not True:
                     minors_ok = False
@@ -242,30 +267,66 @@ class Game:
                 "concave",
                 H,
                 R,
-                "H = -2 beta_I C + R with R negative semidefinite (principal minors of -R >= 0)",
+                "H = -2 beta_I C + R with R NSD on the tangent space 1-perp "
+                "(every principal minor of -V^T R V >= 0 under the symbol assumptions)",
             )
-        unit = {beta_A: 1, beta_I: 1, beta_D: 1}
-        Rn = R.xreplace(unit)
-        directions = [sp.eye(self.K)[:, k] for k in range(self.K)]
-        directions += [
-            sp.eye(self.K)[:, i] + sgn * sp.eye(self.K)[:, j]
-            for i, j in combinations(range(self.K), 2)
-            for sgn in (1, -1)
+        witness = self._concavity_witness(H, V)
+        if witness:
+            vals = ", ".join(f"{k} = {v}" for k, v in witness["values"].items())
+            return Concavity(
+                "fails",
+                H,
+                R,
+                "the Hessian is not negative semidefinite on the simplex's tangent space: "
+                f"with C = 0 (PSD) and {vals}, q^T H q = {witness['qHq']} > 0 for the feasible "
+                f"direction q = {witness['q']} (1^T q = 0)",
+                witness=witness,
+            )
+        return Concavity(
+            "unknown",
+            H,
+            R,
+            "could not decide the sign of R on the tangent space 1-perp and found no witness",
+        )
+
+    def _concavity_witness(self, H: sp.Matrix, V: sp.Matrix) -> dict:
+        """A re-checked counterexample to concavity on 1-perp, or ``{}``."""
+        K = self.K
+        C1 = self.agent_params(1)[1]
+        extra = self.extra_symbols()
+        beta_sets = [(1, 1, 1), (0, 1, 1), (1, 1, 0), (0, 1, 2), (2, 1, 0)]
+        extra_sets = [dict.fromkeys(extra, v) for v in (1, -1, 2, -2, 0)] if extra else [{}]
+        eye = sp.eye(K - 1)
+        dirs = [eye[:, i] for i in range(K - 1)]
+        dirs += [
+            eye[:, i] + g * eye[:, j] for i, j in combinations(range(K - 1), 2) for g in (1, -1)
         ]
-        for q in directions:
-            val = sp.nsimplify((q.T * Rn * q)[0])
-            if val.is_positive:
-                return Concavity(
-                    "fails",
-                    H,
-                    R,
-                    "the Hessian is not negative semidefinite: with C = 0 (PSD) and "
-                    f"beta_A = beta_I = beta_D = 1, q^T H q = {val} > 0 for q = {list(q)}",
-                    witness={
-                        "C": "0",
-                        "betas": {"beta_A": 1, "beta_I": 1, "beta_D": 1},
-                        "q": [int(x) for x in q],
-                        "qHq": str(val),
-                    },
-                )
-        return Concavity("unknown", H, R, "could not decide the sign of R")
+        for bA, bI, bD in beta_sets:
+            for ex in extra_sets:
+                sub = {beta_A: bA, beta_I: bI, beta_D: bD, **ex}
+                sub.update({x: 0 for x in C1})
+                HT = (V.T * H * V).xreplace(sub).applyfunc(sp.nsimplify)
+                if HT.free_symbols:
+                    continue
+                cands = list(dirs)
+                try:
+                    vals, vecs = zip(*[(ev, vs) for ev, _, vs in HT.eigenvects()], strict=True)
+                    for ev, vs in zip(vals, vecs, strict=True):
+                        if ev.is_positive:
+                            cands += [
+                                vv.applyfunc(lambda x: sp.nsimplify(sp.N(x, 12))) for vv in vs
+                            ]
+                except Exception:  # noqa: BLE001 - eigenvectors are only candidates
+                    pass
+                for y in cands:
+                    q = V * y
+                    val = sp.nsimplify((q.T * H.xreplace(sub) * q)[0])
+                    if sum(q) == 0 and val.is_positive and not q.free_symbols:
+                        return {
+                            "C": "0",
+                            "values": {str(k): v for k, v in sub.items() if k not in set(C1)},
+                            "betas": {"beta_A": bA, "beta_I": bI, "beta_D": bD},
+                            "q": [int(x) if x.is_integer else str(x) for x in q],
+                            "qHq": str(val),
+                        }
+        return {}

@@ -99,22 +99,43 @@ def timed(record: DerivationRecord):
         record.seconds = time.perf_counter() - t0
 
 
-def concavity_failure(game: Game, record: DerivationRecord) -> bool:
-    """Mark ``record`` failed when the concavity hypothesis of Lemma 0 fails.
+def concavity_failure(game: Game, record: DerivationRecord, generality: str = "") -> bool:
+    """Record Lemma 0's concavity hypothesis in ``record``; True when the derivation must stop.
 
-    Returns True when the derivation must stop (hypothesis refuted or unknown).
+    The hypothesis is decided on the simplex's tangent space (see
+    :meth:`~nashalign.symbolic.game.Game.concavity`): ``"holds"`` lets the
+    derivation go on; ``"fails"`` (a re-checked counterexample) and ``"unknown"``
+    (undecided, which is not a failure) stop it with ``record.failure`` saying which.
+
+    Examples
+    --------
+    >>> rec = DerivationRecord("x", "X", "")
+    >>> concavity_failure(Game.from_variant("distance", K=2, N=2), rec)
+    True
+    >>> rec.finish().status
+    'fails (counterexample)'
     """
     conc = game.concavity()
-    record.add_check(
-        "concavity of u_m in w_m (hypothesis of Lemma 0)",
-        conc.status == "concave",
+    outcome = {"concave": "holds", "fails": "fails"}.get(conc.status, "unknown")
+    record.add_hypothesis(
+        "concavity of u_m in w_m on the simplex (hypothesis of Lemma 0)",
+        outcome,
         conc.reason,
+        generality=generality,
     )
-    if conc.status != "concave":
+    if conc.witness:
+        record.expressions["concavity_witness"] = conc.witness
+    if outcome == "fails":
         record.failure = (
             f"the concavity hypothesis fails for the {game.variant!r} utility: {conc.reason}; "
             "first-order conditions do not characterise best responses, so the result is not claimed"
         )
-        record.verified = False
+    elif outcome == "unknown":
+        record.failure = (
+            f"the concavity hypothesis is undecided for the {game.variant!r} utility: {conc.reason}; "
+            "the result is not claimed (this is not a counterexample)"
+        )
+    if outcome != "holds":
+        record.finish()
         return True
     return False

@@ -12,6 +12,18 @@ Examples
 >>> r.expressions["x"] = sp.Symbol("x")
 >>> r.to_json()["expressions"]
 {'x': 'x'}
+>>> _ = r.step("x equals itself", kind="checked")
+>>> r.add_check("x - x = 0", True, generality=GENERAL_K)
+True
+>>> r.finish().status, r.verified
+('proved for general K', True)
+
+Statuses (:attr:`DerivationRecord.status`): ``"proved for general K"`` (every
+essential identity holds for symbolic K), ``"proved at explicit K = ..."``,
+``"fails (counterexample)"``, ``"hypothesis unknown"`` and ``"not established"``
+(an argument that is not machine-checked remains). ``verified`` is True only for
+the two "proved" statuses. Cited standard results (:data:`CITED`) are named with a
+reference and count as established; unchecked steps never do.
 """
 
 from __future__ import annotations
@@ -22,25 +34,77 @@ from typing import Any
 import sympy as sp
 
 
+#: Kinds of a derivation step.
+STEP_KINDS = ("checked", "cited", "unchecked", "definition")
+#: Kinds of a check.
+CHECK_KINDS = ("identity", "hypothesis", "cited")
+#: Generality of a machine-checked identity that holds for every K.
+GENERAL_K = "symbolic K"
+
+#: Status values of a finished record (:attr:`DerivationRecord.status`).
+PROVED_GENERAL = "proved for general K"
+PROVED_EXPLICIT = "proved at explicit"  # followed by "K = 3, N = 2" etc.
+FAILS = "fails (counterexample)"
+HYPOTHESIS_UNKNOWN = "hypothesis unknown"
+NOT_ESTABLISHED = "not established"
+
+
 @dataclass
 class Step:
-    """One step of a derivation: a sentence and an optional LaTeX display."""
+    """One step of a derivation: a sentence, an optional LaTeX display and its kind.
+
+    ``kind`` says what backs the step: ``"checked"`` (machine-checked identities,
+    listed in the record's checks), ``"cited"`` (a named standard result, with
+    ``reference``), ``"definition"`` (introduces notation, claims nothing) or
+    ``"unchecked"`` (an argument the machine did not check: the record is then
+    not established). Steps are unchecked unless typed.
+    """
 
     text: str
     latex: str = ""
+    kind: str = "unchecked"
+    reference: str = ""
 
 
 @dataclass
 class Check:
-    """One exact identity checked in a derivation.
+    """One check of a derivation.
 
-    ``residual_is_zero`` is the outcome of reducing ``lhs - rhs`` to a canonical
-    polynomial / rational form; ``detail`` says what was reduced and how.
+    ``kind`` is ``"identity"`` (an exact identity reduced to 0: ``passed`` is its
+    outcome, ``generality`` is ``"symbolic K"`` or the explicit parameters it
+    was reduced at), ``"hypothesis"`` (a hypothesis of the result, decided by
+    the engine: ``outcome`` is ``"holds"``, ``"fails"`` or ``"unknown"``) or
+    ``"cited"`` (a standard result the proof applies, named with ``reference``;
+    ``passed`` is True). ``supplementary`` identities confirm at explicit K what
+    a general-K check already proves; they do not limit the record's generality.
     """
 
     description: str
     passed: bool
     detail: str = ""
+    kind: str = "identity"
+    generality: str = ""
+    reference: str = ""
+    outcome: str = ""
+    supplementary: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON view of the check."""
+        d: dict[str, Any] = {
+            "description": self.description,
+            "passed": self.passed,
+            "detail": self.detail,
+            "kind": self.kind,
+        }
+        if self.generality:
+            d["generality"] = self.generality
+        if self.reference:
+            d["reference"] = self.reference
+        if self.outcome:
+            d["outcome"] = self.outcome
+        if self.supplementary:
+            d["supplementary"] = True
+        return d
 
 
 @dataclass
@@ -59,22 +123,28 @@ class DerivationRecord:
     hypotheses : list of str
         Hypotheses (LaTeX / prose).
     steps : list of Step
-        The derivation, in order.
+        The derivation, in order, each typed (see :class:`Step`).
     expressions : dict
         Derived SymPy objects by name.
     method : str
         How the result was verified.
     verified : bool or None
-        True when every check reduced to 0; False when a check failed or a
-        hypothesis was refuted; None when not checked.
+        After :meth:`finish`: True exactly when the status is "proved ..."
+        (every identity passed, every hypothesis holds, no unchecked step);
+        None when not finished.
     checks : list of Check
-        The individual identities.
+        The individual identities, hypotheses and cited results.
     seconds : float
         Wall time of the derivation.
     params : dict
         The parameters (K, N, variant, ...) the record was derived for.
     failure : str
-        For ``verified=False``: why (e.g. the concavity hypothesis fails).
+        Why the result is not proved (a refuted or undecided hypothesis, a
+        failing identity, an unchecked step).
+    proof_status : str
+        Set by :meth:`finish`; see :attr:`status`.
+    depends_on : list of str
+        Results this one uses (their hypotheses are checked here too).
     """
 
     name: str
@@ -89,24 +159,137 @@ class DerivationRecord:
     seconds: float = 0.0
     params: dict[str, Any] = field(default_factory=dict)
     failure: str = ""
+    proof_status: str = ""
+    depends_on: list[str] = field(default_factory=list)
 
-    def add_check(self, description: str, passed: bool, detail: str = "") -> bool:
-        """Record one exact check and return ``passed``."""
-        self.checks.append(Check(description, bool(passed), detail))
+    # -- building ------------------------------------------------------------
+    def add_check(
+        self,
+        description: str,
+        passed: bool,
+        detail: str = "",
+        generality: str = "",
+        supplementary: bool = False,
+    ) -> bool:
+        """Record one exact identity check and return ``passed``.
+
+        ``generality`` defaults to the record's explicit parameters.
+        """
+        self.checks.append(
+            Check(
+                description,
+                bool(passed),
+                detail,
+                kind="identity",
+                generality=generality or self.explicit_scope(),
+                supplementary=supplementary,
+            )
+        )
         return bool(passed)
 
+    def add_hypothesis(
+        self, description: str, outcome: str, detail: str = "", generality: str = ""
+    ) -> bool:
+        """Record a hypothesis decided by the engine (``holds``/``fails``/``unknown``)."""
+        if outcome not in ("holds", "fails", "unknown"):
+            raise ValueError(f"hypothesis outcome must be holds, fails or unknown: {outcome!r}")
+        self.checks.append(
+            Check(
+                description,
+                outcome == "holds",
+                detail,
+                kind="hypothesis",
+                generality=generality or self.explicit_scope(),
+                outcome=outcome,
+            )
+        )
+        return outcome == "holds"
+
+    def cite(self, key_or_text: str, how: str = "") -> Check:
+        """Record a cited standard result (a key of :data:`CITED` or a ``(name, reference)``)."""
+        name, ref = CITED.get(key_or_text, (key_or_text, ""))
+        chk = Check(name, True, how, kind="cited", generality=GENERAL_K, reference=ref)
+        self.checks.append(chk)
+        return chk
+
+    def step(self, text: str, latex: str = "", kind: str = "checked", cite: str = "") -> Step:
+        """Append a typed step; ``cite`` (a :data:`CITED` key) makes it a cited step."""
+        if kind not in STEP_KINDS:
+            raise ValueError(f"step kind must be one of {STEP_KINDS}: {kind!r}")
+        ref = ""
+        if cite:
+            kind = "cited"
+            name, ref = CITED.get(cite, (cite, ""))
+            ref = f"{name}: {ref}" if ref else name
+        st = Step(text, latex, kind, ref)
+        self.steps.append(st)
+        return st
+
+    def explicit_scope(self) -> str:
+        """``"K = 3, N = 2"``: the explicit parameters of the record."""
+        keys = [k for k in ("K", "N", "n") if k in self.params]
+        return ", ".join(f"{k} = {self.params[k]}" for k in keys) or "parameters"
+
+    # -- status --------------------------------------------------------------
     def finish(self) -> DerivationRecord:
-        """Set ``verified`` from the checks (all passed and at least one)."""
-        if self.verified is None:
-            self.verified = bool(self.checks) and all(c.passed for c in self.checks)
+        """Compute :attr:`proof_status` and ``verified`` from the typed checks and steps.
+
+        An explicit ``verified = False`` set before (a refuted hypothesis) is kept.
+        """
+        forced_false = self.verified is False
+        identities = [c for c in self.checks if c.kind == "identity"]
+        hyps = [c for c in self.checks if c.kind == "hypothesis"]
+        unchecked = [s for s in self.steps if s.kind == "unchecked"]
+        if any(h.outcome == "fails" for h in hyps) or any(not c.passed for c in identities):
+            status = FAILS
+        elif any(h.outcome == "unknown" for h in hyps):
+            status = HYPOTHESIS_UNKNOWN
+        elif forced_false or not identities or unchecked:
+            status = NOT_ESTABLISHED
+        elif all(c.generality == GENERAL_K or c.supplementary for c in identities) and all(
+            h.generality == GENERAL_K for h in hyps
+        ):
+            status = PROVED_GENERAL
+        else:
+            status = f"{PROVED_EXPLICIT} {self.explicit_scope()}"
+        if status == NOT_ESTABLISHED and unchecked and not self.failure:
+            self.failure = "argument not machine-checked: " + "; ".join(
+                s.text[:120] for s in unchecked
+            )
+        if status == FAILS and not self.failure:
+            bad = [c.description for c in identities if not c.passed]
+            self.failure = "identity fails: " + "; ".join(bad)
+        self.proof_status = status
+        self.verified = status.startswith("proved")
         return self
 
     @property
     def status(self) -> str:
-        """``"verified"``, ``"FAILED"`` or ``"unchecked"``."""
+        """The honest status of the record.
+
+        After :meth:`finish`: ``"proved for general K"``, ``"proved at explicit
+        K = 3, N = 2"`` (every identity passed at those parameters, nothing
+        unchecked), ``"fails (counterexample)"`` (a refuted hypothesis or a
+        failing identity), ``"hypothesis unknown"`` (the engine could not decide
+        a hypothesis) or ``"not established"`` (an unchecked argument, or no
+        identity at all). A record never finished reports the legacy
+        ``"verified"``/``"FAILED"``/``"unchecked"`` from ``verified``.
+        """
+        if self.proof_status:
+            return self.proof_status
         if self.verified is None:
             return "unchecked"
         return "verified" if self.verified else "FAILED"
+
+    @property
+    def unchecked_steps(self) -> list[Step]:
+        """Steps whose argument is not machine-checked."""
+        return [s for s in self.steps if s.kind == "unchecked"]
+
+    @property
+    def cited(self) -> list[Check]:
+        """The cited standard results the proof applies."""
+        return [c for c in self.checks if c.kind == "cited"]
 
     def to_json(self) -> dict[str, Any]:
         """JSON view; expressions as ``sympy.sympify``-parseable strings."""
@@ -115,17 +298,87 @@ class DerivationRecord:
             "title": self.title,
             "statement_latex": self.statement_latex,
             "hypotheses": list(self.hypotheses),
+            "status": self.status,
             "verified": self.verified,
             "method": self.method,
             "seconds": round(self.seconds, 4),
             "params": dict(self.params),
             "failure": self.failure,
-            "checks": [
-                {"description": c.description, "passed": c.passed, "detail": c.detail}
-                for c in self.checks
+            "depends_on": list(self.depends_on),
+            "checks": [c.to_json() for c in self.checks],
+            "steps": [
+                {"text": s.text, "latex": s.latex, "kind": s.kind, "reference": s.reference}
+                for s in self.steps
             ],
             "expressions": {k: expr_to_json(v) for k, v in self.expressions.items()},
         }
+
+
+#: Standard results the derivations cite: key -> (name, reference).
+CITED: dict[str, tuple[str, str]] = {
+    "kkt": (
+        "KKT conditions are necessary and sufficient for a concave objective on a polyhedron",
+        "Boyd & Vandenberghe 2004, Convex Optimization, §5.5.3 (linear constraints: "
+        "refined Slater / linearity constraint qualification, §5.2.3)",
+    ),
+    "dense": (
+        "a polynomial identity p = 0 divided by a nonzero polynomial q gives a rational "
+        "identity valid wherever q != 0 (a polynomial vanishing on a dense set vanishes)",
+        "Cox, Little & O'Shea 2015, Ideals, Varieties, and Algorithms, §1.1 Prop. 5",
+    ),
+    "cramer": (
+        "a square linear system with nonzero determinant has exactly one solution",
+        "Horn & Johnson 2013, Matrix Analysis, §0.8.1 (Cramer's rule)",
+    ),
+    "kernel": (
+        "a square matrix with zero determinant has a nonzero kernel vector; a singular "
+        "consistent system has an affine family of solutions",
+        "Horn & Johnson 2013, Matrix Analysis, §0.5 (Rouché–Capelli)",
+    ),
+    "roots": (
+        "a nonzero univariate polynomial of degree d has at most d roots",
+        "Lang 2002, Algebra, IV §1 Thm 1.4",
+    ),
+    "psd_minors": (
+        "principal submatrices of a PSD matrix are PSD, and the adjugate of a PSD matrix is PSD",
+        "Horn & Johnson 2013, Matrix Analysis, Obs. 7.1.2 and §0.8.2 (adj X = det X X^-1, "
+        "with continuity for singular X)",
+    ),
+    "faddeev": (
+        "Faddeev–LeVerrier: adj(X + tI) = sum_k t^(K-1-k) B_k with B_0 = I for every K",
+        "Householder 1964, The Theory of Matrices in Numerical Analysis, §6.7",
+    ),
+    "rayleigh": (
+        "Rayleigh–Ritz: q^T X q >= mu |q|^2 on a subspace iff mu <= lambda_min of the "
+        "compression of X to it",
+        "Horn & Johnson 2013, Matrix Analysis, Thm 4.2.2",
+    ),
+    "sign": (
+        "order of the reals: for c > 0, c x < 0 iff x < 0; an affine function of s "
+        "with negative slope is below 0 exactly right of its root",
+        "elementary (ordered fields)",
+    ),
+    "open_simplex": (
+        "the open simplex is relatively open: w + t d stays interior for 1^T d = 0 and small |t|",
+        "elementary (finite-dimensional topology)",
+    ),
+    "potential": (
+        "in an exact potential game whose players' utilities are concave in their own "
+        "strategies, the NE are the KKT points of the potential on the product of strategy sets; "
+        "a concave potential's maximisers form a convex set, a strictly concave one has at most one",
+        "Monderer & Shapley 1996, Games Econ. Behav. 14, Lemma 2.1; Neyman 1997, Int. J. Game "
+        "Theory 26; Boyd & Vandenberghe 2004 §4.2.2",
+    ),
+    "quadratic_form": (
+        "a quadratic form is NSD on a subspace iff it is NSD on each summand of a decomposition "
+        "into mutually orthogonal invariant subspaces",
+        "Horn & Johnson 2013, Matrix Analysis, §4.1 and Thm 4.1.5 (spectral theorem)",
+    ),
+    "sum": (
+        "a finite sum of termwise identities is an identity (linearity)",
+        "elementary",
+    ),
+}
 
 
 def expr_to_json(value: Any) -> Any:
