@@ -9,7 +9,7 @@ Examples
 >>> NAMES[:3]
 ('claim1', 'lemma0', 'theorem1')
 >>> derive("claim1", K=2).status
-'verified'
+'proved for general K'
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ from nashalign.derivations import (
     theorem2_uniqueness,
     theorem3_potential,
 )
+from sympy.polys.polyerrors import BasePolynomialError
 
 from nashalign.errors import InputError
-from nashalign.symbolic.game import VARIANTS
+from nashalign.symbolic.game import VARIANTS, Game
 from nashalign.symbolic.records import DerivationRecord
 
 MODULES: dict[str, ModuleType] = {
@@ -83,8 +84,35 @@ def validate_params(K: int, N: int | None = None, variant: str = "overlap") -> N
         raise InputError(f"unknown variant {variant!r}; choose one of {', '.join(VARIANTS)}")
 
 
+def not_of_form(name: str, game: Game, why: str) -> DerivationRecord:
+    """A finished record saying the game is not of the form the result needs (status
+    ``"not established"``), instead of a traceback.
+
+    Examples
+    --------
+    >>> g = Game.from_variant("overlap", K=2, N=2)
+    >>> rec = not_of_form("theorem1", g, "the utility is not quadratic")
+    >>> rec.status, rec.failure
+    ('not established', 'not of the required form: the utility is not quadratic')
+    """
+    rec = DerivationRecord(
+        name=name,
+        title=title(name),
+        statement_latex=r"\text{not claimed: the utility is not of the required form}",
+        params={"K": game.K, "N": game.N, "variant": game.variant},
+        failure=f"not of the required form: {why}",
+    )
+    rec.step(rec.failure, kind="unchecked")
+    rec.verified = False
+    return rec.finish()
+
+
 def derive(
-    name: str, K: int = 3, N: int | None = None, variant: str = "overlap"
+    name: str,
+    K: int = 3,
+    N: int | None = None,
+    variant: str = "overlap",
+    game: Game | None = None,
 ) -> DerivationRecord:
     """Run one derivation and return its record.
 
@@ -98,8 +126,34 @@ def derive(
         Number of agents (default per result, see :data:`DEFAULT_N`).
     variant : str
         Diversity variant of the utility: ``overlap``, ``spread`` or ``distance``.
+    game : Game, optional
+        A user game (:class:`~nashalign.symbolic.game.Game` from any utility
+        expression); overrides ``K``, ``N`` and ``variant``. A game that is not of
+        the form a result needs gives a ``"not of the required form: ..."`` record.
+
+    Examples
+    --------
+    >>> from nashalign.symbolic.symbols import beta_D, beta_I, strategy
+    >>> g0 = Game.from_variant("overlap", K=2, N=3)
+    >>> w1, w2 = strategy(1, 2), strategy(2, 2)
+    >>> u = -beta_I * (w1.T * g0.C * w1)[0] - beta_D * (w1.T * w2)[0]  # ignores agent 3
+    >>> rec = derive("theorem1", game=Game(u, 2, 3, g0.a, g0.C))
+    >>> rec.status, rec.failure
+    ('not established', 'not of the required form: the utility does not treat the other agents symmetrically')
     """
     module = _module(name)
+    if game is not None:
+        if not isinstance(game, Game):
+            raise InputError(f"game must be a nashalign Game, got {type(game).__name__}")
+        validate_params(game.K, game.N, "overlap")
+        if name == "heterogeneous" and not game.heterogeneous:
+            return not_of_form(name, game, "the heterogeneous reduction needs a heterogeneous game")
+        if name != "heterogeneous" and game.heterogeneous:
+            return not_of_form(name, game, f"{name} is stated for a homogeneous population")
+        try:
+            return module.derive(game=game)
+        except (InputError, BasePolynomialError, ValueError, TypeError) as err:
+            return not_of_form(name, game, str(err).splitlines()[0] if str(err) else repr(err))
     validate_params(K, N, variant)
     if name == "heterogeneous" and (K > 2 or (N or 2) > 3):
         raise InputError(
@@ -158,4 +212,4 @@ def verify_all(
     return records
 
 
-__all__ = ["MODULES", "NAMES", "derive", "title", "verification_plan", "verify_all"]
+__all__ = ["MODULES", "NAMES", "derive", "not_of_form", "title", "verification_plan", "verify_all"]

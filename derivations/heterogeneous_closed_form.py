@@ -22,8 +22,8 @@ by the engine, with all denominators cleared (polynomial ring :math:`\mathbb Q[a
 
 Examples
 --------
->>> derive(K=2, N=2).verified
-True
+>>> derive(K=2, N=2).status
+'proved at explicit K = 2, N = 2'
 """
 
 from __future__ import annotations
@@ -41,15 +41,19 @@ from nashalign.symbolic.polyalg import (
     ring_of,
     to_dm,
 )
-from nashalign.symbolic.records import DerivationRecord, Step
+from nashalign.symbolic.records import DerivationRecord
 from nashalign.symbolic.symbols import r, s
 
 NAME = "heterogeneous"
 TITLE = "Heterogeneous closed form"
 
 
-def derive(K: int = 2, N: int = 2, variant: str = "overlap") -> DerivationRecord:
+def derive(
+    K: int = 2, N: int = 2, variant: str = "overlap", game: Game | None = None
+) -> DerivationRecord:
     """Derive and verify the heterogeneous reduction for ``N`` agents and ``K`` subpopulations."""
+    if game is not None:
+        K, N, variant = game.K, game.N, game.variant
     rec = DerivationRecord(
         name=NAME,
         title=TITLE,
@@ -64,12 +68,14 @@ def derive(K: int = 2, N: int = 2, variant: str = "overlap") -> DerivationRecord
         method="engine gradients of a heterogeneous game; division-free DomainMatrix adjugates over "
         "QQ[a_m, C_m, r, s]; exact substitution into every agent's condition",
         params={"K": K, "N": N, "variant": variant},
+        depends_on=["lemma0"],
     )
     with timed(rec):
-        game = Game.from_variant(variant, K=K, N=N, heterogeneous=True)
+        if game is None:
+            game = Game.from_variant(variant, K=K, N=N, heterogeneous=True)
         if concavity_failure(game, rec):
-            return rec
-        gens = [*game.param_symbols(), r, s]
+            return rec.finish()
+        gens = [*game.param_symbols(), *game.extra_symbols(), r, s]
         R = ring_of(gens)
         eye = DomainMatrix.eye(K, R)
         one = ones_dm(K, 1, R)
@@ -104,6 +110,11 @@ def derive(K: int = 2, N: int = 2, variant: str = "overlap") -> DerivationRecord
         S_num = adjL * rhs  # S = S_num / detL
         # d_m detL w_m = U_m (b_m detL - Q S_num) + u_m detL; common denominator Den = D detL.
         Den = D * detL
+        rec.add_check(
+            "non-degeneracy: prod_m det B_m and det(L) are not the zero polynomial",
+            not R.is_zero(D) and not R.is_zero(detL),
+            "exact zero tests (otherwise the hypotheses would be vacuous)",
+        )
         ws = [
             (U * (b * detL - Qd * S_num) + u * detL) * c
             for U, u, b, c in zip(Us, us, bs, cof, strict=True)
@@ -132,24 +143,24 @@ def derive(K: int = 2, N: int = 2, variant: str = "overlap") -> DerivationRecord
         )
         rec.expressions["Q"] = Q
         rec.expressions["G_1"] = (structures[0].P - structures[0].Q).applyfunc(sp.expand)
-        rec.steps += [
-            Step(
-                "The engine reads each agent's normalised gradient as "
-                r"$b_m - P_m w_m - Q\sum_{j\ne m} w_j$, with the same interaction matrix for all agents:",
-                r"Q = "
-                + sp.latex(Q)
-                + r",\qquad G_1 = P_1 - Q = "
-                + sp.latex(rec.expressions["G_1"]),
-            ),
-            Step(
-                r"Since $\sum_{j \ne m} w_j = S - w_m$, agent $m$'s interior condition is the bordered system "
-                r"$B_m(w_m, \lambda_m) = (b_m - QS, 1)$, so $w_m = T_m(b_m - QS) + t_m$ is affine in $S$."
-            ),
-            Step(
-                r"Summing over $m$ gives one $K$-dimensional linear system for $S$, after which each $w_m$ "
-                r"follows from its own bordered solve. Substituting the result into every agent's gradient "
-                r"leaves all components equal and the weights summing to one, exactly.",
-                rec.statement_latex,
-            ),
-        ]
+        rec.step(
+            "The engine reads each agent's normalised gradient as "
+            r"$b_m - P_m w_m - Q\sum_{j\ne m} w_j$, with the same interaction matrix for all agents:",
+            r"Q = " + sp.latex(Q) + r",\qquad G_1 = P_1 - Q = " + sp.latex(rec.expressions["G_1"]),
+            kind="checked",
+        )
+        rec.step(
+            r"Since $\sum_{j \ne m} w_j = S - w_m$, agent $m$'s interior condition is the bordered system "
+            r"$B_m(w_m, \lambda_m) = (b_m - QS, 1)$, so $w_m = T_m(b_m - QS) + t_m$ is affine in $S$.",
+            cite="Lemma 0 (record lemma0): interior best responses solve grad u_m = lambda_m 1",
+        )
+        rec.cite("dense", "identities with denominators prod_m det B_m * det L cleared, both != 0")
+        rec.step(
+            r"Summing over $m$ gives one $K$-dimensional linear system for $S$, after which each $w_m$ "
+            r"follows from its own bordered solve. Substituting the result into every agent's gradient "
+            r"leaves all components equal and the weights summing to one, exactly (denominators "
+            r"cleared; valid wherever they are nonzero).",
+            rec.statement_latex,
+            cite="dense",
+        )
     return rec.finish()

@@ -24,8 +24,8 @@ principal minors gives the exact identity
 Examples
 --------
 >>> rec = derive(K=3)
->>> rec.verified, rec.expressions["leading_coefficient"]
-(True, 3)
+>>> rec.status, rec.expressions["leading_coefficient"]
+('proved at explicit K = 3', 3)
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ from itertools import combinations
 import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
-from nashalign.symbolic.bordered import closed_form_parts
+from nashalign.symbolic.bordered import closed_form_parts, closed_form_parts_for
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.linear import concavity_failure, timed
 from nashalign.symbolic.polyalg import is_zero_dm, ones_dm, to_dm
-from nashalign.symbolic.records import DerivationRecord, Step
+from nashalign.symbolic.records import GENERAL_K, DerivationRecord
 from nashalign.symbolic.symbols import r
 
 NAME = "lemma2"
@@ -69,32 +69,60 @@ def faddeev_leverrier(X: DomainMatrix) -> tuple[list[DomainMatrix], list]:
     return Bs, es
 
 
-def derive(K: int = 3, N: int = 2, variant: str = "overlap") -> DerivationRecord:
-    """Derive and verify Lemma 2 at explicit ``K`` (``N`` unused)."""
+def derive(
+    K: int = 3, N: int = 2, variant: str = "overlap", game: Game | None = None
+) -> DerivationRecord:
+    """Derive and verify Lemma 2 at explicit ``K`` for ``variant`` or a user ``game``."""
+    custom = game is not None
+    if game is None:
+        game = Game.from_variant(variant, K=K, N=max(N, 2))
+    K, variant = game.K, game.variant
     rec = DerivationRecord(
         name=NAME,
         title=TITLE,
         statement_latex="",
         hypotheses=[r"$K \ge 2$", r"$C$ symmetric; for positivity $C \succeq 0$ and $r > 0$"],
-        method="Faddeev-LeVerrier expansion (general K leading term via MatrixSymbol; "
-        "expansion verified exactly at explicit K); principal-minor identity over QQ[c, r]",
+        method="Faddeev-LeVerrier expansion (general K leading term via MatrixSymbol and the "
+        "cited recursion; expansion verified exactly at explicit K); principal-minor identity "
+        "over QQ[c, r]",
         params={"K": K, "variant": variant},
+        depends_on=["lemma0", "theorem1", "claim1"],
     )
     with timed(rec):
         # alpha is Theorem 1's object: it is only defined when Lemma 0's concavity holds.
-        if concavity_failure(Game.from_variant(variant, K=K, N=max(N, 2)), rec):
-            rec.statement_latex = r"\text{not claimed: Lemma 0's concavity hypothesis fails}"
-            return rec
-        parts = closed_form_parts(K, variant)
+        if concavity_failure(game, rec):
+            rec.statement_latex = (
+                r"\text{not claimed: Lemma 0's concavity hypothesis does not hold}"
+            )
+            return rec.finish()
+        parts = closed_form_parts(K, variant) if not custom else closed_form_parts_for(game)
         dom = parts.domain
         M_sym = parts.structure.M_sym
         dM = M_sym.applyfunc(lambda e: sp.diff(e, r))
         rho = dM[0, 0]
-        if dM != rho * sp.eye(K) or rho.free_symbols:
-            rec.add_check("M(r) = X + rho r I with constant rho", False, f"dM/dr = {dM}")
-            rec.failure = "M(r) is not of the form X + rho r I"
-            return rec.finish()
         X_sym = M_sym.subs(r, 0)
+        C = game.agent_params(1)[1]
+        kappa = sp.cancel(X_sym[0, 0] / C[0, 0]) if C[0, 0] in X_sym[0, 0].free_symbols else None
+        form_ok = dM == rho * sp.eye(K) and not rho.free_symbols and rho.is_positive
+        psd_ok = (
+            kappa is not None
+            and not kappa.free_symbols
+            and kappa.is_positive
+            and (X_sym - kappa * C).applyfunc(sp.expand).is_zero_matrix
+        )
+        if not (form_ok and psd_ok):
+            rec.failure = (
+                "not of the required form: Lemma 2 needs M(r) = kappa C + rho r I with constants "
+                f"kappa, rho > 0; the engine derived M(r) = {sp.sstr(M_sym)}"
+            )
+            rec.step(rec.failure, kind="unchecked")
+            rec.verified = False
+            return rec.finish()
+        rec.add_check(
+            "M(r) = kappa C + rho r I with constants kappa > 0, rho > 0",
+            form_ok and psd_ok,
+            f"kappa = {kappa}, rho = {rho}, read off the derived M(r) and re-checked by expansion",
+        )
         alpha = parts.sym(parts.alpha)
         poly = sp.Poly(alpha, r)
         lc = sp.expand(poly.LC())
@@ -117,10 +145,12 @@ def derive(K: int = 3, N: int = 2, variant: str = "overlap") -> DerivationRecord
         gen_lc = general_k_leading_coefficient()
         Ks = sp.Symbol("K", integer=True, positive=True)
         rec.add_check(
-            "general K: 1^T B_0 1 = 1^T I_K 1 = K (MatrixSymbol)",
+            "general K: 1^T B_0 1 = 1^T I_K 1 = K (MatrixSymbol; B_0 = I by Faddeev-LeVerrier)",
             sp.simplify(gen_lc - Ks) == 0,
             "(OneMatrix(1,K) * Identity(K) * OneMatrix(K,1)).doit()",
+            generality=GENERAL_K,
         )
+        rec.cite("faddeev", "leading matrix coefficient B_0 = I of adj(X + t I), every K")
         rec.expressions["general_K_leading_term"] = gen_lc
         X = to_dm(X_sym, dom)
         Bs, es = faddeev_leverrier(X)
@@ -147,35 +177,42 @@ def derive(K: int = 3, N: int = 2, variant: str = "overlap") -> DerivationRecord
             dom.is_zero(minors_sum - parts.alpha),
             "exact polynomial identity",
         )
-        rec.steps.append(
-            Step(
-                r"The Faddeev–LeVerrier recursion expands the adjugate in powers of $t = \rho r$; its "
-                r"first matrix is $B_0 = I$ for every $K$, so the leading term of "
-                r"$\alpha(r) = \mathbf 1^\top \operatorname{adj}(X + \rho r I)\mathbf 1$ is "
-                r"$(\rho r)^{K-1}\,\mathbf 1^\top I_K \mathbf 1$, and with matrix expressions for symbolic $K$:",
-                r"\mathbf 1^\top I_K \mathbf 1 = " + sp.latex(gen_lc),
-            )
+        rec.step(
+            r"The Faddeev–LeVerrier recursion expands the adjugate in powers of $t = \rho r$; its "
+            r"first matrix is $B_0 = I$ for every $K$, so the leading term of "
+            r"$\alpha(r) = \mathbf 1^\top \operatorname{adj}(X + \rho r I)\mathbf 1$ is "
+            r"$(\rho r)^{K-1}\,\mathbf 1^\top I_K \mathbf 1$, and with matrix expressions for symbolic $K$:",
+            r"\mathbf 1^\top I_K \mathbf 1 = " + sp.latex(gen_lc),
+            cite="faddeev",
         )
-        rec.steps.append(
-            Step(
-                f"At K = {K} the expansion is verified exactly, and the derived polynomial has degree "
-                f"{poly.degree()} with leading coefficient",
-                sp.latex(lc),
-            )
+        rec.step(
+            f"At K = {K} the expansion is verified exactly, and the derived polynomial has degree "
+            f"{poly.degree()} with leading coefficient",
+            sp.latex(lc),
+            kind="checked",
         )
         if K <= 3:
-            rec.steps.append(
-                Step("The derived polynomial:", r"\alpha(r) = " + sp.latex(poly.as_expr()))
+            rec.step(
+                "The derived polynomial:",
+                r"\alpha(r) = " + sp.latex(poly.as_expr()),
+                kind="checked",
             )
-        rec.steps.append(
-            Step(
-                r"A nonzero polynomial of degree $K-1$ has at most $K-1$ roots, so only finitely many "
-                r"$\beta_D/\beta_I$ are degenerate. For positivity, the principal-minor expansion "
-                r"(verified exactly) writes $\alpha$ as a polynomial in $\rho r$ whose coefficients are sums "
-                r"of $\mathbf 1^\top \operatorname{adj}(X_S)\mathbf 1 \ge 0$ (the adjugate of a PSD matrix "
-                r"is PSD) and whose leading coefficient is $K$; so $\alpha(r) \ge K(\rho r)^{K-1} > 0$ "
-                r"for $r > 0$ when $C \succeq 0$."
-            )
+        rec.cite("roots", "alpha is nonzero of degree K - 1 (checked)")
+        rec.step(
+            r"A nonzero polynomial of degree $K-1$ has at most $K-1$ roots, so only finitely many "
+            r"$\beta_D/\beta_I$ are degenerate.",
+            cite="roots",
+        )
+        rec.cite(
+            "psd_minors", "X = kappa C with kappa > 0 is PSD for C PSD (Claim 1); so is each X_S"
+        )
+        rec.step(
+            r"For positivity, the principal-minor expansion (verified exactly) writes $\alpha$ as a "
+            r"polynomial in $\rho r$ whose coefficients are sums of "
+            r"$\mathbf 1^\top \operatorname{adj}(X_S)\mathbf 1 \ge 0$ (the adjugate of a PSD matrix "
+            r"is PSD, and $X = \kappa C$ with $\kappa > 0$ is PSD) and whose top coefficient is $K$; "
+            r"so $\alpha(r) \ge K(\rho r)^{K-1} > 0$ for $r > 0$ since $\rho > 0$ (checked).",
+            cite="psd_minors",
         )
         rec.statement_latex = (
             r"\alpha(r) = \mathbf 1^\top \operatorname{adj}\bigl(M(r)\bigr)\mathbf 1 \text{ has degree } K-1 "

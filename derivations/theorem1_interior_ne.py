@@ -34,8 +34,8 @@ N-agent population (N = 2, 3) into the engine's gradients,
 Examples
 --------
 >>> rec = derive(K=2)
->>> rec.verified
-True
+>>> rec.verified, rec.status
+(True, 'proved at explicit K = 2')
 >>> rec.expressions["alpha"]
 2*c11 - 4*c12 + 2*c22 + 2*r
 """
@@ -45,21 +45,25 @@ from __future__ import annotations
 import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
-from nashalign.symbolic.bordered import ClosedFormParts, closed_form_parts
+from nashalign.symbolic.bordered import ClosedFormParts, closed_form_parts, closed_form_parts_for
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.linear import concavity_failure, timed
 from nashalign.symbolic.polyalg import is_zero_dm, linear_parts, ones_dm, to_dm
-from nashalign.symbolic.records import DerivationRecord, Step
+from nashalign.symbolic.records import DerivationRecord
 from nashalign.symbolic.symbols import c_matrix, r
 
 NAME = "theorem1"
 TITLE = "Theorem 1 (closed-form interior NE)"
 
 
-def _verify_agents(parts: ClosedFormParts, N: int) -> bool:
-    """alpha * (grad_m(w*, ..., w*)/beta_I - lambda* 1) == 0 for every agent m of N."""
-    K = parts.game.K
-    game = Game.from_variant(parts.game.variant, K=K, N=N)
+def stated_M(K: int) -> sp.Matrix:
+    """The stated ``M(r) = 2C + rI`` of the canonical utility (a hook for mutation tests)."""
+    return 2 * c_matrix(K) + r * sp.eye(K)
+
+
+def _verify_agents(parts: ClosedFormParts, game: Game) -> bool:
+    """alpha * (grad_m(w*, ..., w*)/beta_I - lambda* 1) == 0 for every agent m of ``game``."""
+    K, N = game.K, game.N
     dom = parts.domain
     ok = True
     for m in range(1, N + 1):
@@ -76,13 +80,21 @@ def _verify_agents(parts: ClosedFormParts, N: int) -> bool:
 
 
 def derive(
-    K: int = 3, N: int = 2, variant: str = "overlap", expressions: bool = True
+    K: int = 3,
+    N: int = 2,
+    variant: str = "overlap",
+    expressions: bool = True,
+    game: Game | None = None,
 ) -> DerivationRecord:
-    """Derive and verify Theorem 1 at explicit ``K`` for ``variant``.
+    """Derive and verify Theorem 1 at explicit ``K`` for ``variant`` (or a user ``game``).
 
     ``expressions=False`` skips converting the (large, at K >= 5) derived
     polynomials back to SymPy expressions; the checks are the same.
     """
+    custom = game is not None
+    if game is None:
+        game = Game.from_variant(variant, K=K, N=max(N, 2))
+    K, variant = game.K, game.variant
     rec = DerivationRecord(
         name=NAME,
         title=TITLE,
@@ -93,54 +105,64 @@ def derive(
             r"$\alpha(r) \ne 0$",
         ],
         method="DomainMatrix over QQ[a, c, r, s]: division-free adjugates; exact zero tests "
-        "of polynomial identities; substitution into every agent's gradient (N = 2, 3)",
-        params={"K": K, "variant": variant},
+        "of polynomial identities; substitution into every agent's gradient "
+        + ("(the given N)" if custom else "(N = 2, 3)"),
+        params={"K": K, "variant": variant} | ({"N": game.N} if custom else {}),
+        depends_on=["lemma0"],
     )
     with timed(rec):
-        game = Game.from_variant(variant, K=K, N=max(N, 2))
         if concavity_failure(game, rec):
             rec.statement_latex = (
-                r"\text{not claimed: }" + r"\text{Lemma 0's concavity hypothesis fails}"
+                r"\text{not claimed: }" + r"\text{Lemma 0's concavity hypothesis does not hold}"
             )
-            return rec
-        parts = closed_form_parts(K, variant)
+            return rec.finish()
+        parts = closed_form_parts(K, variant) if not custom else closed_form_parts_for(game)
         ls = parts.structure
         dom = parts.domain
         eye = DomainMatrix.eye(K, dom)
         one = ones_dm(K, 1, dom)
         M_sym = ls.M_sym
-        rec.steps.append(
-            Step(
-                "At a symmetric profile $w_m = w$ the engine's normalised gradient is affine in $w$; "
-                r"Lemma 0's condition becomes $M w = b_0 + s\,b_1 - \lambda \mathbf 1$ with",
-                r"M(r) = " + sp.latex(M_sym) + r",\quad b_0 = " + sp.latex(ls.b0.T) + r"^{\top},"
-                r"\quad b_1 = " + sp.latex(ls.b1.T) + r"^{\top} .",
-            )
+        rec.step(
+            "At a symmetric profile $w_m = w$ the engine's normalised gradient is affine in $w$; "
+            r"Lemma 0's condition becomes $M w = b_0 + s\,b_1 - \lambda \mathbf 1$ with",
+            r"M(r) = " + sp.latex(M_sym) + r",\quad b_0 = " + sp.latex(ls.b0.T) + r"^{\top},"
+            r"\quad b_1 = " + sp.latex(ls.b1.T) + r"^{\top} .",
+            cite="Lemma 0 (record lemma0): interior best responses are the solutions of "
+            "grad u_m = lambda_m 1",
         )
         if variant == "overlap":
-            target = 2 * c_matrix(K) + r * sp.eye(K)
             rec.add_check(
                 "derived M(r) = 2C + rI",
-                (M_sym - target).applyfunc(sp.expand).is_zero_matrix,
+                (M_sym - stated_M(K)).applyfunc(sp.expand).is_zero_matrix,
                 "componentwise expansion",
             )
+        rec.add_check(
+            "non-degeneracy: det M, adj M and alpha are not the zero polynomial",
+            not dom.is_zero(parts.det)
+            and not parts.A.is_zero_matrix
+            and not dom.is_zero(parts.alpha),
+            "exact zero tests over the polynomial ring (otherwise 'alpha != 0' would be vacuous)",
+        )
         rec.add_check(
             "M A = det(M) I", is_zero_dm(parts.M * parts.A - eye * parts.det), "DomainMatrix"
         )
         rec.add_check(
+            "A M = det(M) I", is_zero_dm(parts.A * parts.M - eye * parts.det), "DomainMatrix"
+        )
+        rec.add_check(
             "det B = -alpha", dom.is_zero(parts.detB + parts.alpha), "DomainMatrix determinant"
         )
-        rec.steps.append(
-            Step(
-                r"Together with $\mathbf 1^\top w = 1$ this is the bordered system "
-                r"$B\,(w, \lambda) = (b_0 + s b_1, 1)$, whose determinant is "
-                r"$\det B = -\alpha(r)$ with $\alpha = \mathbf 1^\top \operatorname{adj}(M)\,\mathbf 1$. "
-                r"So the solution is unique whenever $\alpha \ne 0$.",
-                r"\alpha(r) = " + sp.latex(sp.expand(parts.sym(parts.alpha))) if K <= 3 else "",
-            )
+        rec.cite("cramer", "B is square and det B = -alpha != 0")
+        rec.step(
+            r"Together with $\mathbf 1^\top w = 1$ this is the bordered system "
+            r"$B\,(w, \lambda) = (b_0 + s b_1, 1)$, whose determinant is "
+            r"$\det B = -\alpha(r)$ with $\alpha = \mathbf 1^\top \operatorname{adj}(M)\,\mathbf 1$. "
+            r"So the solution is unique whenever $\alpha \ne 0$.",
+            r"\alpha(r) = " + sp.latex(sp.expand(parts.sym(parts.alpha))) if K <= 3 else "",
+            cite="cramer",
         )
         PiM = parts.M * parts.Pi - (eye * parts.alpha - one * (one.transpose() * parts.A))
-        rec.add_check("M Pi = alpha I - 1 1^T A", is_zero_dm(PiM), "DomainMatrix")
+        ok_PiM = rec.add_check("M Pi = alpha I - 1 1^T A", is_zero_dm(PiM), "DomainMatrix")
         if K <= 4:
             divis = parts.Pi * parts.det - (
                 parts.A * parts.alpha - parts.A1 * (one.transpose() * parts.A)
@@ -151,11 +173,12 @@ def derive(
                 "DomainMatrix, degree-2K-2 products expanded",
             )
         else:
+            ok_AM = is_zero_dm(parts.A * parts.M - eye * parts.det)
             rec.add_check(
                 "det(M) Pi = alpha A - A 1 1^T A (det M divides it; quotient Pi = -adj(B)[:K,:K])",
-                is_zero_dm(PiM) and is_zero_dm(parts.M * parts.A - eye * parts.det),
-                "follows exactly from the two identities above: multiplying M Pi = alpha I - 1 1^T A "
-                "on the left by A and using A M = det(M) I gives det(M) Pi = alpha A - A 1 1^T A",
+                ok_PiM and ok_AM,
+                "follows from the two checked identities: A (M Pi) = (A M) Pi = det(M) Pi and "
+                "A (alpha I - 1 1^T A) = alpha A - A 1 1^T A (associativity)",
             )
         rec.add_check(
             "1^T Pi = 0 (so 1^T v = 0)", is_zero_dm(one.transpose() * parts.Pi), "DomainMatrix"
@@ -165,22 +188,36 @@ def derive(
             dom.is_zero((one.transpose() * parts.w_num)[0, 0].element - parts.alpha),
             "DomainMatrix",
         )
-        rec.steps.append(
-            Step(
-                r"Eliminating $\lambda$ gives $\lambda^* = (\mathbf 1^\top A (b_0 + s b_1) - \det M)/\alpha$ and "
-                r"$w^* = (A\mathbf 1 + \Pi b_0 + s\,\Pi b_1)/\alpha$, where "
-                r"$\Pi = (\alpha A - A\mathbf 1\mathbf 1^\top A)/\det M$. The quotient is exact: "
-                r"$\Pi = -\operatorname{adj}(B)_{1:K,1:K}$ is a polynomial matrix and "
-                r"$\det M\,\Pi = \alpha A - A\mathbf 1\mathbf 1^\top A$ reduces to 0. "
-                r"Since $\mathbf 1^\top\Pi = 0$, $\mathbf 1^\top v = 0$ and $\mathbf 1^\top w_0 = 1$.",
-            )
+        rec.step(
+            r"Eliminating $\lambda$ gives $\lambda^* = (\mathbf 1^\top A (b_0 + s b_1) - \det M)/\alpha$ and "
+            r"$w^* = (A\mathbf 1 + \Pi b_0 + s\,\Pi b_1)/\alpha$, where "
+            r"$\Pi = (\alpha A - A\mathbf 1\mathbf 1^\top A)/\det M$. The quotient is exact: "
+            r"$\Pi = -\operatorname{adj}(B)_{1:K,1:K}$ is a polynomial matrix and "
+            r"$\det M\,\Pi = \alpha A - A\mathbf 1\mathbf 1^\top A$ reduces to 0. "
+            r"Since $\mathbf 1^\top\Pi = 0$, $\mathbf 1^\top v = 0$ and $\mathbf 1^\top w_0 = 1$.",
+            kind="checked",
         )
-        for n_agents in (2, 3):
+        games = (
+            [game]
+            if custom
+            else [Game.from_variant(variant, K=K, N=n_agents) for n_agents in (2, 3)]
+        )
+        for g in games:
             rec.add_check(
-                f"Lemma 0's condition holds for every agent of N = {n_agents} at w*",
-                _verify_agents(parts, n_agents),
+                f"Lemma 0's condition holds for every agent of N = {g.N} at w*",
+                _verify_agents(parts, g),
                 "alpha (grad_m / beta_I - lambda* 1) reduces to the zero polynomial vector",
             )
+        rec.cite(
+            "dense", "alpha (grad_m/beta_I - lambda* 1) = 0 in the ring, divided by alpha != 0"
+        )
+        rec.step(
+            r"Substituting $w^*$ for every agent into the engine's gradients and multiplying by "
+            r"$\alpha$ leaves the zero polynomial; dividing by $\alpha \ne 0$, $w^*$ satisfies "
+            r"Lemma 0's condition for every agent, and is affine in $s = \beta_A/\beta_I$. By "
+            r"Lemma 0 it is an interior NE exactly when every weight is positive.",
+            cite="dense",
+        )
         if not expressions:
             rec.expressions["M"] = M_sym
             rec.statement_latex = _statement(M_sym)
@@ -205,22 +242,14 @@ def derive(
             }
         )
         if K == 2:
-            rec.steps.append(
-                Step(
-                    "For K = 2 the derived closed form reads",
-                    r"w^*_1 = "
-                    + sp.latex(sp.factor(ws[0]))
-                    + r",\qquad \lambda^* = "
-                    + sp.latex(sp.factor(rec.expressions["lambda_star"])),
-                )
+            rec.step(
+                "For K = 2 the derived closed form reads",
+                r"w^*_1 = "
+                + sp.latex(sp.factor(ws[0]))
+                + r",\qquad \lambda^* = "
+                + sp.latex(sp.factor(rec.expressions["lambda_star"])),
+                kind="checked",
             )
-        rec.steps.append(
-            Step(
-                r"Substituting $w^*$ for every agent into the engine's gradients (N = 2 and 3) and "
-                r"multiplying by $\alpha$ leaves the zero polynomial: $w^*$ satisfies Lemma 0's "
-                r"condition for every agent, and is affine in $s = \beta_A/\beta_I$."
-            )
-        )
         rec.statement_latex = _statement(M_sym)
     return rec.finish()
 

@@ -23,8 +23,8 @@ satisfy every agent's condition exactly.
 
 Examples
 --------
->>> derive(K=2, N=3).verified
-True
+>>> derive(K=2, N=3).status
+'proved at explicit K = 2, N = 3'
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import sympy as sp
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.linear import concavity_failure, linear_structure, timed
 from nashalign.symbolic.polyalg import bordered, ones_dm, ring_of, to_dm
-from nashalign.symbolic.records import DerivationRecord, Step
+from nashalign.symbolic.records import DerivationRecord
 from nashalign.symbolic.symbols import c_matrix, r, s
 
 NAME = "theorem2"
@@ -64,10 +64,44 @@ def _continuum_example(N: int) -> tuple[bool, str]:
     return ok, f"w_m = w_bar + t_m (1, -1), sum t_m = 0, at C = I, r = {2 * (N - 1)}"
 
 
-def derive(K: int = 3, N: int = 3, variant: str = "overlap") -> DerivationRecord:
-    """Derive and verify Theorem 2 at explicit ``K`` and ``N``."""
-    if N < 2:
-        N = 2
+def stated_M_tilde(K: int, N: int) -> sp.Matrix:
+    """The stated ``M_tilde(r) = 2C - r/(N-1) I`` (a hook for mutation tests)."""
+    return 2 * c_matrix(K) - r / (N - 1) * sp.eye(K)
+
+
+def family_identities(game: Game, b: sp.Matrix, M: sp.Matrix, Mt: sp.Matrix) -> tuple[bool, bool]:
+    """The two continuum identities, for symbolic ``w_bar``, ``d`` and ``t_m`` (``sum t_m = 0``).
+
+    Asymmetric family ``w_m = w_bar + t_m d``: ``grad_m/beta_I = b - M w_bar - t_m M_tilde d``;
+    symmetric family ``w_m = w_bar + t d``: ``grad_m/beta_I = b - M w_bar - t M d``. With
+    ``M_tilde d = -mu 1`` (resp. ``M d = -mu 1``) and ``M w_bar = b - lambda 1`` every agent's
+    gradient is a multiple of 1, i.e. Lemma 0's condition holds along the family.
+    """
+    K, N = game.K, game.N
+    wb = sp.Matrix([sp.Symbol(f"wbar_{k + 1}") for k in range(K)])
+    d = sp.Matrix([sp.Symbol(f"d_{k + 1}") for k in range(K)])
+    ts = [sp.Symbol(f"t_{m + 1}") for m in range(N - 1)]
+    ts.append(-sum(ts))
+    t = sp.Symbol("t")
+    ok_asym, ok_sym = True, True
+    asym = {game.W[m][k]: wb[k] + ts[m] * d[k] for m in range(N) for k in range(K)}
+    sym = {game.W[m][k]: wb[k] + t * d[k] for m in range(N) for k in range(K)}
+    for m in range(N):
+        g = game.normalised(game.gradient(m + 1))
+        ra = g.xreplace(asym) - (b - M * wb) + ts[m] * (Mt * d)
+        rs = g.xreplace(sym) - (b - M * wb) + t * (M * d)
+        ok_asym = ok_asym and ra.applyfunc(sp.expand).is_zero_matrix
+        ok_sym = ok_sym and rs.applyfunc(sp.expand).is_zero_matrix
+    return bool(ok_asym), bool(ok_sym)
+
+
+def derive(
+    K: int = 3, N: int = 3, variant: str = "overlap", game: Game | None = None
+) -> DerivationRecord:
+    """Derive and verify Theorem 2 at explicit ``K`` and ``N`` (or for a user ``game``)."""
+    if game is None:
+        game = Game.from_variant(variant, K=K, N=max(N, 2))
+    K, N, variant = game.K, game.N, game.variant
     rec = DerivationRecord(
         name=NAME,
         title=TITLE,
@@ -76,12 +110,14 @@ def derive(K: int = 3, N: int = 3, variant: str = "overlap") -> DerivationRecord
         method="engine gradients of all N agents; exact mean/deviation identities; "
         "DomainMatrix bordered determinant; explicit continuum at a root of alpha_tilde",
         params={"K": K, "N": N, "variant": variant},
+        depends_on=["lemma0", "theorem1"],
     )
     with timed(rec):
-        game = Game.from_variant(variant, K=K, N=N)
         if concavity_failure(game, rec):
-            rec.statement_latex = r"\text{not claimed: Lemma 0's concavity hypothesis fails}"
-            return rec
+            rec.statement_latex = (
+                r"\text{not claimed: Lemma 0's concavity hypothesis does not hold}"
+            )
+            return rec.finish()
         ls = linear_structure(game)
         M, Mt = ls.M_sym, ls.M_dev
         grads = [game.normalised(game.gradient(m)) for m in range(1, N + 1)]
@@ -101,13 +137,12 @@ def derive(K: int = 3, N: int = 3, variant: str = "overlap") -> DerivationRecord
             "gradient_m - mean = -M_tilde(r) (w_m - w_bar) for every m", dev_ok, "expansion"
         )
         if variant == "overlap":
-            target = 2 * c_matrix(K) - r / (N - 1) * sp.eye(K)
             rec.add_check(
                 "derived M_tilde(r) = 2C - r/(N-1) I",
-                (Mt - target).applyfunc(sp.expand).is_zero_matrix,
+                (Mt - stated_M_tilde(K, N)).applyfunc(sp.expand).is_zero_matrix,
                 "expansion",
             )
-        gens = [*game.param_symbols(), r]
+        gens = [*game.param_symbols(), *game.extra_symbols(), r]
         dom = ring_of(gens)
         dMt = to_dm(Mt, dom)
         adj = dMt.adjugate()
@@ -117,10 +152,34 @@ def derive(K: int = 3, N: int = 3, variant: str = "overlap") -> DerivationRecord
         # matrix over the polynomial ring at K = 5 (1.6 s vs 0.16 s, SymPy 1.14); same determinant.
         _, detBt = bordered(dMt).adj_det()
         rec.add_check("det B_tilde = -alpha_tilde", dom.is_zero(detBt + at), "DomainMatrix")
+        rec.add_check(
+            "non-degeneracy: alpha_tilde is not the zero polynomial",
+            not dom.is_zero(at),
+            "exact zero test (otherwise 'alpha_tilde != 0' would be vacuous)",
+        )
+        ok_asym, ok_sym = family_identities(game, b, M, Mt)
+        rec.add_check(
+            "asymmetric family w_m = w_bar + t_m d (sum t_m = 0): "
+            "grad_m/beta_I = b - M w_bar - t_m M_tilde d for every m",
+            ok_asym,
+            "symbolic w_bar, d, t_m; expansion",
+        )
+        rec.add_check(
+            "symmetric family w_m = w_bar + t d: grad_m/beta_I = b - M w_bar - t M d for every m",
+            ok_sym,
+            "symbolic w_bar, d, t; expansion",
+        )
         at_e = sp.expand(dom.to_sympy(at))
         poly = sp.Poly(at_e, r)
         lc = sp.expand(poly.LC())
         rho = sp.expand(sp.diff(Mt[0, 0], r))
+        rec.add_check(
+            "d M_tilde / dr = rho I with a constant rho != 0",
+            Mt.applyfunc(lambda e: sp.diff(e, r)) == rho * sp.eye(K)
+            and not rho.free_symbols
+            and rho != 0,
+            "derivative of the derived matrix",
+        )
         rec.add_check(f"deg_r alpha_tilde = K - 1 = {K - 1}", poly.degree() == K - 1, "Poly in r")
         rec.add_check(
             f"leading coefficient of alpha_tilde = K rho^(K-1) = {K * rho ** (K - 1)}",
@@ -130,7 +189,10 @@ def derive(K: int = 3, N: int = 3, variant: str = "overlap") -> DerivationRecord
         if variant == "overlap":
             ok, detail = _continuum_example(N)
             rec.add_check(
-                "continuum of interior NE at a root of alpha_tilde (K = 2, C = I)", ok, detail
+                "example: continuum of interior NE at a root of alpha_tilde (K = 2, C = I)",
+                ok,
+                detail,
+                generality=f"K = 2, N = {N}",
             )
         rec.expressions.update(
             {
@@ -141,31 +203,54 @@ def derive(K: int = 3, N: int = 3, variant: str = "overlap") -> DerivationRecord
                 "degree": sp.Integer(poly.degree()),
             }
         )
-        rec.steps += [
-            Step(
-                r"Write $w_m = \bar w + \delta_m$. Averaging the $N$ gradients derived by the engine gives "
-                r"the symmetric system of Theorem 1 for $\bar w$:",
-                r"\frac1N\sum_m \frac{\nabla_{w_m}u_m}{\beta_I} = s a - M(r)\bar w,\qquad M(r) = "
-                + sp.latex(M),
-            ),
-            Step(
-                "Subtracting the average leaves, for every agent, the deviation system",
-                r"\frac{\nabla_{w_m}u_m}{\beta_I} - \frac1N\sum_j \frac{\nabla_{w_j}u_j}{\beta_I} = "
-                r"-\tilde M(r)\,\delta_m,\qquad \tilde M(r) = " + sp.latex(Mt),
-            ),
-            Step(
-                r"With $\mathbf 1^\top\delta_m = 0$ this is a homogeneous bordered system "
-                r"$\tilde B(\delta_m, \mu_m) = 0$ with $\det\tilde B = -\tilde\alpha(r)$. If "
-                r"$\tilde\alpha \ne 0$ then $\delta_m = 0$ (the NE is symmetric) and $\bar w$ is unique iff "
-                r"$\alpha \ne 0$. If $\tilde\alpha(r) = 0$, a kernel vector $(d, \mu)$ has $d \ne 0$ "
-                r"(else $\mu\mathbf 1 = 0$), and $w_m = \bar w + t_m d$ with $\sum_m t_m = 0$ is an "
-                r"interior NE for all small $t$: a continuum. The leading coefficient of $\tilde\alpha$ is",
-                sp.latex(lc) + r"\;(= K\rho^{K-1},\ \rho = " + sp.latex(rho) + ")",
-            ),
-        ]
+        rec.step(
+            "By Lemma 0 (concavity checked above) an interior profile is a NE iff every agent's "
+            r"condition $\nabla_{w_m}u_m = \lambda_m\mathbf 1$ holds.",
+            cite="Lemma 0 (record lemma0)",
+        )
+        rec.step(
+            r"Write $w_m = \bar w + \delta_m$. Averaging the $N$ gradients derived by the engine gives "
+            r"the symmetric system of Theorem 1 for $\bar w$:",
+            r"\frac1N\sum_m \frac{\nabla_{w_m}u_m}{\beta_I} = s a - M(r)\bar w,\qquad M(r) = "
+            + sp.latex(M),
+            kind="checked",
+        )
+        rec.step(
+            "Subtracting the average leaves, for every agent, the deviation system",
+            r"\frac{\nabla_{w_m}u_m}{\beta_I} - \frac1N\sum_j \frac{\nabla_{w_j}u_j}{\beta_I} = "
+            r"-\tilde M(r)\,\delta_m,\qquad \tilde M(r) = " + sp.latex(Mt),
+            kind="checked",
+        )
+        rec.cite("cramer", "det B_tilde = -alpha_tilde != 0 forces (delta_m, mu_m) = 0")
+        rec.step(
+            r"With $\mathbf 1^\top\delta_m = 0$ this is a homogeneous bordered system "
+            r"$\tilde B(\delta_m, \mu_m) = 0$ with $\det\tilde B = -\tilde\alpha(r)$ (checked). If "
+            r"$\tilde\alpha \ne 0$ then $\delta_m = 0$: every interior NE is symmetric, and by "
+            r"Theorem 1 it is unique when $\alpha \ne 0$.",
+            cite="cramer",
+        )
+        rec.cite(
+            "kernel",
+            "alpha_tilde = 0 (resp. alpha = 0) gives a kernel vector (d, mu) of B_tilde (resp. B); "
+            "d != 0 since B (0, mu) = (mu 1, 0)",
+        )
+        rec.cite("open_simplex", "1^T d = 0 is the last row of the bordered system")
+        rec.step(
+            r"Conversely, if $\tilde\alpha(r) = 0$ (or $\alpha(r) = 0$) a kernel vector $(d, \mu)$ of "
+            r"$\tilde B$ (of $B$) has $d \ne 0$ and $\mathbf 1^\top d = 0$. Along "
+            r"$w_m = \bar w + t_m d$ with $\sum_m t_m = 0$ (along $w_m = \bar w + t d$) every gradient "
+            r"equals $b - M\bar w - t_m \tilde M d = (\lambda + t_m\mu)\mathbf 1$ (checked identity), so "
+            r"starting from an interior NE every small $t$ gives another: a continuum. Hence the interior NE, "
+            r"if one exists, is unique and symmetric iff $\alpha \ne 0$ and $\tilde\alpha \ne 0$. The "
+            r"leading coefficient of $\tilde\alpha$ is",
+            sp.latex(lc) + r"\;(= K\rho^{K-1},\ \rho = " + sp.latex(rho) + ")",
+            cite="kernel",
+        )
         if K <= 3:
-            rec.steps.append(
-                Step("The derived polynomial:", r"\tilde\alpha(r) = " + sp.latex(poly.as_expr()))
+            rec.step(
+                "The derived polynomial:",
+                r"\tilde\alpha(r) = " + sp.latex(poly.as_expr()),
+                kind="checked",
             )
         rec.statement_latex = (
             r"\text{The interior NE is unique and symmetric} \iff \alpha(r) \ne 0 \text{ and } "

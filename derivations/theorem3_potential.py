@@ -13,8 +13,10 @@ so Nash equilibria are the KKT points of :math:`\Phi` on
 :math:`-M(r) = -(2C + rI)` on profiles :math:`\mathbf 1_N \otimes x` and as
 :math:`-\tilde M(r) = -(2C - \frac{r}{N-1}I)` on :math:`u \otimes x` with
 :math:`u \perp \mathbf 1_N`. Hence :math:`\Phi` is concave on the product of
-simplices iff :math:`M` and :math:`\tilde M` are PSD on
-:math:`\mathbf 1^\perp`, i.e. iff :math:`r \le 2(N-1)\,\lambda_{\min}(C|_{\mathbf 1^\perp})`;
+simplices iff :math:`M` and :math:`\tilde M` are PSD on the tangent space
+:math:`\mathbf 1^\perp`, i.e. (Rayleigh–Ritz on the compression of C to
+:math:`\mathbf 1^\perp`) iff :math:`r \le 2(N-1)\,\lambda_{\min}(C|_{\mathbf 1^\perp})`;
+a single direction such as :math:`e_1 - e_2` gives only a necessary condition;
 then the NE set is convex (the maximisers of a concave function), and when the
 inequality is strict :math:`\Phi` is strictly concave and the NE is unique.
 
@@ -26,8 +28,10 @@ Construction for any quadratic utility: the engine builds
 
 Examples
 --------
->>> derive(K=2, N=2).verified
-True
+>>> derive(K=2, N=2).status
+'proved at explicit K = 2, N = 2'
+>>> derive(K=2, N=2, variant="distance").status
+'fails (counterexample)'
 """
 
 from __future__ import annotations
@@ -35,8 +39,13 @@ from __future__ import annotations
 import sympy as sp
 
 from nashalign.symbolic.game import Game
-from nashalign.symbolic.linear import linear_structure, timed
-from nashalign.symbolic.records import DerivationRecord, Step
+from nashalign.symbolic.linear import (
+    concavity_failure,
+    linear_structure,
+    scaled_c_plus_ri,
+    timed,
+)
+from nashalign.symbolic.records import DerivationRecord
 from nashalign.symbolic.symbols import beta_A, beta_D, beta_I, r
 
 NAME = "theorem3"
@@ -60,19 +69,44 @@ def build_potential(game: Game) -> tuple[sp.Expr, bool]:
     return sp.expand(phi), bool(symmetric)
 
 
-def derive(K: int = 3, N: int = 2, variant: str = "overlap") -> DerivationRecord:
-    """Derive and verify Theorem 3 at explicit ``K`` and ``N``."""
+def stated_potential(game: Game) -> sp.Expr:
+    """The stated potential of the canonical utility (a hook for mutation tests)."""
+    a, C, N = game.a, game.C, game.N
+    own = sum((beta_A * (a.T * w)[0] - beta_I * (w.T * C * w)[0] for w in game.W), sp.Integer(0))
+    pairs = sum(
+        ((game.W[m].T * game.W[j])[0] for m in range(N) for j in range(m + 1, N)), sp.Integer(0)
+    )
+    return own - beta_D / (N - 1) * pairs
+
+
+def derive(
+    K: int = 3, N: int = 2, variant: str = "overlap", game: Game | None = None
+) -> DerivationRecord:
+    """Derive and verify Theorem 3 at explicit ``K`` and ``N`` (or for a user ``game``)."""
+    if game is None:
+        game = Game.from_variant(variant, K=K, N=N)
+    K, N, variant = game.K, game.N, game.variant
     rec = DerivationRecord(
         name=NAME,
         title=TITLE,
         statement_latex="",
-        hypotheses=[r"homogeneous population, $N \ge 2$", r"$\beta_I > 0$, $\beta_D \ge 0$"],
+        hypotheses=[
+            r"homogeneous population, $N \ge 2$",
+            r"$\beta_I > 0$, $\beta_D \ge 0$",
+            r"Lemma 0: each $u_m$ concave in $w_m$ on the simplex (checked below)",
+        ],
         method="engine-built potential; exact gradient identities for every agent; exact "
-        "eigen-relations of the potential's Hessian on 1_N (x) x and (e_1 - e_j) (x) x",
+        "block form of the potential's Hessian; concavity on the tangent space (1-perp)^N via "
+        "the compression of C to 1-perp (Rayleigh-Ritz cited)",
         params={"K": K, "N": N, "variant": variant},
+        depends_on=["lemma0", "claim1"],
     )
     with timed(rec):
-        game = Game.from_variant(variant, K=K, N=N)
+        if concavity_failure(game, rec):
+            rec.statement_latex = (
+                r"\text{not claimed: Lemma 0's concavity hypothesis does not hold}"
+            )
+            return rec.finish()
         phi, sym = build_potential(game)
         rec.add_check(
             "cross-Hessians symmetric: H_mj = H_jm^T (an exact potential exists)", sym, "expansion"
@@ -85,16 +119,9 @@ def derive(K: int = 3, N: int = 2, variant: str = "overlap") -> DerivationRecord
         )
         rec.add_check("dPhi/dw_m = grad_{w_m} u_m for every agent m", grads_ok, "expansion")
         if variant == "overlap":
-            a, C = game.a, game.C
-            spec_phi = sum(
-                (beta_A * (a.T * w)[0] - beta_I * (w.T * C * w)[0] for w in game.W), sp.Integer(0)
-            ) - beta_D / (N - 1) * sum(
-                ((game.W[m].T * game.W[j])[0] for m in range(N) for j in range(m + 1, N)),
-                sp.Integer(0),
-            )
             rec.add_check(
                 "engine potential = the stated Phi",
-                sp.expand(phi - spec_phi) == 0,
+                sp.expand(phi - stated_potential(game)) == 0,
                 "expansion",
             )
         ls = linear_structure(game)
@@ -102,6 +129,13 @@ def derive(K: int = 3, N: int = 2, variant: str = "overlap") -> DerivationRecord
         allw = game.strategy_symbols()
         phin = game.normalised(phi)
         H = sp.hessian(phin, allw)
+        J = sp.ones(N, N) / N
+        block = -(sp.kronecker_product(J, M) + sp.kronecker_product(sp.eye(N) - J, Mt))
+        rec.add_check(
+            "Hess(Phi/beta_I) = -(J/N (x) M(r) + (I - J/N) (x) M_tilde(r)), J = 1_N 1_N^T",
+            (H - block).applyfunc(sp.expand).is_zero_matrix,
+            "expansion of the full NK x NK Hessian",
+        )
         x = sp.Matrix([sp.Symbol(f"x{k + 1}") for k in range(K)])
         ones_N = sp.ones(N, 1)
         kron = lambda u, y: sp.Matrix([u[i] * y[k] for i in range(N) for k in range(K)])
@@ -121,7 +155,12 @@ def derive(K: int = 3, N: int = 2, variant: str = "overlap") -> DerivationRecord
             ok_dev,
             "expansion, symbolic x",
         )
-        # Concavity threshold, derived on the direction (1, -1, 0, ...) of 1-perp:
+        rec.add_check(
+            "Phi / beta_I depends on the betas only through (s, r)",
+            not phin.has(beta_I),
+            "expansion",
+        )
+        # A necessary condition along the single direction (1, -1, 0, ...) of 1-perp:
         q = sp.zeros(K, 1)
         q[0], q[1] = 1, -1
         quad = sp.expand((q.T * Mt * q)[0])
@@ -131,32 +170,91 @@ def derive(K: int = 3, N: int = 2, variant: str = "overlap") -> DerivationRecord
         )
         if r_bound:
             rec.expressions["r_bound_e1_minus_e2"] = sp.factor(r_bound[0])
-        rec.steps += [
-            Step(
-                "The potential built by the engine from the utility:",
-                r"\Phi = " + sp.latex(phi) if K * N <= 6 else "",
-            ),
-            Step(
-                r"Its partial gradients equal the agents' own gradients (checked for every $m$), so every "
-                r"unilateral deviation changes $u_m$ and $\Phi$ alike: NE are the KKT points of $\Phi$ on "
-                r"$\Delta_K^N$."
-            ),
-            Step(
-                r"Its Hessian (divided by $\beta_I$) acts blockwise: on $\mathbf 1_N\otimes x$ as $-M(r)$ and on "
-                r"$u\otimes x$, $u \perp \mathbf 1_N$, as $-\tilde M(r)$, with",
-                r"M(r) = " + sp.latex(M) + r",\qquad \tilde M(r) = " + sp.latex(Mt),
-            ),
-            Step(
-                r"Tangent directions of $\Delta_K^N$ decompose along an orthonormal basis of $\mathbb R^N$ "
-                r"with components in $\mathbf 1^\perp \subset \mathbb R^K$, so $\Phi$ is concave on the product "
-                r"of simplices iff $M$ and $\tilde M$ are PSD on $\mathbf 1^\perp$ (strictly concave, hence a "
-                r"unique NE, iff both are PD there). For $r \ge 0$, $M \succeq 0$; along "
-                r"$q = e_1 - e_2$ the condition on $\tilde M$ reads",
-                sp.latex(quad)
-                + r"\ge 0"
-                + (r"\iff r \le " + sp.latex(sp.factor(r_bound[0])) if r_bound else ""),
-            ),
-        ]
+        rec.step(
+            "The potential built by the engine from the utility:",
+            r"\Phi = " + sp.latex(phi) if K * N <= 6 else "",
+            kind="checked",
+        )
+        rec.cite("potential", "u_m concave in w_m (hypothesis checked above)")
+        rec.step(
+            r"Its partial gradients equal the agents' own gradients (checked for every $m$), so every "
+            r"unilateral deviation changes $u_m$ and $\Phi$ alike; with each $u_m$ concave in $w_m$ "
+            r"the NE are the KKT points of $\Phi$ on $\Delta_K^N$.",
+            cite="potential",
+        )
+        rec.step(
+            r"Its Hessian (divided by $\beta_I$) is the block matrix "
+            r"$-(\tfrac1N J\otimes M + (I - \tfrac1N J)\otimes\tilde M)$ (checked): $-M(r)$ on "
+            r"$\mathbf 1_N\otimes x$ and $-\tilde M(r)$ on $u\otimes x$, $u \perp \mathbf 1_N$, with",
+            r"M(r) = " + sp.latex(M) + r",\qquad \tilde M(r) = " + sp.latex(Mt),
+            kind="checked",
+        )
+        rec.cite(
+            "quadratic_form",
+            "(1-perp)^N = (1_N (x) 1-perp) + (1_N-perp (x) 1-perp), orthogonal and invariant",
+        )
+        rec.step(
+            r"The tangent space of $\Delta_K^N$ is $(\mathbf 1^\perp)^N = (\mathbf 1_N\otimes\mathbf 1^\perp)"
+            r"\oplus(\mathbf 1_N^\perp\otimes\mathbf 1^\perp)$, orthogonal and invariant under the Hessian, so "
+            r"$\Phi$ is concave on the product of simplices iff $M$ and $\tilde M$ are PSD on "
+            r"$\mathbf 1^\perp$ (strictly concave, hence a unique NE, iff both are PD there).",
+            cite="quadratic_form",
+        )
+        C = game.C
+        fm, ft = scaled_c_plus_ri(M, C), scaled_c_plus_ri(Mt, C)
+        V = sp.Matrix(K, K - 1, lambda i, j: 1 if i == j else (-1 if i == K - 1 else 0))
+        if fm is None or ft is None:
+            rec.step(
+                "not of the required form: the concavity condition is derived for "
+                "M, M_tilde = kappa C + rho r I; here M(r) = "
+                f"{sp.sstr(M)}, M_tilde(r) = {sp.sstr(Mt)}",
+                kind="unchecked",
+            )
+        else:
+            (km, rm), (kt, rt) = fm, ft
+            rec.add_check(
+                "M(r) = kappa C + rho r I and M_tilde(r) = kappa~ C + rho~ r I with constants",
+                True,
+                f"kappa = {km}, rho = {rm}; kappa~ = {kt}, rho~ = {rt}; re-checked by expansion",
+            )
+            rec.add_check(
+                "V^T M_tilde V = kappa~ V^T C V + rho~ r V^T V on the basis V = (e_i - e_K) of 1-perp",
+                (V.T * Mt * V - kt * V.T * C * V - rt * r * V.T * V)
+                .applyfunc(sp.expand)
+                .is_zero_matrix,
+                "expansion",
+            )
+            signs_ok = km.is_positive and rm.is_nonnegative and kt.is_positive
+            rec.add_check(
+                "signs: kappa, kappa~ > 0, rho >= 0",
+                bool(signs_ok),
+                f"kappa = {km}, rho = {rm}, kappa~ = {kt}, rho~ = {rt}",
+            )
+            # rho~ >= 0: M_tilde is PSD for every r >= 0 (no bound; factor = oo).
+            factor = sp.nsimplify(-kt / rt) if rt.is_negative else sp.oo
+            rec.expressions["tangent_compression_VtCV"] = (V.T * C * V).applyfunc(sp.expand)
+            rec.expressions["tangent_gram_VtV"] = V.T * V
+            rec.expressions["r_bound_factor"] = factor
+            rec.cite("psd_minors", "M = kappa C + rho r I with kappa > 0, rho r >= 0 is PSD")
+            rec.cite("rayleigh", "for M_tilde on 1-perp: kappa~ q^T C q >= |rho~| r |q|^2")
+            rec.step(
+                r"$M(r) = \kappa C + \rho r I$ is PSD for $r \ge 0$ since $C \succeq 0$ (Claim 1). On "
+                r"$\mathbf 1^\perp$, $q^\top\tilde M q = \tilde\kappa\, q^\top C q - |\tilde\rho|\, r\, |q|^2$, "
+                r"so by Rayleigh–Ritz $\Phi$ is concave on $\Delta_K^N$ iff "
+                r"$r \le (\tilde\kappa/|\tilde\rho|)\,\lambda_{\min}(C|_{\mathbf 1^\perp})$, "
+                r"the least eigenvalue of the pencil $(V^\top C V, V^\top V)$; strictly (unique NE) iff "
+                r"the inequality is strict.",
+                r"r \le " + sp.latex(factor) + r"\,\lambda_{\min}\bigl(C|_{\mathbf 1^\perp}\bigr)",
+                cite="rayleigh",
+            )
+        rec.step(
+            r"Along the single direction $q = e_1 - e_2$ this gives the necessary (not sufficient "
+            r"for $K \ge 3$) condition",
+            sp.latex(quad)
+            + r"\ge 0"
+            + (r"\iff r \le " + sp.latex(sp.factor(r_bound[0])) if r_bound else ""),
+            kind="checked",
+        )
         rec.statement_latex = (
             r"\frac{\partial \Phi}{\partial w_m} = \nabla_{w_m} u_m\ \forall m,\quad "
             r"\Phi \text{ concave on } \Delta_K^N \iff M(r) = "
@@ -164,11 +262,13 @@ def derive(K: int = 3, N: int = 2, variant: str = "overlap") -> DerivationRecord
             + r",\ \tilde M(r) = "
             + sp.latex(Mt)
             + r" \succeq 0 \text{ on } \mathbf 1^\perp"
-        )
-        rec.add_check(
-            "Phi / beta_I depends on the betas only through (s, r)",
-            not phin.has(beta_I),
-            "expansion",
+            + (
+                r" \iff r \le "
+                + sp.latex(rec.expressions["r_bound_factor"])
+                + r"\,\lambda_{\min}(C|_{\mathbf 1^\perp})"
+                if "r_bound_factor" in rec.expressions
+                else ""
+            )
         )
         rec.expressions["rho"] = sp.diff(Mt[0, 0], r)
     return rec.finish()

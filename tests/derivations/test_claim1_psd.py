@@ -8,8 +8,14 @@ from nashalign.derivations import claim1_psd
 from nashalign.symbolic.polyalg import expr_is_zero
 
 
-def test_general_k_identity_holds():
-    assert claim1_psd._general_k_identity(3) is True
+def test_general_k_termwise_identities_hold():
+    assert claim1_psd.general_k_termwise() == (True, True)
+
+
+def test_claim1_is_proved_for_general_k():
+    rec = claim1_psd.derive(K=3)
+    assert rec.status == "proved for general K"
+    assert all(s.kind != "unchecked" for s in rec.steps)
 
 
 @pytest.mark.parametrize(("K", "n"), [(2, 2), (2, 4), (3, 3)])

@@ -45,7 +45,10 @@ def test_w_star_splits_as_w0_plus_s_v(K):
 
 def test_agent_check_rejects_a_perturbed_solution():
     parts = closed_form_parts(2)
-    assert theorem1_interior_ne._verify_agents(parts, 2)
+    from nashalign.symbolic.game import Game
+
+    g2 = Game.from_variant("overlap", K=2, N=2)
+    assert theorem1_interior_ne._verify_agents(parts, g2)
     bumped = DomainMatrix.ones((2, 1), parts.domain)
     wrong = type(parts)(**{**vars(parts), "w_num": parts.w_num + bumped})
-    assert not theorem1_interior_ne._verify_agents(wrong, 2)
+    assert not theorem1_interior_ne._verify_agents(wrong, g2)

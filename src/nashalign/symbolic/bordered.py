@@ -32,7 +32,13 @@ from nashalign.symbolic.linear import LinearStructure, linear_structure
 from nashalign.symbolic.polyalg import bordered, ones_dm, ring_of, to_dm
 from nashalign.symbolic.symbols import r, s
 
-__all__ = ["BorderedSolution", "ClosedFormParts", "bordered_solution", "closed_form_parts"]
+__all__ = [
+    "BorderedSolution",
+    "ClosedFormParts",
+    "bordered_solution",
+    "closed_form_parts",
+    "closed_form_parts_for",
+]
 
 
 @dataclass
@@ -107,8 +113,34 @@ class ClosedFormParts(BorderedSolution):
 
 
 def ring_gens(game: Game) -> list[sp.Symbol]:
-    """Generators of the polynomial ring: parameters, then r and s."""
-    return [*game.param_symbols(), r, s]
+    """Generators of the polynomial ring: parameters, extra utility parameters, then r and s."""
+    return [*game.param_symbols(), *game.extra_symbols(), r, s]
+
+
+def closed_form_parts_for(game: Game) -> ClosedFormParts:
+    """Compute the Theorem 1 objects for any (possibly user-built) homogeneous ``game``.
+
+    Extra parameters of the utility join the polynomial ring. Raises InputError
+    when the first-order conditions are not of the required linear form.
+
+    Examples
+    --------
+    >>> g = Game.from_variant("spread", K=2, N=2)
+    >>> sp.expand(closed_form_parts_for(g).sym(closed_form_parts_for(g).alpha))
+    2*c11 - 4*c12 + 2*c22 + 4*r
+    """
+    if game.variant in ("overlap", "spread", "distance") and not game.heterogeneous:
+        return closed_form_parts(game.K, game.variant, game.N)
+    return _parts(game)
+
+
+def _parts(game: Game) -> ClosedFormParts:
+    ls = linear_structure(game)
+    gens = ring_gens(game)
+    dom = ring_of(gens)
+    M = to_dm(ls.M_sym, dom)
+    sol = bordered_solution(M, to_dm(ls.b0, dom), to_dm(ls.b1, dom), dom.from_sympy(s))
+    return ClosedFormParts(**vars(sol), game=game, structure=ls, domain=dom, gens=gens, M=M)
 
 
 @lru_cache(maxsize=32)
@@ -121,10 +153,4 @@ def closed_form_parts(K: int, variant: str = "overlap", N: int = 2) -> ClosedFor
     >>> sp.expand(parts.sym(parts.det))
     4*c11*c22 + 2*c11*r - 4*c12**2 + 2*c22*r + r**2
     """
-    game = Game.from_variant(variant, K=K, N=N)
-    ls = linear_structure(game)
-    gens = ring_gens(game)
-    dom = ring_of(gens)
-    M = to_dm(ls.M_sym, dom)
-    sol = bordered_solution(M, to_dm(ls.b0, dom), to_dm(ls.b1, dom), dom.from_sympy(s))
-    return ClosedFormParts(**vars(sol), game=game, structure=ls, domain=dom, gens=gens, M=M)
+    return _parts(Game.from_variant(variant, K=K, N=N))

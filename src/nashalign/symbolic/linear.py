@@ -89,6 +89,33 @@ def linear_structure(game: Game, m: int = 1) -> LinearStructure:
     return LinearStructure(b0, b1, P, Q, N)
 
 
+def scaled_c_plus_ri(Mx: sp.Matrix, C: sp.Matrix) -> tuple[sp.Expr, sp.Expr] | None:
+    """``(kappa, rho)`` with ``Mx = kappa C + rho r I`` for constants ``kappa``, ``rho``, or None.
+
+    Examples
+    --------
+    >>> from nashalign.symbolic.symbols import c_matrix, r
+    >>> C = c_matrix(2)
+    >>> scaled_c_plus_ri(2 * C + r * sp.eye(2), C)
+    (2, 1)
+    >>> scaled_c_plus_ri(2 * C + r * sp.ones(2, 2), C) is None
+    True
+    """
+    from nashalign.symbolic.symbols import r
+
+    K = Mx.shape[0]
+    rho = sp.expand(sp.diff(Mx[0, 0], r))
+    X = Mx.subs(r, 0)
+    if C[0, 0] not in X[0, 0].free_symbols:
+        return None
+    kappa = sp.cancel(X[0, 0] / C[0, 0])
+    if kappa.free_symbols or rho.free_symbols:
+        return None
+    if not (Mx - kappa * C - rho * r * sp.eye(K)).applyfunc(sp.expand).is_zero_matrix:
+        return None
+    return kappa, rho
+
+
 @contextmanager
 def timed(record: DerivationRecord):
     """Context manager that stores the elapsed wall time in ``record.seconds``."""

@@ -33,7 +33,6 @@ from typing import Any
 
 import sympy as sp
 
-
 #: Kinds of a derivation step.
 STEP_KINDS = ("checked", "cited", "unchecked", "definition")
 #: Kinds of a check.
