@@ -1,4 +1,10 @@
-"""``nashalign derive NAME``: run one derivation and print its record."""
+"""``nashalign derive NAME``: run one derivation and print its record.
+
+``--utility EXPR`` derives the result for a user utility (agent 1's utility in
+the documented names of :mod:`nashalign.symbolic.utility_parser`, parsed by a
+small safe parser: never ``eval``/``sympify``), with ``--k`` subpopulations and
+``--n`` agents.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,12 @@ import json
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``derive`` subcommand."""
-    p = sub.add_parser("derive", help="derive one result and print its record")
+    p = sub.add_parser(
+        "derive",
+        help="derive one result and print its record",
+        description="Derive one result at explicit K and print its record (status, typed "
+        "steps, checks). Exit 0 when proved, 1 otherwise, 2 on bad input.",
+    )
     p.add_argument(
         "name",
         help="claim1, lemma0, theorem1, lemma2, theorem2, theorem3, exclusion, heterogeneous",
@@ -18,47 +29,33 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--n", type=int, default=None, help="number of agents N (default per result)")
     p.add_argument("--variant", default="overlap", help="overlap (default), spread or distance")
+    p.add_argument(
+        "--utility",
+        default=None,
+        metavar="EXPR",
+        help="agent 1's utility, e.g. \"beta_A*dot(a, w1) - beta_I*quad(w1, C) - "
+        'beta_D*dot(w1, wbar)"; names: w<m>_<k>, w1..wN, wbar, a, a1..aK, C, c<i><j>, one, '
+        "beta_A, beta_I, beta_D, extra parameters; functions dot, quad, norm2, sum",
+    )
     p.add_argument("--json", action="store_true", help="print the record as JSON")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Derive and print; exit 1 when the result is not verified."""
-    import sympy as sp
+    """Derive and print; exit 1 when the result is not proved."""
+    from nashalign.derivations import DEFAULT_N, derive
+    from nashalign.publish.plain import record_text
 
-    from nashalign.derivations import derive
+    if args.utility is not None:
+        from nashalign.symbolic.utility_parser import parse_utility
 
-    rec = derive(args.name, K=args.k, N=args.n, variant=args.variant)
-    if args.json:
-        d = rec.to_json()
-        print(
-            json.dumps(
-                {
-                    "name": d["name"],
-                    "statement_latex": d["statement_latex"],
-                    "verified": d["verified"],
-                    "method": d["method"],
-                    "seconds": d["seconds"],
-                    "expressions": d["expressions"],
-                    "checks": d["checks"],
-                    "params": d["params"],
-                    "failure": d["failure"],
-                },
-                indent=2,
-            )
-        )
+        n = args.n if args.n is not None else max(DEFAULT_N.get(args.name, 2), 2)
+        game = parse_utility(args.utility, K=args.k, N=n)
+        rec = derive(args.name, game=game)
     else:
-        print(f"{rec.title}  [{rec.status}, {rec.seconds:.2f} s]")
-        print(f"params: {rec.params}")
-        print(f"method: {rec.method}")
-        print("statement:", rec.statement_latex)
-        for h in rec.hypotheses:
-            print("hypothesis:", h)
-        for c in rec.checks:
-            print(f"  [{'ok' if c.passed else 'FAIL'}] {c.description}")
-        if rec.failure:
-            print("failure:", rec.failure)
-        for key, val in rec.expressions.items():
-            text = sp.sstr(val)
-            print(f"{key} = {text if len(text) < 400 else text[:400] + ' ...'}")
+        rec = derive(args.name, K=args.k, N=args.n, variant=args.variant)
+    if args.json:
+        print(json.dumps(rec.to_json(), indent=2))
+    else:
+        print(record_text(rec))
     return 0 if rec.verified else 1

@@ -205,8 +205,14 @@ class DerivationRecord:
         return outcome == "holds"
 
     def cite(self, key_or_text: str, how: str = "") -> Check:
-        """Record a cited standard result (a key of :data:`CITED` or a ``(name, reference)``)."""
+        """Record a cited standard result (a key of :data:`CITED`, or its own name).
+
+        Citing the same result twice keeps one entry (the first ``how``).
+        """
         name, ref = CITED.get(key_or_text, (key_or_text, ""))
+        for c in self.checks:
+            if c.kind == "cited" and c.description == name:
+                return c
         chk = Check(name, True, how, kind="cited", generality=GENERAL_K, reference=ref)
         self.checks.append(chk)
         return chk
@@ -219,6 +225,8 @@ class DerivationRecord:
         if cite:
             kind = "cited"
             name, ref = CITED.get(cite, (cite, ""))
+            if not any(c.kind == "cited" and c.description == name for c in self.checks):
+                self.cite(cite)
             ref = f"{name}: {ref}" if ref else name
         st = Step(text, latex, kind, ref)
         self.steps.append(st)
