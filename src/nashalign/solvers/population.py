@@ -19,9 +19,21 @@ Methods:
 ``iterative``
     Best-response dynamics polished to an exact NE (asymmetric and heterogeneous
     populations), certified by NashConv.
+``all``
+    The whole equilibrium set (:func:`nashalign.solvers.equilibria.all_equilibria`):
+    joint support enumeration, each NE certified exactly, with its kind, excluded
+    subpopulations and stability, plus Theorem 3's concavity test. The reported
+    profile is the symmetric interior NE when there is one, else the first stable
+    NE, else the first. In reach for N <= 4, K <= 6 (at most
+    :data:`~nashalign.solvers.equilibria.MAX_SYSTEMS` support systems); beyond,
+    best-response dynamics from several starts, labelled "multi-start, not
+    exhaustive".
 ``auto`` (default)
     ``closed-form`` where it gives an interior NE, else ``support``; ``iterative``
-    for heterogeneous populations.
+    for heterogeneous populations. It adds ``equilibrium_summary``: how many NE
+    there are, whether the symmetric interior NE is unique and stable, and the
+    concavity condition (from ``all`` where enumeration is in reach, else
+    multi-start, not exhaustive).
 
 ``--json`` prints ``{"names", "weights" (one list of K per agent), "interior",
 "alpha", "alpha_tilde", "nashconv", "method", "converged"}`` plus ``s``, ``r``,
@@ -31,7 +43,11 @@ apply are ``null``. Nothing is written to disk.
 The result holds ``names``, ``weights`` (one list of K per agent), ``interior``,
 ``alpha``, ``alpha_tilde``, ``nashconv``, ``method``, ``converged``, ``s``, ``r``,
 ``n_agents``, ``cond_alpha``, ``equilibria`` and ``note``; quantities that do not
-apply are ``None``.
+apply are ``None``. ``auto`` and ``all`` add ``equilibrium_summary`` (a dict: ``text``,
+``counts``, ``unique``, ``symmetric_interior_unique``, ``symmetric_interior_stable``,
+``concave``, ``concavity``, ``complete``, ``exact``, ``method``); ``all`` also adds
+``equilibrium_set`` (every NE, :meth:`~nashalign.solvers.equilibria.EquilibriumSet.to_json`
+without timings).
 
 Examples
 --------
@@ -52,7 +68,14 @@ from nashalign.errors import InputError
 __all__ = ["METHODS", "render_table", "solve_population"]
 
 
-METHODS = ("auto", "closed-form", "support", "iterative")
+METHODS = ("auto", "closed-form", "support", "iterative", "all")
+
+#: Support systems up to which ``auto`` enumerates the whole set (N = 4, K = 5
+#: homogeneous is 46,376: about a second); ``all`` goes to ``MAX_SYSTEMS``.
+AUTO_SYSTEMS = 50_000
+
+#: Equilibria listed one by one in :func:`render_table`.
+MAX_LISTED = 30
 
 
 def _num(x: Any) -> float | None:
@@ -73,7 +96,125 @@ def solve_population(
     """Load the instances, solve, and return the JSON-ready result (see module docstring).
 
     Raises :class:`~nashalign.errors.InputError` on any bad input.
+
+    Examples
+    --------
+    >>> out = solve_population(["politics"], 1.0, 1.0, 1.0, method="all")
+    >>> out["equilibrium_summary"]["counts"]["total"], out["equilibrium_summary"]["exact"]
+    (23, True)
     """
+    out, instances, N = _solve(paths, beta_a, beta_i, beta_d, agents, method)
+    if method in ("auto", "all"):
+        _add_set(out, instances, N, beta_a, beta_i, beta_d, full=(method == "all"))
+    return out
+
+
+def _add_set(
+    out: dict[str, Any],
+    instances: list[Any],
+    N: int,
+    beta_a: float,
+    beta_i: float,
+    beta_d: float,
+    full: bool,
+) -> None:
+    """Add ``equilibrium_summary`` (and with ``full`` the whole set and its headline NE)."""
+    import numpy as np
+
+    from nashalign.solvers.equilibria import (
+        MAX_SYSTEMS,
+        all_equilibria,
+        concavity,
+        in_reach,
+        multi_start,
+    )
+
+    hetero = len(instances) > 1
+    a = np.stack([i.a for i in instances]) if hetero else instances[0].a
+    C = np.stack([i.C for i in instances]) if hetero else instances[0].C
+    K = instances[0].K
+    names = list(instances[0].names)
+    limit = MAX_SYSTEMS if full else AUTO_SYSTEMS
+    if in_reach(K, N, homogeneous=not hetero, limit=limit):
+        es = all_equilibria(a, C, beta_a, beta_i, beta_d, n_agents=N)
+        si = es.symmetric_interior
+        summary = {
+            "text": es.summary(),
+            "counts": es.counts,
+            "unique": es.unique,
+            "symmetric_interior_unique": si is not None and es.unique,
+            "symmetric_interior_stable": None if si is None else si.stable,
+            "concave": es.concavity.concave,
+            "concavity": es.concavity.condition,
+            "complete": True,
+            "exact": es.exact,
+            "method": es.method,
+        }
+        out["equilibrium_summary"] = summary
+        if full:
+            js = es.to_json(names)
+            js.pop("elapsed_seconds", None)
+            out["equilibrium_set"] = js
+            pick = si or next((e for e in es.equilibria if e.stable), es.equilibria[0])
+            _headline(out, pick.profile, pick.nashconv, "all", names)
+        return
+    eqs = multi_start(a, C, beta_a, beta_i, beta_d, n_agents=N)
+    conc = concavity(a, C, beta_a, beta_i, beta_d, n_agents=N)
+    where = (
+        "beyond joint support enumeration"
+        if full or not in_reach(K, N, homogeneous=not hetero)
+        else "enumeration skipped by auto (use --method all)"
+    )
+    text = (
+        f"N = {N}, K = {K}: {where}; multi-start, not exhaustive: "
+        f"{len(eqs)} distinct NE from 16 starts; Phi "
+        f"{'concave' if conc.concave else 'not concave'}: {conc.condition}"
+    )
+    out["equilibrium_summary"] = {
+        "text": text,
+        "counts": {"total": len(eqs), "symmetric": sum(e.symmetric for e in eqs)},
+        "unique": None,
+        "symmetric_interior_unique": None,
+        "symmetric_interior_stable": None,
+        "concave": conc.concave,
+        "concavity": conc.condition,
+        "complete": False,
+        "exact": False,
+        "method": "multi-start, not exhaustive",
+    }
+    if full:
+        out["equilibrium_set"] = {
+            "method": "multi-start, not exhaustive",
+            "complete": False,
+            "equilibria": [e.to_json(names) for e in eqs],
+            "concavity": conc.to_json(),
+            "summary": text,
+        }
+        if eqs:
+            _headline(out, eqs[0].profile, eqs[0].nashconv, "all", names)
+
+
+def _headline(out: dict[str, Any], W: Any, nc: float, method: str, names: list[str]) -> None:
+    import numpy as np
+
+    W = np.asarray(W, dtype=float)
+    out.update(
+        method=method,
+        weights=W.tolist(),
+        interior=bool(np.all(W > 0)),
+        nashconv=_num(nc),
+        converged=True,
+    )
+
+
+def _solve(
+    paths: list[str | PathLike[str]],
+    beta_a: float,
+    beta_i: float,
+    beta_d: float,
+    agents: int | None,
+    method: str,
+) -> tuple[dict[str, Any], list[Any], int]:
     import numpy as np
 
     from nashalign.errors import DegenerateError
@@ -134,7 +275,9 @@ def solve_population(
         C = np.stack([i.C for i in instances]) if hetero else inst0.C
         return nash_conv(profile, a, C, ba, bi, bd)
 
-    chosen = "iterative" if (hetero and method == "auto") else method
+    chosen = "iterative" if (hetero and method in ("auto", "all")) else method
+    if chosen == "all":
+        chosen = "auto"
     if chosen in ("auto", "closed-form"):
         try:
             cf = symmetric_ne(inst0.a, inst0.C, ba, bi, bd, n_agents=N)
@@ -159,7 +302,7 @@ def solve_population(
                     "no interior NE: the interior conditions give a point outside the "
                     "simplex (use --method support for the boundary NE)"
                 )
-            return out
+            return out, instances, N
         if cf is not None:
             out["note"] += "no interior NE, so support enumeration; "
         chosen = "support"
@@ -187,7 +330,7 @@ def solve_population(
             out["note"] += f"{len(eqs)} symmetric NE found" + (
                 " (a continuum)" if first.continuum else ""
             )
-        return out
+        return out, instances, N
     res = solve(instances if hetero else inst0, ba, bi, bd, n_agents=N)
     out.update(
         method="iterative",
@@ -199,7 +342,7 @@ def solve_population(
     out["note"] += res.message
     if not res.converged:
         out["note"] += f" (NashConv {res.nashconv:.3g} > tolerance {res.tol_used:.3g})"
-    return out
+    return out, instances, N
 
 
 def _fmt(x: Any) -> str:
@@ -249,6 +392,27 @@ def render_table(out: dict[str, Any]) -> str:
                 + " ".join(f"{x:.4f}" for x in e["weights"])
                 + (f"  (continuum of dimension {e['dimension']})" if e["continuum"] else "")
             )
+    es = out.get("equilibrium_set")
+    if es is not None:
+        lines.append(f"equilibrium set ({es['method']}):")
+        for i, e in enumerate(es["equilibria"][:MAX_LISTED]):
+            kind = [
+                "symmetric" if e["symmetric"] else "asymmetric",
+                "interior" if e["interior"] else "boundary",
+                e["stability"],
+                "exact" if e["exact"] else "float",
+            ]
+            if e["continuum"]:
+                kind.append(f"continuum of dimension {e['dimension']}")
+            exc = ", ".join(map(str, e["excluded"])) or "none"
+            lines.append(f"  NE {i + 1}: {', '.join(kind)}; excluded: {exc}")
+            for m, row in enumerate(e["profile"]):
+                lines.append(f"    agent {m + 1}: " + " ".join(f"{x:.4f}" for x in row))
+        extra = len(es["equilibria"]) - MAX_LISTED
+        if extra > 0:
+            lines.append(f"  ... and {extra} more (see --json)")
+    if out.get("equilibrium_summary"):
+        lines.append(f"equilibria: {out['equilibrium_summary']['text']}")
     if out.get("note"):
         lines.append(f"note: {out['note'].strip().rstrip(';')}")
     return "\n".join(lines)
