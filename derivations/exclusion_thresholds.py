@@ -114,7 +114,7 @@ def derive(
             # p_k(s) = -(Pi a)_k (s_k - s) = num - den s, for every s:
             ok_sign = ok_sign and dom.is_zero(pk - (num - den * sd))
             ok_deg = ok_deg and (pk == 0 or pk.degree(r_gen) <= K - 1)
-            if K <= 3:
+            if K <= 3 and ok_nd:
                 pk_list.append(dom.to_sympy(pk))
                 thr_list.append(field.to_sympy(field.convert(num) / field.convert(den)))
         if variant in ("overlap", "spread"):

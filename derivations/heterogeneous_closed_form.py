@@ -48,6 +48,19 @@ NAME = "heterogeneous"
 TITLE = "Heterogeneous closed form"
 
 
+def reduced_system(L0, Us, us, bs, cof, Qd):
+    """The one K-dimensional system ``D (I + sum_m T_m Q) S = sum_m D/d_m (U_m b_m + u_m)``.
+
+    ``L0 = D I``; returns ``(L, rhs)``. A hook for mutation tests.
+    """
+    L = L0
+    rhs = DomainMatrix.zeros((L0.shape[0], 1), L0.domain)
+    for U, u, b, c in zip(Us, us, bs, cof, strict=True):
+        L = L + U * Qd * c
+        rhs = rhs + (U * b + u) * c
+    return L, rhs
+
+
 def derive(
     K: int = 2, N: int = 2, variant: str = "overlap", game: Game | None = None
 ) -> DerivationRecord:
@@ -99,13 +112,16 @@ def derive(
         D = R.one
         for d in ds:
             D = D * d
+        if R.is_zero(D):
+            rec.add_check(
+                "non-degeneracy: prod_m det B_m and det(L) are not the zero polynomial",
+                False,
+                "some det B_m is the zero polynomial",
+            )
+            return rec.finish()
         cof = [R.exquo(D, d) for d in ds]  # D / d_m, exact
         # D (I + sum_m T_m Q) S = sum_m D/d_m (U_m b_m + u_m):  L S = rhs.
-        L = eye * D
-        rhs = DomainMatrix.zeros((K, 1), R)
-        for U, u, b, c in zip(Us, us, bs, cof, strict=True):
-            L = L + U * Qd * c
-            rhs = rhs + (U * b + u) * c
+        L, rhs = reduced_system(eye * D, Us, us, bs, cof, Qd)
         adjL, detL = L.adj_det()
         S_num = adjL * rhs  # S = S_num / detL
         # d_m detL w_m = U_m (b_m detL - Q S_num) + u_m detL; common denominator Den = D detL.

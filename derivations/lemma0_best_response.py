@@ -51,6 +51,11 @@ def stated_hessian(C):
     return -2 * beta_I * C
 
 
+def general_utility(a, C, w, wbar):
+    """The canonical utility with matrix symbols (a hook for mutation tests)."""
+    return beta_A * (a.T * w) - beta_I * (w.T * C * w) - beta_D * (w.T * wbar)
+
+
 def _zero(x) -> bool:
     return bool(x == 0 or x == sp.ZeroMatrix(*x.shape) or getattr(x, "is_ZeroMatrix", False))
 
@@ -62,7 +67,7 @@ def _general_k_gradient() -> tuple[bool, sp.Basic, bool, bool]:
     wbar = sp.MatrixSymbol("wbar", K, 1)
     a = sp.MatrixSymbol("a", K, 1)
     C = sp.MatrixSymbol("C", K, K)
-    u = beta_A * (a.T * w) - beta_I * (w.T * C * w) - beta_D * (w.T * wbar)
+    u = general_utility(a, C, w, wbar)
     grad = u.diff(w).subs(C.T, C)
     ok_grad = (grad - stated_gradient(a, C, w, wbar)).expand().doit()
     hess = grad.diff(w).subs(C.T, C)

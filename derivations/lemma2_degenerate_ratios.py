@@ -118,9 +118,9 @@ def derive(
             rec.step(rec.failure, kind="unchecked")
             rec.verified = False
             return rec.finish()
-        rec.add_check(
-            "M(r) = kappa C + rho r I with constants kappa > 0, rho > 0",
-            form_ok and psd_ok,
+        rec.add_hypothesis(
+            "form: M(r) = kappa C + rho r I with constants kappa > 0, rho > 0",
+            "holds",
             f"kappa = {kappa}, rho = {rho}, read off the derived M(r) and re-checked by expansion",
         )
         alpha = parts.sym(parts.alpha)
@@ -129,7 +129,7 @@ def derive(
         rec.expressions.update(
             {
                 "alpha": sp.expand(alpha),
-                "degree": sp.Integer(poly.degree()),
+                "degree": sp.sympify(poly.degree()),
                 "leading_coefficient": lc,
                 "X": X_sym,
                 "rho": rho,

@@ -41,10 +41,15 @@ NAME = "theorem2"
 TITLE = "Theorem 2 (uniqueness for N agents)"
 
 
+def continuum_root(N: int) -> int:
+    """The root ``r = 2(N-1)`` of alpha_tilde at K = 2, C = I (a hook for mutation tests)."""
+    return 2 * (N - 1)
+
+
 def _continuum_example(N: int) -> tuple[bool, str]:
     """At K = 2, C = I, r = 2(N-1): asymmetric interior profiles all satisfy Lemma 0."""
     game = Game.from_variant("overlap", K=2, N=N)
-    sub = {sp.Symbol("c11"): 1, sp.Symbol("c22"): 1, sp.Symbol("c12"): 0, r: 2 * (N - 1)}
+    sub = {sp.Symbol("c11"): 1, sp.Symbol("c22"): 1, sp.Symbol("c12"): 0, r: continuum_root(N)}
     ts = [sp.Symbol(f"t{m}") for m in range(1, N)]
     ts.append(-sum(ts))
     a1, a2 = sp.symbols("a1 a2")
@@ -207,7 +212,7 @@ def derive(
                 "M_tilde": Mt,
                 "alpha_tilde": at_e,
                 "leading_coefficient": lc,
-                "degree": sp.Integer(poly.degree()),
+                "degree": sp.sympify(poly.degree()),
             }
         )
         rec.step(
