@@ -113,6 +113,7 @@ __all__ = [
     "Equilibrium",
     "EquilibriumSet",
     "all_equilibria",
+    "certify_profile",
     "concavity",
     "enumeration_size",
     "grid_counts",
@@ -1441,3 +1442,54 @@ def grid_counts(
         "n_ill_conditioned": ill,
         "n_systems": int(tuples.shape[0]) * rv.size,
     }
+
+
+def certify_profile(
+    profile: Any,
+    a: ArrayLike,
+    C: ArrayLike,
+    beta_a: float,
+    beta_i: float,
+    beta_d: float,
+) -> bool:
+    """Exact check that a profile is a Nash equilibrium of the (rationalised) game.
+
+    Every entry of ``profile`` (floats, ints or Fractions; shape (N, K)) is taken as
+    the exact rational it denotes; each row must lie exactly on the simplex. The
+    KKT conditions (``g_mk`` equal on the support, ``<=`` off it) are checked in
+    rational arithmetic, which for concave own problems is an exact best-response
+    check.
+
+    Examples
+    --------
+    >>> from fractions import Fraction as F
+    >>> certify_profile([[1, 0], [0, 1]], [1.0, 1.0], np.zeros((2, 2)), 0.0, 1.0, 1.0)
+    True
+    >>> certify_profile([[F(1, 2), F(1, 2)], [0, 1]], [1.0, 1.0], np.zeros((2, 2)), 0.0, 1.0, 1.0)
+    False
+    """
+    try:
+        rows = [[Fraction(x) for x in row] for row in profile]
+    except (TypeError, ValueError):
+        raise InputError("profile must be a numeric (N, K) array") from None
+    N = len(rows)
+    if N < 1 or any(len(row) != len(rows[0]) for row in rows):
+        raise InputError("profile must have shape (N, K) with N >= 1")
+    game = _game(a, C, beta_a, beta_i, beta_d, N)
+    K = game.K
+    if len(rows[0]) != K:
+        raise InputError(f"profile has {len(rows[0])} columns, the instance has K = {K}")
+    if any(x < 0 for row in rows for x in row) or any(sum(row) != 1 for row in rows):
+        return False
+    Q, g0 = game.exact()
+    flat = [_q(x) for row in rows for x in row]
+    zero = _q(0)
+    for m in range(N):
+        G = [
+            g0[m * K + k] - sum((Q[m * K + k][j] * flat[j] for j in range(N * K)), zero)
+            for k in range(K)
+        ]
+        on = [G[k] for k in range(K) if rows[m][k] > 0]
+        if any(x != on[0] for x in on) or any(G[k] > on[0] for k in range(K)):
+            return False
+    return True
