@@ -22,6 +22,9 @@ def test_derive_theorem1_json_shape_and_parseable():
     d = json.loads(proc.stdout)
     assert {"name", "statement_latex", "verified", "method", "seconds", "expressions"} <= set(d)
     assert d["name"] == "theorem1" and d["verified"] is True
+    assert d["status"] == "proved at explicit K = 3"
+    assert {c["kind"] for c in d["checks"]} >= {"identity", "hypothesis", "cited"}
+    assert all(s["kind"] != "unchecked" for s in d["steps"])
     ws = [sp.sympify(x) for x in d["expressions"]["w_star"]]
     alpha = sp.sympify(d["expressions"]["alpha"])
     assert len(ws) == 3
@@ -50,6 +53,67 @@ def test_derive_distance_reports_failure_with_exit_1():
     proc = run_cli("derive", "lemma0", "--variant", "distance", "--k", "2")
     assert proc.returncode == 1
     assert "concavity hypothesis fails" in proc.stdout
+    assert "[fails (counterexample)" in proc.stdout.splitlines()[0]
+
+
+def test_derive_theorem3_distance_inherits_the_failed_hypothesis():
+    proc = run_cli("derive", "theorem3", "--variant", "distance", "--k", "2", "--json")
+    assert proc.returncode == 1
+    d = json.loads(proc.stdout)
+    assert d["status"] == "fails (counterexample)" and d["verified"] is False
+    hyp = [c for c in d["checks"] if c["kind"] == "hypothesis"]
+    assert hyp and hyp[0]["outcome"] == "fails"
+
+
+def test_derive_user_utility_with_an_extra_parameter_json():
+    expr = "beta_A*dot(a, w1) - beta_I*quad(w1, C) - kappa*beta_D*dot(w1, wbar)"
+    proc = run_cli("derive", "theorem1", "--utility", expr, "--k", "2", "--json")
+    assert proc.returncode == 0, proc.stderr
+    d = json.loads(proc.stdout)
+    assert d["status"] == "proved at explicit K = 2, N = 2" and d["params"]["variant"] == "custom"
+    alpha = sp.sympify(d["expressions"]["alpha"])
+    assert sp.Symbol("kappa") in alpha.free_symbols
+
+
+@pytest.mark.parametrize("name", ["lemma2", "theorem2", "theorem3", "exclusion", "heterogeneous"])
+def test_derive_user_utility_not_of_the_required_form_is_a_record_not_a_traceback(name):
+    expr = "beta_A*dot(a, w1) - beta_I*quad(w1, C) - kappa*beta_D*dot(w1, wbar)"
+    proc = run_cli("derive", name, "--utility", expr, "--k", "2", "--json")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    d = json.loads(proc.stdout)
+    assert d["verified"] is False and "not of the required form" in d["failure"]
+
+
+def test_derive_non_quadratic_utility_is_hypothesis_unknown():
+    expr = "beta_A*dot(a, w1) - beta_I*quad(w1, C) - beta_D*dot(w1, wbar)^2"
+    proc = run_cli("derive", "theorem1", "--utility", expr, "--k", "2", "--json")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert json.loads(proc.stdout)["status"] == "hypothesis unknown"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "__import__('os').system('touch PWNED')",
+        "w1_1.__class__",
+        "exec('1')",
+        "lambda: 1",
+        "w1_1 ** 99999",
+        "a[0]",
+    ],
+)
+def test_derive_utility_rejects_code(payload, tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "nashalign", "derive", "lemma0", "--utility", payload, "--k", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 2 and proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "utility" in lines[0] and "Traceback" not in proc.stderr
+    assert not (tmp_path / "PWNED").exists()
 
 
 @pytest.mark.parametrize(
@@ -78,6 +142,7 @@ def test_verify_json_all_pass():
     assert proc.returncode == 0, proc.stderr
     d = json.loads(proc.stdout)
     assert d["failed"] == 0
+    assert all(rec["status"].startswith("proved") for rec in d["records"])
     names = {rec["name"] for rec in d["records"]}
     assert {
         "claim1",

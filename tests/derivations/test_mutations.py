@@ -482,13 +482,13 @@ GUARDS: list[tuple[str, str, Callable, str]] = [
     (
         "lemma2",
         "form: M(r) = kappa C",
-        _game("beta_A*dot(a, w1) - beta_I*quad(w1, C) - gamma*beta_D*dot(w1, wbar)"),
+        _game("beta_A*dot(a, w1) - beta_I*quad(w1, C) - kappa*beta_D*dot(w1, wbar)"),
         "not of the required form",
     ),
     (
         "theorem3",
         "form: M(r) = kappa C",
-        _game("beta_A*dot(a, w1) - beta_I*quad(w1, C) - gamma*beta_D*dot(w1, wbar)"),
+        _game("beta_A*dot(a, w1) - beta_I*quad(w1, C) - kappa*beta_D*dot(w1, wbar)"),
         "not of the required form",
     ),
 ]

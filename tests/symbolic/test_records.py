@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-import sympy as sp
-
 import pytest
+import sympy as sp
 
 from nashalign.symbolic.records import GENERAL_K, Check, DerivationRecord, Step, expr_to_json
 

@@ -19,8 +19,10 @@ utility this is, the others are ``2..N``):
   ``one`` (all ones) and the matrix ``C``;
 * functions ``dot(x, y)``, ``quad(x, X)`` (``x^T X x``), ``norm2(x)``
   (``x^T x``) and ``sum(x)``;
-* any other name of letters and digits (``gamma``, ``k2``) is an extra real
-  parameter: it joins the polynomial ring of the derivations.
+* any other name of letters and digits (``kappa``, ``g1``) is an extra real
+  parameter: it joins the polynomial ring of the derivations (names SymPy
+  itself defines, such as ``gamma`` or ``beta``, are rejected so that the
+  records' expressions parse back with ``sympify``).
 
 Attribute access, subscripts, strings, keywords, underscores outside the
 documented names and calls of anything but the four functions are rejected with
@@ -60,6 +62,15 @@ MAX_DEPTH = 60
 FUNCTIONS = ("dot", "quad", "norm2", "sum")
 #: Names reserved for the derivations' own symbols.
 RESERVED = ("r", "s", "tau", "K", "N", "lambda")
+
+
+def _sympy_names() -> frozenset[str]:
+    ns: dict = {}
+    exec("from sympy import *", ns)  # noqa: S102 - our own constant import, never user text
+    return frozenset(ns)
+
+
+_SYMPY_NAMES = _sympy_names()
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<name>[A-Za-z][A-Za-z0-9_]*)|(?P<op>\*\*|[-+*/^(),]))"
@@ -265,14 +276,19 @@ class _Parser:
             return self.ns[name]
         if name in RESERVED:
             raise InputError(f"utility: {name!r} is reserved by the derivations")
+        if re.fullmatch(r"w\d+(_\d+)?|[ac]\d+(_\d+)?", name):
+            raise InputError(
+                f"utility: unknown model symbol {name!r} for K = {self.K}, N = {self.N}"
+            )
         if "_" in name:
             raise InputError(
                 f"utility: unknown name {name!r} (K = {self.K}, N = {self.N}; documented names "
                 "with underscores are w<m>_<k> and beta_A, beta_I, beta_D)"
             )
-        if re.fullmatch(r"[wac]\d+", name):
+        if name in _SYMPY_NAMES:
             raise InputError(
-                f"utility: unknown model symbol {name!r} for K = {self.K}, N = {self.N}"
+                f"utility: {name!r} is a SymPy name (the records' expressions must parse back "
+                "with sympify); choose another parameter name, e.g. kappa or g1"
             )
         return sp.Symbol(name)
 
@@ -309,8 +325,8 @@ def parse_utility(text: str, K: int, N: int = 2) -> Game:
 
     Examples
     --------
-    >>> parse_utility("beta_A*dot(a, w1) - beta_I*quad(w1, C) + gamma*norm2(w1 - wbar)", 2, 2).extra_symbols()
-    [gamma]
+    >>> parse_utility("beta_A*dot(a, w1) - beta_I*quad(w1, C) + kappa*norm2(w1 - wbar)", 2, 2).extra_symbols()
+    [kappa]
     """
     if not isinstance(text, str) or not text.strip():
         raise InputError("utility: empty expression")
