@@ -53,3 +53,36 @@ def test_bad_method_and_mismatched_agents(two):
         solve_population(list(two), 1.0, 1.0, 0.5, agents=3)
     with pytest.raises(InputError, match="beta_i must be > 0"):
         solve_population([two[0]], 1.0, 0.0, 0.5)
+
+
+def test_method_all_lists_the_whole_set():
+    out = solve_population(["bigfive"], 1.0, 1.0, 1.0, method="all")
+    es = out["equilibrium_set"]
+    assert out["method"] == "all" and es["counts"]["total"] == 25 and es["exact"]
+    assert out["equilibrium_summary"]["symmetric_interior_stable"] is False
+    assert "elapsed_seconds" not in es  # results are reproducible
+    text = render_table(out)
+    assert "equilibrium set" in text and "NE 25" in text and "saddle" in text
+    import json
+
+    json.dumps(out, allow_nan=False)
+
+
+def test_auto_adds_a_summary_and_keeps_its_answer(two):
+    out = solve_population([two[0]], 1.0, 1.0, 0.5, agents=3)
+    summ = out["equilibrium_summary"]
+    assert out["method"] == "closed-form" and summ["unique"] and summ["concave"]
+    assert summ["symmetric_interior_unique"] and summ["symmetric_interior_stable"]
+    assert "equilibrium_set" not in out and "equilibria:" in render_table(out)
+
+
+def test_beyond_reach_is_multi_start_and_says_so():
+    out = solve_population(["bigfive"], 1.0, 1.0, 1.0, agents=6, method="all")
+    assert out["equilibrium_summary"]["method"] == "multi-start, not exhaustive"
+    assert out["equilibrium_set"]["complete"] is False and out["nashconv"] <= 1e-10
+    assert "not exhaustive" in render_table(out)
+
+
+def test_heterogeneous_all(two):
+    out = solve_population(list(two), 1.0, 1.0, 0.5, method="all")
+    assert out["equilibrium_set"]["homogeneous"] is False and out["nashconv"] <= 1e-10
