@@ -16,7 +16,7 @@ Examples
 >>> nashalign.__version__
 '0.1.0'
 >>> nashalign.derive("theorem1", K=2).status
-'verified'
+'proved at explicit K = 2'
 >>> ne = nashalign.exact_symmetric_ne([1, 0], [[1, 0], [0, 1]], s=2, r=1)
 >>> ne.weights
 [5/6, 1/6]
