@@ -36,7 +36,7 @@ def check_counts(rec: Any) -> str:
     --------
     >>> from nashalign.derivations import derive
     >>> check_counts(derive("claim1", K=2))
-    '4/4 identities (2 symbolic K), 2 cited, 0 unchecked'
+    '3/3 identities (1 symbolic K), 2 cited, 0 unchecked'
     """
     ids = [c for c in rec.checks if getattr(c, "kind", "identity") == "identity"]
     general = sum(getattr(c, "generality", "") == "symbolic K" for c in ids)
