@@ -35,7 +35,9 @@ Examples
 --------
 >>> rec = derive(K=2)
 >>> rec.verified, rec.status
-(True, 'proved at explicit K = 2')
+(True, 'proved for general K')
+>>> derive(K=2, variant="spread").status
+'proved at explicit K = 2'
 >>> rec.expressions["alpha"]
 2*c11 - 4*c12 + 2*c22 + 2*r
 """
@@ -47,10 +49,11 @@ from sympy.polys.matrices import DomainMatrix
 
 from nashalign.symbolic.bordered import ClosedFormParts, closed_form_parts, closed_form_parts_for
 from nashalign.symbolic.game import Game
+from nashalign.symbolic.general_k import theorem1_general_k
 from nashalign.symbolic.linear import concavity_failure, timed
 from nashalign.symbolic.polyalg import is_zero_dm, linear_parts, ones_dm, to_dm
-from nashalign.symbolic.records import DerivationRecord
-from nashalign.symbolic.symbols import c_matrix, r
+from nashalign.symbolic.records import GENERAL_K, DerivationRecord
+from nashalign.symbolic.symbols import beta_A, beta_D, beta_I, c_matrix, r, s
 
 NAME = "theorem1"
 TITLE = "Theorem 1 (closed-form interior NE)"
@@ -59,6 +62,19 @@ TITLE = "Theorem 1 (closed-form interior NE)"
 def stated_M(K: int) -> sp.Matrix:
     """The stated ``M(r) = 2C + rI`` of the canonical utility (a hook for mutation tests)."""
     return 2 * c_matrix(K) + r * sp.eye(K)
+
+
+def _general_k_symmetric_gradient() -> bool:
+    """For symbolic K: grad_m/beta_I at a symmetric profile is s a - (2C + rI) w (any N)."""
+    from nashalign.derivations.lemma0_best_response import stated_gradient
+
+    Ks = sp.Symbol("K", integer=True, positive=True)
+    w = sp.MatrixSymbol("w", Ks, 1)
+    a = sp.MatrixSymbol("a", Ks, 1)
+    C = sp.MatrixSymbol("C", Ks, Ks)
+    g = stated_gradient(a, C, w, w).subs({beta_A: s * beta_I, beta_D: r * beta_I}) / beta_I
+    diff = (g - (s * a - (2 * C + r * sp.Identity(Ks)) * w)).expand().doit()
+    return bool(diff == 0 or getattr(diff, "is_ZeroMatrix", False))
 
 
 def _verify_agents(parts: ClosedFormParts, game: Game) -> bool:
@@ -110,8 +126,9 @@ def derive(
         params={"K": K, "variant": variant} | ({"N": game.N} if custom else {}),
         depends_on=["lemma0"],
     )
+    general = variant == "overlap" and not custom
     with timed(rec):
-        if concavity_failure(game, rec):
+        if concavity_failure(game, rec, generality=GENERAL_K if general else ""):
             rec.statement_latex = (
                 r"\text{not claimed: }" + r"\text{Lemma 0's concavity hypothesis does not hold}"
             )
@@ -135,6 +152,38 @@ def derive(
                 "derived M(r) = 2C + rI",
                 (M_sym - stated_M(K)).applyfunc(sp.expand).is_zero_matrix,
                 "componentwise expansion",
+                supplementary=general,
+            )
+        if general:
+            rec.add_check(
+                "symbolic K: grad_m/beta_I at a symmetric profile = s a - (2C + rI) w, any N",
+                _general_k_symmetric_gradient(),
+                "MatrixSymbol a, C, w of symbolic size; Lemma 0's gradient with wbar = w",
+                generality=GENERAL_K,
+            )
+            for desc, ok in theorem1_general_k().items():
+                rec.add_check(
+                    f"symbolic K: {desc}",
+                    ok,
+                    "free-algebra rewriting with M A = A M = det(M) I and 1^T A 1 = alpha "
+                    "(nashalign.symbolic.general_k)",
+                    generality=GENERAL_K,
+                )
+            rec.cite("adjugate", "the only relation between M and A = adj M the rewriting uses")
+            rec.cite("schur", "det B = -alpha for every K")
+            rec.cite("block_inverse", "Pi is a polynomial matrix for every K")
+            rec.cite(
+                "faddeev",
+                "det M = r^K + ... and alpha = K r^(K-1) + ... are nonzero polynomials (Lemma 2)",
+            )
+            rec.step(
+                "For every K (matrix symbols of symbolic size): the symmetric condition is "
+                r"$M w = s a - \lambda\mathbf 1$ with $M = 2C + rI$; rewriting with "
+                r"$MA = AM = \det M\,I$ and $\mathbf 1^\top A\mathbf 1 = \alpha$ gives "
+                r"$\mathbf 1^\top\Pi = 0$, $M\Pi = \alpha I - \mathbf 1\mathbf 1^\top A$, "
+                r"$M w^* = s a - \lambda^*\mathbf 1$ and $\mathbf 1^\top w^* = 1$; the Schur complement "
+                r"gives $\det B = -\alpha$ and the partitioned inverse $\Pi = -\operatorname{adj}(B)_{1:K,1:K}$.",
+                kind="checked",
             )
         rec.add_check(
             "non-degeneracy: det M, adj M and alpha are not the zero polynomial",
@@ -142,15 +191,25 @@ def derive(
             and not parts.A.is_zero_matrix
             and not dom.is_zero(parts.alpha),
             "exact zero tests over the polynomial ring (otherwise 'alpha != 0' would be vacuous)",
+            supplementary=general,
         )
         rec.add_check(
-            "M A = det(M) I", is_zero_dm(parts.M * parts.A - eye * parts.det), "DomainMatrix"
+            "M A = det(M) I",
+            is_zero_dm(parts.M * parts.A - eye * parts.det),
+            "DomainMatrix",
+            supplementary=general,
         )
         rec.add_check(
-            "A M = det(M) I", is_zero_dm(parts.A * parts.M - eye * parts.det), "DomainMatrix"
+            "A M = det(M) I",
+            is_zero_dm(parts.A * parts.M - eye * parts.det),
+            "DomainMatrix",
+            supplementary=general,
         )
         rec.add_check(
-            "det B = -alpha", dom.is_zero(parts.detB + parts.alpha), "DomainMatrix determinant"
+            "det B = -alpha",
+            dom.is_zero(parts.detB + parts.alpha),
+            "DomainMatrix determinant",
+            supplementary=general,
         )
         rec.cite("cramer", "B is square and det B = -alpha != 0")
         rec.step(
@@ -162,7 +221,9 @@ def derive(
             cite="cramer",
         )
         PiM = parts.M * parts.Pi - (eye * parts.alpha - one * (one.transpose() * parts.A))
-        ok_PiM = rec.add_check("M Pi = alpha I - 1 1^T A", is_zero_dm(PiM), "DomainMatrix")
+        ok_PiM = rec.add_check(
+            "M Pi = alpha I - 1 1^T A", is_zero_dm(PiM), "DomainMatrix", supplementary=general
+        )
         if K <= 4:
             divis = parts.Pi * parts.det - (
                 parts.A * parts.alpha - parts.A1 * (one.transpose() * parts.A)
@@ -171,6 +232,7 @@ def derive(
                 "det(M) Pi = alpha A - A 1 1^T A (det M divides it; quotient Pi = -adj(B)[:K,:K])",
                 is_zero_dm(divis),
                 "DomainMatrix, degree-2K-2 products expanded",
+                supplementary=general,
             )
         else:
             ok_AM = is_zero_dm(parts.A * parts.M - eye * parts.det)
@@ -179,14 +241,19 @@ def derive(
                 ok_PiM and ok_AM,
                 "follows from the two checked identities: A (M Pi) = (A M) Pi = det(M) Pi and "
                 "A (alpha I - 1 1^T A) = alpha A - A 1 1^T A (associativity)",
+                supplementary=general,
             )
         rec.add_check(
-            "1^T Pi = 0 (so 1^T v = 0)", is_zero_dm(one.transpose() * parts.Pi), "DomainMatrix"
+            "1^T Pi = 0 (so 1^T v = 0)",
+            is_zero_dm(one.transpose() * parts.Pi),
+            "DomainMatrix",
+            supplementary=general,
         )
         rec.add_check(
             "1^T (alpha w*) = alpha (so 1^T w* = 1, 1^T w0 = 1)",
             dom.is_zero((one.transpose() * parts.w_num)[0, 0].element - parts.alpha),
             "DomainMatrix",
+            supplementary=general,
         )
         rec.step(
             r"Eliminating $\lambda$ gives $\lambda^* = (\mathbf 1^\top A (b_0 + s b_1) - \det M)/\alpha$ and "
@@ -207,6 +274,7 @@ def derive(
                 f"Lemma 0's condition holds for every agent of N = {g.N} at w*",
                 _verify_agents(parts, g),
                 "alpha (grad_m / beta_I - lambda* 1) reduces to the zero polynomial vector",
+                supplementary=general,
             )
         rec.cite(
             "dense", "alpha (grad_m/beta_I - lambda* 1) = 0 in the ring, divided by alpha != 0"

@@ -29,6 +29,7 @@ from nashalign.derivations import (
 )
 from sympy.polys.matrices import DomainMatrix
 
+from nashalign.symbolic import general_k as GK
 from nashalign.symbolic.bordered import closed_form_parts
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.linear import linear_structure
@@ -59,6 +60,7 @@ BASE = {
 }
 
 REAL_BUILD = theorem3_potential.build_potential
+REAL_GENERAL_K = GK.theorem1_general_k
 REAL_REDUCED = heterogeneous_closed_form.reduced_system
 OVERLAP = "beta_A*dot(a, w1) - beta_I*quad(w1, C) - beta_D*dot(w1, wbar)"
 
@@ -224,6 +226,26 @@ MUTATIONS: list[tuple[str, str, Callable, list[str]]] = [
         "lambda* numerator + 1",
         _patch_parts(theorem1_interior_ne, lam_num=lambda x: x + 1),
         ["every agent of N = 2", "every agent of N = 3"],
+    ),
+    (
+        "theorem1",
+        "general K: d Pi = alpha A (the A 1 1^T A term dropped)",
+        lambda mp: mp.setattr(
+            theorem1_interior_ne,
+            "theorem1_general_k",
+            lambda: REAL_GENERAL_K(lambda: GK.alpha * GK.A),
+        ),
+        ["symbolic K: 1^T Pi = 0", "symbolic K: M Pi", "symbolic K: M w*", "symbolic K: 1^T w*"],
+    ),
+    (
+        "theorem1",
+        "general K: stated gradient without the diversity term",
+        lambda mp: mp.setattr(
+            lemma0_best_response,
+            "stated_gradient",
+            lambda a, C, w, wbar: beta_A * a - 2 * beta_I * C * w,
+        ),
+        ["symbolic K: grad_m/beta_I at a symmetric profile"],
     ),
     ("theorem1", "distance variant", _distance, ["concavity"]),
     # -- Lemma 2 ---------------------------------------------------------------

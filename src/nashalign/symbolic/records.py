@@ -381,6 +381,20 @@ CITED: dict[str, tuple[str, str]] = {
         "into mutually orthogonal invariant subspaces",
         "Horn & Johnson 2013, Matrix Analysis, §4.1 and Thm 4.1.5 (spectral theorem)",
     ),
+    "adjugate": (
+        "M adj(M) = adj(M) M = det(M) I for every square matrix over a commutative ring",
+        "Horn & Johnson 2013, Matrix Analysis, §0.8.2",
+    ),
+    "schur": (
+        "Schur complement: det [[M, 1], [1^T, 0]] = -det(M) 1^T M^-1 1 = -1^T adj(M) 1 "
+        "(for det M != 0, hence as polynomials everywhere)",
+        "Horn & Johnson 2013, Matrix Analysis, §0.8.5",
+    ),
+    "block_inverse": (
+        "block inverse of the bordered matrix: -adj(B)[:K,:K] = (alpha A - A 1 1^T A)/det M, a "
+        "matrix of cofactors of B, hence polynomial",
+        "Horn & Johnson 2013, Matrix Analysis, §0.7.3 (partitioned inverse) and §0.8.2",
+    ),
     "sum": (
         "a finite sum of termwise identities is an identity (linearity)",
         "elementary",
