@@ -25,7 +25,9 @@ Examples
 --------
 >>> rec = derive(K=3)
 >>> rec.status, rec.expressions["leading_coefficient"]
-('proved at explicit K = 3', 3)
+('proved for general K', 3)
+>>> derive(K=3, variant="spread").status
+'proved at explicit K = 3'
 """
 
 from __future__ import annotations
@@ -88,9 +90,10 @@ def derive(
         params={"K": K, "variant": variant},
         depends_on=["lemma0", "theorem1", "claim1"],
     )
+    general = variant == "overlap" and not custom
     with timed(rec):
         # alpha is Theorem 1's object: it is only defined when Lemma 0's concavity holds.
-        if concavity_failure(game, rec):
+        if concavity_failure(game, rec, generality=GENERAL_K if general else ""):
             rec.statement_latex = (
                 r"\text{not claimed: Lemma 0's concavity hypothesis does not hold}"
             )
@@ -121,8 +124,19 @@ def derive(
         rec.add_hypothesis(
             "form: M(r) = kappa C + rho r I with constants kappa > 0, rho > 0",
             "holds",
-            f"kappa = {kappa}, rho = {rho}, read off the derived M(r) and re-checked by expansion",
+            f"kappa = {kappa}, rho = {rho}, read off the derived M(r) and re-checked by expansion"
+            + ("; for every K by the general-K check below" if general else ""),
+            generality=GENERAL_K if general else "",
         )
+        if general:
+            from nashalign.derivations.theorem1_interior_ne import _general_k_symmetric_gradient
+
+            rec.add_check(
+                "symbolic K: M(r) = 2C + rI (the symmetric gradient is s a - (2C + rI) w)",
+                _general_k_symmetric_gradient(),
+                "MatrixSymbol a, C, w of symbolic size",
+                generality=GENERAL_K,
+            )
         alpha = parts.sym(parts.alpha)
         poly = sp.Poly(alpha, r)
         lc = sp.expand(poly.LC())
@@ -135,12 +149,18 @@ def derive(
                 "rho": rho,
             }
         )
-        rec.add_check(f"deg_r alpha = K - 1 = {K - 1}", poly.degree() == K - 1, "Poly in r")
+        rec.add_check(
+            f"deg_r alpha = K - 1 = {K - 1}",
+            poly.degree() == K - 1,
+            "Poly in r",
+            supplementary=general,
+        )
         expected_lc = rho ** (K - 1) * K
         rec.add_check(
             f"leading coefficient of alpha = rho^(K-1) K = {expected_lc}",
             sp.expand(lc - expected_lc) == 0,
             "Poly in r, coefficient expanded",
+            supplementary=general,
         )
         gen_lc = general_k_leading_coefficient()
         Ks = sp.Symbol("K", integer=True, positive=True)
@@ -162,6 +182,7 @@ def derive(
             "Faddeev-LeVerrier: adj(X + rho r I) = sum_k (rho r)^(K-1-k) B_k, B_0 = I",
             is_zero_dm(expansion - parts.A),
             "DomainMatrix over QQ[c, r]",
+            supplementary=general,
         )
         minors_sum = dom.zero
         for m in range(1, K + 1):
@@ -176,7 +197,9 @@ def derive(
             "alpha = sum_m (rho r)^(K-m) sum_{|S|=m} 1^T adj(X_S) 1 (principal-minor expansion)",
             dom.is_zero(minors_sum - parts.alpha),
             "exact polynomial identity",
+            supplementary=general,
         )
+        rec.cite("principal_minors", "the expansion for every K; confirmed exactly at this K")
         rec.step(
             r"The Faddeev–LeVerrier recursion expands the adjugate in powers of $t = \rho r$; its "
             r"first matrix is $B_0 = I$ for every $K$, so the leading term of "

@@ -280,6 +280,16 @@ MUTATIONS: list[tuple[str, str, Callable, list[str]]] = [
         ),
         ["general K: 1^T B_0 1"],
     ),
+    (
+        "lemma2",
+        "general K: stated gradient without the diversity term",
+        lambda mp: mp.setattr(
+            lemma0_best_response,
+            "stated_gradient",
+            lambda a, C, w, wbar: beta_A * a - 2 * beta_I * C * w,
+        ),
+        ["symbolic K: M(r) = 2C + rI"],
+    ),
     ("lemma2", "distance variant", _distance, ["concavity"]),
     # -- Theorem 2 -------------------------------------------------------------
     (

@@ -331,7 +331,7 @@ CITED: dict[str, tuple[str, str]] = {
     "dense": (
         "a polynomial identity p = 0 divided by a nonzero polynomial q gives a rational "
         "identity valid wherever q != 0 (a polynomial vanishing on a dense set vanishes)",
-        "Cox, Little & O'Shea 2015, Ideals, Varieties, and Algorithms, §1.1 Prop. 5",
+        "Cox, Little & O'Shea 2015, Ideals, Varieties, and Algorithms, ch. 1 §1",
     ),
     "cramer": (
         "a square linear system with nonzero determinant has exactly one solution",
@@ -344,7 +344,7 @@ CITED: dict[str, tuple[str, str]] = {
     ),
     "roots": (
         "a nonzero univariate polynomial of degree d has at most d roots",
-        "Lang 2002, Algebra, IV §1 Thm 1.4",
+        "Lang 2002, Algebra, ch. IV §1",
     ),
     "psd_minors": (
         "principal submatrices of a PSD matrix are PSD, and the adjugate of a PSD matrix is PSD",
@@ -353,7 +353,7 @@ CITED: dict[str, tuple[str, str]] = {
     ),
     "faddeev": (
         "Faddeev–LeVerrier: adj(X + tI) = sum_k t^(K-1-k) B_k with B_0 = I for every K",
-        "Householder 1964, The Theory of Matrices in Numerical Analysis, §6.7",
+        "Householder 1964, The Theory of Matrices in Numerical Analysis, ch. 6; Gantmacher 1959, The Theory of Matrices, vol. 1, ch. IV §4",
     ),
     "rayleigh": (
         "Rayleigh–Ritz: q^T X q >= mu |q|^2 on a subspace iff mu <= lambda_min of the "
@@ -373,8 +373,8 @@ CITED: dict[str, tuple[str, str]] = {
         "in an exact potential game whose players' utilities are concave in their own "
         "strategies, the NE are the KKT points of the potential on the product of strategy sets; "
         "a concave potential's maximisers form a convex set, a strictly concave one has at most one",
-        "Monderer & Shapley 1996, Games Econ. Behav. 14, Lemma 2.1; Neyman 1997, Int. J. Game "
-        "Theory 26; Boyd & Vandenberghe 2004 §4.2.2",
+        "Monderer & Shapley 1996, Potential games, Games Econ. Behav. 14:124-143; Neyman 1997, "
+        "Int. J. Game Theory 26:223-227; Boyd & Vandenberghe 2004, §4.2.2",
     ),
     "quadratic_form": (
         "a quadratic form is NSD on a subspace iff it is NSD on each summand of a decomposition "
@@ -394,6 +394,13 @@ CITED: dict[str, tuple[str, str]] = {
         "block inverse of the bordered matrix: -adj(B)[:K,:K] = (alpha A - A 1 1^T A)/det M, a "
         "matrix of cofactors of B, hence polynomial",
         "Horn & Johnson 2013, Matrix Analysis, §0.7.3 (partitioned inverse) and §0.8.2",
+    ),
+    "principal_minors": (
+        "det(tI + Y) = sum_m t^(K-m) E_m(Y) with E_m the sum of the m x m principal minors; with "
+        "det(Y + e 1 1^T) = det Y + e 1^T adj(Y) 1, the coefficient of e gives alpha(t) = "
+        "sum_m t^(K-m) sum_{|S|=m} 1^T adj(X_S) 1 for every K",
+        "Horn & Johnson 2013, Matrix Analysis, §1.2 (characteristic polynomial and principal "
+        "minors) and §0.8.5 (Cauchy expansion of a bordered determinant)",
     ),
     "sum": (
         "a finite sum of termwise identities is an identity (linearity)",
