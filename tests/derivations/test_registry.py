@@ -80,3 +80,46 @@ def test_agent_count_is_bounded_with_one_clear_error():
 
     with pytest.raises(InputError, match="beyond the explicit symbolic range"):
         derive("theorem2", K=2, N=MAX_N + 88)
+
+
+def test_statuses_say_how_general_the_proof_is():
+    general = {"claim1", "lemma0", "theorem1", "lemma2"}
+    for name in NAMES:
+        rec = derive(name, K=2)
+        if name in general:
+            assert rec.status == "proved for general K", (name, rec.status)
+        else:
+            assert rec.status.startswith("proved at explicit K = 2"), (name, rec.status)
+        assert not rec.unchecked_steps
+        assert all(s.kind in ("checked", "cited", "definition") for s in rec.steps)
+        for c in rec.cited:
+            assert c.reference or c.description.startswith(("Lemma", "Theorem")), c
+
+
+def test_spread_is_only_proved_at_explicit_k():
+    assert derive("theorem1", K=2, variant="spread").status == "proved at explicit K = 2"
+
+
+def test_a_user_game_reaches_every_result_without_a_traceback():
+    from nashalign.symbolic.utility_parser import parse_utility
+
+    for text in [
+        "beta_A*dot(a, w1) - beta_I*quad(w1, C) - kappa*beta_D*dot(w1, wbar)",
+        "beta_A*dot(a, w1) - beta_I*quad(w1, C) - beta_D*dot(w1, wbar)^2",
+        "beta_A*dot(a, w1) + beta_I*quad(w1, C)",
+    ]:
+        game = parse_utility(text, K=2, N=2)
+        for name in NAMES:
+            rec = derive(name, game=game)
+            assert rec.status in (
+                "fails (counterexample)",
+                "hypothesis unknown",
+                "not established",
+            ) or rec.status.startswith("proved"), (name, rec.status)
+            if not rec.verified:
+                assert rec.failure
+
+
+def test_derive_rejects_a_non_game():
+    with pytest.raises(InputError, match="game must be"):
+        derive("theorem1", game="u = w")
