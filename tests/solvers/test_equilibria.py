@@ -160,7 +160,8 @@ def test_random_instances(inst, s, r, N):
     assert es.equilibria, "an NE always exists"
     tol = NC_RTOL * scale(a, C, s, r)
     for e in es.equilibria:
-        assert nash_conv(e.profile, a, C, s, 1.0, r) <= tol
+        # exact ones to rounding; float-certified continua (LP representative) to 1e-7
+        assert nash_conv(e.profile, a, C, s, 1.0, r) <= (tol if e.exact else 1e2 * tol)
         if e.exact and not e.continuum:
             assert certify_profile(e.exact_profile, a, C, s, 1.0, r)
     # Theorem 1's point is in the set when it is interior (and well conditioned)

@@ -549,8 +549,8 @@ def _mu_min_uncached(C: NDArray) -> tuple[Any, Any]:
         B[K - 1, i] = -1
     x = sp.Symbol("x")
     poly = sp.Poly((B.T * Cq * B - x * (B.T * B)).det(method="berkowitz"), x)
-    roots = sp.Poly(poly, x).real_roots()
-    mu = min(roots)
+    roots = sp.Poly(poly, x).real_roots()  # sorted ascending
+    mu = roots[0]
     return mu, float(sp.N(mu, 30))
 
 
@@ -902,14 +902,18 @@ def _continuum(game: _Game, supports: tuple[tuple[int, ...], ...], exact: bool) 
     GD = -Qo @ Nul[:nI] - lam_rows @ Nul[nI:]
     A_w = np.hstack([-Nul[:nI], np.ones((nI, 1))])
     A_o = np.hstack([GD, np.zeros((out.size, 1))])
-    res = linprog(
-        np.r_[np.zeros(d), -1.0],
-        A_ub=np.vstack([A_w, A_o]),
-        b_ub=np.concatenate([xp[:nI], -Gp]),
-        bounds=[(None, None)] * d + [(None, 1.0)],
-        method="highs",
-    )
-    if res.status != 0 or -res.fun <= 1e-9:
+    # Off-support rows with a margin first (HiGHS is feasible to ~1e-7 only), then without.
+    for margin in (1e-6 * game.scale, 0.0):
+        res = linprog(
+            np.r_[np.zeros(d), -1.0],
+            A_ub=np.vstack([A_w, A_o]),
+            b_ub=np.concatenate([xp[:nI], -Gp - margin]),
+            bounds=[(None, None)] * d + [(None, 1.0)],
+            method="highs",
+        )
+        if res.status == 0 and -res.fun > 1e-9:
+            break
+    else:
         return None
     x = xp + Nul @ res.x[:d]
     dirs = np.zeros((d, N * K))
@@ -918,8 +922,10 @@ def _continuum(game: _Game, supports: tuple[tuple[int, ...], ...], exact: bool) 
         qq, _ = np.linalg.qr(dirs.T)
         dirs = qq.T
     W = np.zeros(N * K)
-    W[idx] = x[:nI]
-    point = _Point(W.reshape(N, K), x[nI:], False, None, None, dirs, True, math.inf)
+    W[idx] = np.clip(x[:nI], 0.0, None)
+    W = W.reshape(N, K)
+    W /= W.sum(axis=1, keepdims=True)
+    point = _Point(W, x[nI:], False, None, None, dirs, True, math.inf)
     if exact:
         ex = _continuum_exact(game, supports, x)
         if ex is not None:
