@@ -15,8 +15,8 @@ Examples
 >>> import nashalign
 >>> nashalign.__version__
 '0.1.0'
->>> nashalign.derive("theorem1", K=2).status
-'proved at explicit K = 2'
+>>> nashalign.derive("theorem1", K=2).verified
+True
 >>> ne = nashalign.exact_symmetric_ne([1, 0], [[1, 0], [0, 1]], s=2, r=1)
 >>> ne.weights
 [5/6, 1/6]

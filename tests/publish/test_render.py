@@ -32,7 +32,8 @@ def test_record_markdown_renders_every_part():
     assert "1. Expand the square:" in md and "2. Done." in md
     # a blank line would end the $$ block: it is dropped
     assert "   $$\n   (a+b)^2\n   = a^2 + 2ab + b^2\n   $$" in md
-    assert ":::{admonition} Verification status: FAILED" in md and ":class: danger" in md
+    assert ":::{admonition} Verification status: fails (counterexample)" in md
+    assert ":class: danger" in md
     assert "| a \\| b | **FAILED** |  |" in md
 
 
@@ -45,7 +46,7 @@ def test_statement_markdown_keeps_prose_with_inline_math():
 def test_verification_table_has_one_row_per_record():
     table = render.verification_table([_record(), _record()])
     assert len(table.splitlines()) == 4
-    assert "| Demo result | K = 3 | **FAILED** | 1 of 2 |" in table
+    assert "| Demo result | K = 3 | **fails (counterexample)** | 1 of 2 |" in table
 
 
 # --------------------------------------------------------------------------- the one table writer

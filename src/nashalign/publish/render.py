@@ -307,7 +307,12 @@ def status_markdown(record: Any) -> str:
     :::{admonition} Verification status: verified
     """
     status = record.status
-    kind = {"verified": "tip", "FAILED": "danger"}.get(status, "warning")
+    if record.verified:
+        kind = "tip"  # proved (for general K or at explicit K), nothing unchecked
+    elif status in ("FAILED", "fails (counterexample)"):
+        kind = "danger"
+    else:
+        kind = "warning"  # hypothesis unknown, not established, unchecked
     n_passed = sum(c.passed for c in record.checks)
     lines = [
         f":::{{admonition}} Verification status: {status}",

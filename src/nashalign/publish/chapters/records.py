@@ -60,7 +60,7 @@ def verification_at(name: str, ks: Sequence[int], N: int | None = None) -> str:
 
     Examples
     --------
-    >>> verification_at("claim1", (2, 3)).count("verified")
+    >>> verification_at("claim1", (2, 3)).count("| proved")
     2
     """
     extra = {} if N is None else {"N": N}
