@@ -99,8 +99,9 @@ def test_steering_ratios_parse_text_exactly_and_validate():
 def test_report_names_the_binding_subpopulation_and_exact_r_star():
     res = steer([1, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], s=4, tau=TAU)
     lines = res.report_lines(["x", "y", "z"], "toy", beta_i=2)
-    assert "binding: y (weight = tau)" in lines[-3]
-    assert lines[-2] == "  exact: r* = 46/17"
+    assert "binding: y (weight = tau)" in lines[-4]
+    assert lines[-3] == "  exact: r* = 46/17"
+    assert "symmetric interior NE of Theorem 1 only" in lines[-1]
     assert res.to_json(["x", "y", "z"])["binding"] == "y"
 
 

@@ -38,6 +38,12 @@ from nashalign.symbolic.symbols import r
 
 #: Largest K for exact steering (real-root isolation of degree K-1 polynomials).
 MAX_STEER_K = 12
+#: What the intervals and r* are about (printed with every steering result).
+COVERS = (
+    "note: these intervals cover the symmetric interior NE of Theorem 1 only; where the "
+    "potential is not concave other (asymmetric, boundary) NE exist too: "
+    "nashalign.exact.robust_steering.robust_steer covers every NE"
+)
 #: Digits of the decimal approximations reported beside exact endpoints.
 DIGITS = 30
 
@@ -77,6 +83,7 @@ class SteeringResult:
         if names is not None:
             out["binding"] = None if self.binding is None else names[int(self.binding)]
             out["exact"] = self.exact_strings()
+            out["equilibrium"] = COVERS.strip()
         return out
 
     def report_lines(self, names: list[str], source: str, beta_i: object = 1) -> list[str]:
@@ -85,7 +92,7 @@ class SteeringResult:
         Examples
         --------
         >>> res = steer([1, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], s=4, tau="1/20")
-        >>> res.report_lines(["x", "y", "z"], "toy")[-3]
+        >>> res.report_lines(["x", "y", "z"], "toy")[-4]
         'minimal diversity incentive r* = 2.70588235294; binding: y (weight = tau)'
         """
         K = len(names)
@@ -116,6 +123,7 @@ class SteeringResult:
             lines.append("  (an infimum, not attained: the interior NE is degenerate at r*)")
         bi = float(beta_i)
         lines.append(f"  i.e. beta_D = r* beta_I = {rs * bi:.12g} at beta_I = {bi:g}")
+        lines.append(COVERS)
         return lines
 
     def exact_strings(self) -> dict[str, Any]:
