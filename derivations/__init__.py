@@ -4,6 +4,16 @@ Every module exposes ``NAME``, ``TITLE`` and ``derive(K, N, variant)``
 returning a :class:`~nashalign.symbolic.records.DerivationRecord`. The registry below is
 the single list that ``nashalign verify``, the tests and the book iterate.
 
+Every record is honest about what backs it (:mod:`nashalign.symbolic.records`):
+its steps are typed (checked / cited / definition / unchecked), its checks are
+exact identities (with their generality: ``"symbolic K"`` or the explicit K),
+hypotheses decided by the engine, or cited standard results with a reference;
+its ``status`` is ``"proved for general K"``, ``"proved at explicit K = ..."``,
+``"fails (counterexample)"``, ``"hypothesis unknown"`` or ``"not established"``,
+and ``verified`` is True only for the two "proved" statuses. ``derive(name,
+game=Game(...))`` runs a result for a user utility
+(:func:`nashalign.symbolic.utility_parser.parse_utility` parses one safely).
+
 Examples
 --------
 >>> NAMES[:3]

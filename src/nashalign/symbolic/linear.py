@@ -147,7 +147,12 @@ def concavity_failure(game: Game, record: DerivationRecord, generality: str = ""
     record.add_hypothesis(
         "concavity of u_m in w_m on the simplex (hypothesis of Lemma 0)",
         outcome,
-        conc.reason,
+        conc.reason
+        + (
+            "; for every K: the Hessian is -2 beta_I C for symbolic K (Lemma 0's MatrixSymbol check)"
+            if generality and outcome == "holds"
+            else ""
+        ),
         generality=generality,
     )
     if conc.witness:
