@@ -8,6 +8,8 @@ first-order conditions and Theorem 1's bordered solve.
 - :mod:`~nashalign.symbolic.records`: :class:`~nashalign.symbolic.records.DerivationRecord`.
 - :mod:`~nashalign.symbolic.linear`: ``grad_m / beta_I = b0 + s b1 - P w_m - Q sum w_j``.
 - :mod:`~nashalign.symbolic.bordered`: the division-free bordered solve of Theorem 1.
+- :mod:`~nashalign.symbolic.general_k`: Theorem 1 for symbolic K by free-algebra rewriting.
+- :mod:`~nashalign.symbolic.utility_parser`: the safe parser of user utilities.
 
 Examples
 --------
