@@ -38,14 +38,24 @@ import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
 from nashalign.symbolic.bordered import closed_form_parts, closed_form_parts_for
+from nashalign.symbolic.flint_poly import (
+    closed_form_parts_flint,
+    is_flint,
+    matrix_type,
+    to_matrix,
+    use_flint,
+)
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.linear import concavity_failure, timed
-from nashalign.symbolic.polyalg import is_zero_dm, ones_dm, to_dm
+from nashalign.symbolic.polyalg import is_zero_dm
 from nashalign.symbolic.records import GENERAL_K, DerivationRecord
 from nashalign.symbolic.symbols import r
 
 NAME = "lemma2"
 TITLE = "Lemma 2 (finitely many degenerate ratios)"
+#: Largest K at which alpha(r) is converted to a SymPy expression (and stored in the record);
+#: beyond, its degree and leading coefficient are read off the ring element directly.
+EXPRESSIONS_MAX_K = 4
 
 
 def general_k_leading_coefficient() -> sp.Expr:
@@ -56,10 +66,11 @@ def general_k_leading_coefficient() -> sp.Expr:
 
 
 def faddeev_leverrier(X: DomainMatrix) -> tuple[list[DomainMatrix], list]:
-    """Matrices ``B_k`` and coefficients ``e_k`` of adj(X + tI) = sum t^(K-1-k) B_k."""
+    """Matrices ``B_k`` and coefficients ``e_k`` of adj(X + tI) = sum t^(K-1-k) B_k
+    (``X`` a DomainMatrix or a :class:`~nashalign.symbolic.flint_poly.FlintMatrix`)."""
     K = X.shape[0]
     dom = X.domain
-    eye = DomainMatrix.eye(K, dom)
+    eye = matrix_type(dom).eye(K, dom)
     Bs = [eye]
     es = [dom.one]
     for k in range(1, K):
@@ -72,9 +83,17 @@ def faddeev_leverrier(X: DomainMatrix) -> tuple[list[DomainMatrix], list]:
 
 
 def derive(
-    K: int = 3, N: int = 2, variant: str = "overlap", game: Game | None = None
+    K: int = 3,
+    N: int = 2,
+    variant: str = "overlap",
+    game: Game | None = None,
+    backend: str = "auto",
 ) -> DerivationRecord:
-    """Derive and verify Lemma 2 at explicit ``K`` for ``variant`` or a user ``game``."""
+    """Derive and verify Lemma 2 at explicit ``K`` for ``variant`` or a user ``game``.
+
+    ``backend`` chooses the exact arithmetic (``"sympy"``, ``"flint"``, or ``"auto"``:
+    FLINT from K = 5 for the shipped variants), as in Theorem 1.
+    """
     custom = game is not None
     if game is None:
         game = Game.from_variant(variant, K=K, N=max(N, 2))
@@ -98,8 +117,16 @@ def derive(
                 r"\text{not claimed: Lemma 0's concavity hypothesis does not hold}"
             )
             return rec.finish()
-        parts = closed_form_parts(K, variant) if not custom else closed_form_parts_for(game)
+        if custom:
+            parts = closed_form_parts_for(game)
+        elif use_flint(backend, K):
+            parts = closed_form_parts_flint(K, variant)
+        else:
+            parts = closed_form_parts(K, variant)
         dom = parts.domain
+        how = "FlintMatrix (python-flint fmpq_mpoly)" if is_flint(dom) else "DomainMatrix"
+        if is_flint(dom):
+            rec.method += "; exact arithmetic by python-flint (fmpq_mpoly)"
         M_sym = parts.structure.M_sym
         dM = M_sym.applyfunc(lambda e: sp.diff(e, r))
         rho = dM[0, 0]
@@ -137,13 +164,20 @@ def derive(
                 "MatrixSymbol a, C, w of symbolic size",
                 generality=GENERAL_K,
             )
-        alpha = parts.sym(parts.alpha)
-        poly = sp.Poly(alpha, r)
-        lc = sp.expand(poly.LC())
+        poly = None
+        if K <= EXPRESSIONS_MAX_K or not is_flint(dom):
+            alpha = sp.expand(parts.sym(parts.alpha))
+            poly = sp.Poly(alpha, r)
+            degree, lc = poly.degree(), sp.expand(poly.LC())
+            rec.expressions["alpha"] = alpha
+            deg_how = "Poly in r"
+        else:
+            degree = dom.degree_in(parts.alpha, r)
+            lc = sp.expand(dom.to_sympy(dom.coeff_in(parts.alpha, r, degree)))
+            deg_how = "degree in r and its coefficient read off the fmpq_mpoly"
         rec.expressions.update(
             {
-                "alpha": sp.expand(alpha),
-                "degree": sp.sympify(poly.degree()),
+                "degree": sp.sympify(degree),
                 "leading_coefficient": lc,
                 "X": X_sym,
                 "rho": rho,
@@ -151,15 +185,15 @@ def derive(
         )
         rec.add_check(
             f"deg_r alpha = K - 1 = {K - 1}",
-            poly.degree() == K - 1,
-            "Poly in r",
+            degree == K - 1,
+            deg_how,
             supplementary=general,
         )
         expected_lc = rho ** (K - 1) * K
         rec.add_check(
             f"leading coefficient of alpha = rho^(K-1) K = {expected_lc}",
             sp.expand(lc - expected_lc) == 0,
-            "Poly in r, coefficient expanded",
+            deg_how + ", coefficient expanded",
             supplementary=general,
         )
         gen_lc = general_k_leading_coefficient()
@@ -172,16 +206,17 @@ def derive(
         )
         rec.cite("faddeev", "leading matrix coefficient B_0 = I of adj(X + t I), every K")
         rec.expressions["general_K_leading_term"] = gen_lc
-        X = to_dm(X_sym, dom)
+        X = to_matrix(X_sym, dom)
+        T = matrix_type(dom)
         Bs, es = faddeev_leverrier(X)
         t = dom.from_sympy(rho * r)
-        expansion = DomainMatrix.zeros((K, K), dom)
+        expansion = T.zeros((K, K), dom)
         for k, B in enumerate(Bs):
             expansion = expansion + B * (t ** (K - 1 - k))
         rec.add_check(
             "Faddeev-LeVerrier: adj(X + rho r I) = sum_k (rho r)^(K-1-k) B_k, B_0 = I",
             is_zero_dm(expansion - parts.A),
-            "DomainMatrix over QQ[c, r]",
+            how + " over QQ[c, r]",
             supplementary=general,
         )
         minors_sum = dom.zero
@@ -189,8 +224,8 @@ def derive(
             inner = dom.zero
             for S in combinations(range(K), m):
                 XS = X.extract(list(S), list(S))
-                adjS = XS.adjugate() if m > 1 else DomainMatrix.eye(1, dom)
-                o = ones_dm(m, 1, dom)
+                adjS = XS.adjugate() if m > 1 else T.eye(1, dom)
+                o = T.ones((m, 1), dom)
                 inner += (o.transpose() * adjS * o)[0, 0].element
             minors_sum += inner * t ** (K - m)
         rec.add_check(
@@ -210,11 +245,11 @@ def derive(
         )
         rec.step(
             f"At K = {K} the expansion is verified exactly, and the derived polynomial has degree "
-            f"{poly.degree()} with leading coefficient",
+            f"{degree} with leading coefficient",
             sp.latex(lc),
             kind="checked",
         )
-        if K <= 3:
+        if K <= 3 and poly is not None:
             rec.step(
                 "The derived polynomial:",
                 r"\alpha(r) = " + sp.latex(poly.as_expr()),

@@ -45,13 +45,19 @@ Examples
 from __future__ import annotations
 
 import sympy as sp
-from sympy.polys.matrices import DomainMatrix
 
 from nashalign.symbolic.bordered import ClosedFormParts, closed_form_parts, closed_form_parts_for
+from nashalign.symbolic.flint_poly import (
+    closed_form_parts_flint,
+    is_flint,
+    matrix_type,
+    to_matrix,
+    use_flint,
+)
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.general_k import theorem1_general_k
 from nashalign.symbolic.linear import concavity_failure, timed
-from nashalign.symbolic.polyalg import is_zero_dm, linear_parts, ones_dm, to_dm
+from nashalign.symbolic.polyalg import is_zero_dm, linear_parts
 from nashalign.symbolic.records import GENERAL_K, DerivationRecord
 from nashalign.symbolic.symbols import beta_A, beta_D, beta_I, c_matrix, r, s
 
@@ -81,15 +87,16 @@ def _verify_agents(parts: ClosedFormParts, game: Game) -> bool:
     """alpha * (grad_m(w*, ..., w*)/beta_I - lambda* 1) == 0 for every agent m of ``game``."""
     K, N = game.K, game.N
     dom = parts.domain
+    ones = matrix_type(dom).ones((K, 1), dom)
     ok = True
     for m in range(1, N + 1):
         g = game.normalised(game.gradient(m))
         J, c = linear_parts(list(g), game.strategy_symbols())
         Jsum = sum((J[:, K * j : K * (j + 1)] for j in range(N)), sp.zeros(K, K))
         resid = (
-            to_dm(c, dom) * parts.alpha
-            + to_dm(Jsum, dom) * parts.w_num
-            - ones_dm(K, 1, dom) * parts.lam_num
+            to_matrix(c, dom) * parts.alpha
+            + to_matrix(Jsum, dom) * parts.w_num
+            - ones * parts.lam_num
         )
         ok = ok and is_zero_dm(resid)
     return ok
@@ -101,11 +108,16 @@ def derive(
     variant: str = "overlap",
     expressions: bool = True,
     game: Game | None = None,
+    backend: str = "auto",
 ) -> DerivationRecord:
     """Derive and verify Theorem 1 at explicit ``K`` for ``variant`` (or a user ``game``).
 
     ``expressions=False`` skips converting the (large, at K >= 5) derived
     polynomials back to SymPy expressions; the checks are the same.
+    ``backend`` chooses the exact arithmetic of the checks: ``"sympy"``
+    (DomainMatrix), ``"flint"`` (:mod:`nashalign.symbolic.flint_poly`) or
+    ``"auto"`` (FLINT from K = 5 for the shipped variants; SymPy for a user game).
+    M(r), b0, b1 and the gradients are derived by SymPy either way.
     """
     custom = game is not None
     if game is None:
@@ -133,11 +145,23 @@ def derive(
                 r"\text{not claimed: }" + r"\text{Lemma 0's concavity hypothesis does not hold}"
             )
             return rec.finish()
-        parts = closed_form_parts(K, variant) if not custom else closed_form_parts_for(game)
+        if custom:
+            parts = closed_form_parts_for(game)
+        elif use_flint(backend, K):
+            parts = closed_form_parts_flint(K, variant)
+        else:
+            parts = closed_form_parts(K, variant)
         ls = parts.structure
         dom = parts.domain
-        eye = DomainMatrix.eye(K, dom)
-        one = ones_dm(K, 1, dom)
+        T = matrix_type(dom)
+        eye = T.eye(K, dom)
+        one = T.ones((K, 1), dom)
+        how = "DomainMatrix"
+        if is_flint(dom):
+            how = "FlintMatrix (python-flint fmpq_mpoly)"
+            rec.method = rec.method.replace(
+                "DomainMatrix over", "python-flint fmpq_mpoly matrices (Berkowitz) over"
+            )
         M_sym = ls.M_sym
         rec.step(
             "At a symmetric profile $w_m = w$ the engine's normalised gradient is affine in $w$; "
@@ -196,19 +220,19 @@ def derive(
         rec.add_check(
             "M A = det(M) I",
             is_zero_dm(parts.M * parts.A - eye * parts.det),
-            "DomainMatrix",
+            how,
             supplementary=general,
         )
         rec.add_check(
             "A M = det(M) I",
             is_zero_dm(parts.A * parts.M - eye * parts.det),
-            "DomainMatrix",
+            how,
             supplementary=general,
         )
         rec.add_check(
             "det B = -alpha",
             dom.is_zero(parts.detB + parts.alpha),
-            "DomainMatrix determinant",
+            f"{how} determinant",
             supplementary=general,
         )
         rec.cite("cramer", "B is square and det B = -alpha != 0")
@@ -222,16 +246,16 @@ def derive(
         )
         PiM = parts.M * parts.Pi - (eye * parts.alpha - one * (one.transpose() * parts.A))
         ok_PiM = rec.add_check(
-            "M Pi = alpha I - 1 1^T A", is_zero_dm(PiM), "DomainMatrix", supplementary=general
+            "M Pi = alpha I - 1 1^T A", is_zero_dm(PiM), how, supplementary=general
         )
-        if K <= 4:
+        if K <= 4 or (is_flint(dom) and K <= 5):
             divis = parts.Pi * parts.det - (
                 parts.A * parts.alpha - parts.A1 * (one.transpose() * parts.A)
             )
             rec.add_check(
                 "det(M) Pi = alpha A - A 1 1^T A (det M divides it; quotient Pi = -adj(B)[:K,:K])",
                 is_zero_dm(divis),
-                "DomainMatrix, degree-2K-2 products expanded",
+                f"{how}, degree-2K-2 products expanded",
                 supplementary=general,
             )
         else:
@@ -246,13 +270,13 @@ def derive(
         rec.add_check(
             "1^T Pi = 0 (so 1^T v = 0)",
             is_zero_dm(one.transpose() * parts.Pi),
-            "DomainMatrix",
+            how,
             supplementary=general,
         )
         rec.add_check(
             "1^T (alpha w*) = alpha (so 1^T w* = 1, 1^T w0 = 1)",
             dom.is_zero((one.transpose() * parts.w_num)[0, 0].element - parts.alpha),
-            "DomainMatrix",
+            how,
             supplementary=general,
         )
         rec.step(

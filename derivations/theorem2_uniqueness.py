@@ -31,14 +31,25 @@ from __future__ import annotations
 
 import sympy as sp
 
+from nashalign.symbolic.flint_poly import (
+    FlintMatrix,
+    FlintRing,
+    bordered_any,
+    is_flint,
+    to_matrix,
+    use_flint,
+)
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.linear import concavity_failure, linear_structure, timed
-from nashalign.symbolic.polyalg import bordered, ones_dm, ring_of, to_dm
+from nashalign.symbolic.polyalg import bordered, ones_dm, ring_of
 from nashalign.symbolic.records import DerivationRecord
 from nashalign.symbolic.symbols import c_matrix, r, s
 
 NAME = "theorem2"
 TITLE = "Theorem 2 (uniqueness for N agents)"
+#: Largest K at which alpha_tilde(r) is converted to a SymPy expression (and stored); beyond,
+#: with the FLINT backend, its degree and leading coefficient are read off the ring element.
+EXPRESSIONS_MAX_K = 4
 
 
 def continuum_root(N: int) -> int:
@@ -101,9 +112,19 @@ def family_identities(game: Game, b: sp.Matrix, M: sp.Matrix, Mt: sp.Matrix) -> 
 
 
 def derive(
-    K: int = 3, N: int = 3, variant: str = "overlap", game: Game | None = None
+    K: int = 3,
+    N: int = 3,
+    variant: str = "overlap",
+    game: Game | None = None,
+    backend: str = "auto",
 ) -> DerivationRecord:
-    """Derive and verify Theorem 2 at explicit ``K`` and ``N`` (or for a user ``game``)."""
+    """Derive and verify Theorem 2 at explicit ``K`` and ``N`` (or for a user ``game``).
+
+    ``backend``: exact arithmetic of the adjugate / bordered-determinant checks,
+    ``"sympy"`` (DomainMatrix), ``"flint"`` or ``"auto"`` (FLINT from K = 5 for the
+    shipped variants); the gradients and M_tilde(r) are derived by SymPy either way.
+    """
+    flint = use_flint(backend, K) and (game is None or backend == "flint")
     if game is None:
         game = Game.from_variant(variant, K=K, N=max(N, 2))
     K, N, variant = game.K, game.N, game.variant
@@ -148,15 +169,18 @@ def derive(
                 "expansion",
             )
         gens = [*game.param_symbols(), *game.extra_symbols(), r]
-        dom = ring_of(gens)
-        dMt = to_dm(Mt, dom)
+        dom = FlintRing(gens) if flint else ring_of(gens)
+        how = "FlintMatrix (python-flint fmpq_mpoly)" if flint else "DomainMatrix"
+        if flint:
+            rec.method += "; exact arithmetic by python-flint (fmpq_mpoly, Berkowitz)"
+        dMt = to_matrix(Mt, dom)
         adj = dMt.adjugate()
-        one = ones_dm(K, 1, dom)
+        one = FlintMatrix.ones((K, 1), dom) if flint else ones_dm(K, 1, dom)
         at = (one.transpose() * adj * one)[0, 0].element
         # adj_det (Berkowitz charpoly), not det(): det() is ~10x slower on this bordered
         # matrix over the polynomial ring at K = 5 (1.6 s vs 0.16 s, SymPy 1.14); same determinant.
-        _, detBt = bordered(dMt).adj_det()
-        rec.add_check("det B_tilde = -alpha_tilde", dom.is_zero(detBt + at), "DomainMatrix")
+        _, detBt = (bordered_any(dMt) if flint else bordered(dMt)).adj_det()
+        rec.add_check("det B_tilde = -alpha_tilde", dom.is_zero(detBt + at), how)
         rec.add_check(
             "non-degeneracy: alpha_tilde is not the zero polynomial",
             not dom.is_zero(at),
@@ -174,9 +198,16 @@ def derive(
             ok_sym,
             "symbolic w_bar, d, t; expansion",
         )
-        at_e = sp.expand(dom.to_sympy(at))
-        poly = sp.Poly(at_e, r)
-        lc = sp.expand(poly.LC())
+        poly = at_e = None
+        if K <= EXPRESSIONS_MAX_K or not is_flint(dom):
+            at_e = sp.expand(dom.to_sympy(at))
+            poly = sp.Poly(at_e, r)
+            degree, lc = poly.degree(), sp.expand(poly.LC())
+            deg_how = "Poly in r"
+        else:
+            degree = dom.degree_in(at, r)
+            lc = sp.expand(dom.to_sympy(dom.coeff_in(at, r, degree)))
+            deg_how = "degree in r and its coefficient read off the fmpq_mpoly"
         rho = sp.expand(sp.diff(Mt[0, 0], r))
         form_ok = (
             Mt.applyfunc(lambda e: sp.diff(e, r)) == rho * sp.eye(K)
@@ -184,13 +215,11 @@ def derive(
             and rho != 0
         )
         if form_ok:
-            rec.add_check(
-                f"deg_r alpha_tilde = K - 1 = {K - 1}", poly.degree() == K - 1, "Poly in r"
-            )
+            rec.add_check(f"deg_r alpha_tilde = K - 1 = {K - 1}", degree == K - 1, deg_how)
             rec.add_check(
                 f"leading coefficient of alpha_tilde = K rho^(K-1) = {K * rho ** (K - 1)}",
                 sp.expand(lc - K * rho ** (K - 1)) == 0,
-                "Poly in r; rho = d M_tilde / dr read off the derived matrix",
+                deg_how + "; rho = d M_tilde / dr read off the derived matrix",
             )
         else:
             rec.step(
@@ -210,11 +239,12 @@ def derive(
             {
                 "M": M,
                 "M_tilde": Mt,
-                "alpha_tilde": at_e,
                 "leading_coefficient": lc,
-                "degree": sp.sympify(poly.degree()),
+                "degree": sp.sympify(degree),
             }
         )
+        if at_e is not None:
+            rec.expressions["alpha_tilde"] = at_e
         rec.step(
             "By Lemma 0 (concavity checked above) an interior profile is a NE iff every agent's "
             r"condition $\nabla_{w_m}u_m = \lambda_m\mathbf 1$ holds.",
@@ -258,7 +288,7 @@ def derive(
             sp.latex(lc) + r"\;(= K\rho^{K-1},\ \rho = " + sp.latex(rho) + ")",
             cite="kernel",
         )
-        if K <= 3:
+        if K <= 3 and poly is not None:
             rec.step(
                 "The derived polynomial:",
                 r"\tilde\alpha(r) = " + sp.latex(poly.as_expr()),

@@ -50,7 +50,6 @@ __all__ = [
     "FlintMatrix",
     "FlintRing",
     "bordered_any",
-    "closed_form_parts_backend",
     "closed_form_parts_flint",
     "flint_ring_for",
     "from_domain_matrix",
@@ -503,12 +502,3 @@ def closed_form_parts_flint(K: int, variant: str = "overlap", N: int = 2):
         M, FlintMatrix.from_sympy(ls.b0, F), FlintMatrix.from_sympy(ls.b1, F), F.from_sympy(s)
     )
     return ClosedFormParts(**vars(sol), game=game, structure=ls, domain=F, gens=gens, M=M)
-
-
-def closed_form_parts_backend(K: int, variant: str = "overlap", backend: str = "auto"):
-    """Theorem 1's objects for a shipped variant with the chosen arithmetic backend."""
-    if use_flint(backend, K):
-        return closed_form_parts_flint(K, variant)
-    from nashalign.symbolic.bordered import closed_form_parts
-
-    return closed_form_parts(K, variant)
