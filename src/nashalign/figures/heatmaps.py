@@ -6,10 +6,17 @@ For an instance (a, C) the symmetric interior NE is
 at a fixed value (default 1), evaluates the vectorised closed form on a log-spaced
 grid of the other two and colours each point by the focal subpopulation's weight:
 
-* **white**: no interior NE there (some weight <= 0, or alpha = 0);
-* **black**: interior NE in which the focal weight is below the threshold tau
-  (political exclusion, SPEC section 1);
-* a colour map (viridis, from tau up) elsewhere.
+* **dotted hatching**: no interior NE there (some weight <= 0, or alpha = 0); the
+  colour is then the weight in the symmetric *boundary* NE, found by support
+  enumeration (:func:`nashalign.figures.equilibrium_maps.symmetric_boundary_ne`);
+  white only where that fails too (singular systems);
+* **black**: the focal weight is below the threshold tau (political exclusion,
+  SPEC section 1), in the interior NE or, hatched, in the boundary NE;
+* a colour map (viridis, from tau up) elsewhere;
+* **diagonal hatching**: the potential of Theorem 3 is not concave there
+  (:math:`r` outside :math:`[-2\mu_{\min}, 2(N-1)\mu_{\min}]`), so the NE need not be
+  unique: the map shows the symmetric NE, one of possibly many
+  (:mod:`nashalign.solvers.equilibria` enumerates them all).
 
 Overlaid are the exact boundary curves of SPEC section 2.7, evaluated by
 :func:`nashalign.exact.steering.threshold_crossings` from the derived polynomials:
@@ -50,11 +57,20 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nashalign.figures.boundaries import curve_points
+from nashalign.figures.equilibrium_maps import concavity_region, not_concave, symmetric_boundary_ne
 from nashalign.figures.grid import LIM, TAU, GridSpec, plane_betas
 from nashalign.figures.naming import dataset_name, slug
 from nashalign.figures.output import csv_text, grid_csv
 from nashalign.figures.pipeline import Drawn, produce
-from nashalign.figures.style import LABELS, legend, log_axes, new_figure
+from nashalign.figures.style import (
+    FONT,
+    LABELS,
+    grid_figure,
+    handles_of,
+    legend_below,
+    log_axes,
+    new_figure,
+)
 from nashalign.instance import Instance, validate_focal, validate_instance
 
 
@@ -93,6 +109,13 @@ class HeatmapData:
     tau_curves_low, interior_curve_low : ndarray
         The same for the rising branches (w_k < tau, resp. some w_k <= 0, for
         *smaller* s).
+    boundary_weights : ndarray, shape (ny, nx, K)
+        The symmetric boundary NE (support enumeration) where there is no interior
+        NE; NaN elsewhere and where it was not found.
+    r_interval : (float, float)
+        Theorem 3's concavity interval of r for ``n_agents`` (Phi concave inside).
+    n_agents : int
+        Population size of the concavity test.
     paths : list of Path
         Files written.
     """
@@ -113,6 +136,9 @@ class HeatmapData:
     interior_curve: NDArray[np.float64]
     tau_curves_low: NDArray[np.float64]
     interior_curve_low: NDArray[np.float64]
+    boundary_weights: NDArray[np.float64] | None = None
+    r_interval: tuple[float, float] = (-np.inf, np.inf)
+    n_agents: int = 2
     paths: list[Path] = field(default_factory=list)
 
     @property
@@ -129,6 +155,33 @@ class HeatmapData:
     def excluded_of(self, focal: int | None) -> NDArray[np.bool_]:
         """Black mask for ``focal``: interior NE with that weight below tau."""
         return self.interior & (self.value_of(focal) < self.tau)
+
+    def boundary_value_of(self, focal: int | None) -> NDArray[np.float64]:
+        """Value of ``focal`` in the symmetric boundary NE (NaN where interior / not found)."""
+        if self.boundary_weights is None:
+            return np.full(self.interior.shape, np.nan)
+        if focal is None:
+            return self.boundary_weights.min(axis=-1)
+        return self.boundary_weights[..., focal]
+
+    @property
+    def boundary(self) -> NDArray[np.bool_]:
+        """Mask: no interior NE, and the symmetric boundary NE was found."""
+        if self.boundary_weights is None:
+            return np.zeros(self.interior.shape, dtype=bool)
+        return ~self.interior & np.all(np.isfinite(self.boundary_weights), axis=-1)
+
+    @property
+    def r(self) -> NDArray[np.float64]:
+        """``r = beta_D / beta_I`` at every grid point."""
+        X, Y = np.meshgrid(self.x, self.y)
+        _, bi, bd = plane_betas(self.axes, X, Y, self.fixed)
+        return bd / bi
+
+    @property
+    def non_concave(self) -> NDArray[np.bool_]:
+        """Mask: Theorem 3's potential is not concave (the NE need not be unique)."""
+        return not_concave(self.r, self.r_interval)
 
     @property
     def excluded(self) -> NDArray[np.bool_]:
@@ -230,6 +283,11 @@ def heatmap_on(
     label = dataset_name(instance, name)
     ev = spec.evaluate(instance, progress=progress, desc=f"{label} grid")
     cv = curve_points(instance, spec, 4 * spec.resolution)
+    ba, bi, bd = spec.betas()
+    bw = np.full(ev.weights.shape, np.nan)
+    out = ~ev.interior
+    if out.any():
+        bw[out] = symmetric_boundary_ne(instance.a, instance.C, (ba / bi)[out], (bd / bi)[out])[0]
     return HeatmapData(
         dataset=label,
         names=list(instance.names),
@@ -247,6 +305,9 @@ def heatmap_on(
         interior_curve=cv.interior,
         tau_curves_low=cv.tau_low,
         interior_curve_low=cv.interior_low,
+        boundary_weights=bw,
+        r_interval=concavity_region(instance, spec.n_agents),
+        n_agents=spec.n_agents,
     )
 
 
@@ -280,6 +341,9 @@ def colour_norm(data: HeatmapData) -> Any:
 def draw_heatmap(ax: Any, data: HeatmapData, focal: int | None, norm: Any) -> Any:
     """Draw one heatmap panel (masks, colours, boundary curves) on ``ax``; return the mesh.
 
+    No legend is drawn here: the figure puts one below its axes, off the data
+    (:func:`heatmap_handles`).
+
     Examples
     --------
     >>> from nashalign.figures.style import new_figure
@@ -294,18 +358,34 @@ def draw_heatmap(ax: Any, data: HeatmapData, focal: int | None, norm: Any) -> An
     from matplotlib import colormaps
 
     value = data.value_of(focal)
-    shown = np.where(data.excluded_of(focal), norm.vmin - 1.0, value)  # "under": black
-    shown = np.ma.masked_where(data.no_interior | ~np.isfinite(value), shown)
+    bvalue = data.boundary_value_of(focal)
+    # interior NE where there is one, else the symmetric boundary NE (hatched below)
+    both = np.where(data.interior, value, bvalue)
+    shown = np.where(both < data.tau, norm.vmin - 1.0, both)  # "under": black
+    shown = np.ma.masked_where(~np.isfinite(both), shown)
     cmap = colormaps["viridis"].with_extremes(under="black", bad="white")
-    mesh = ax.pcolormesh(
-        _edges(data.x),
-        _edges(data.y),
-        shown,
-        cmap=cmap,
-        norm=norm,
-        shading="flat",
-        rasterized=True,
-    )
+    ex, ey = _edges(data.x), _edges(data.y)
+    mesh = ax.pcolormesh(ex, ey, shown, cmap=cmap, norm=norm, shading="flat", rasterized=True)
+    X, Y = np.meshgrid(data.x, data.y)
+    if data.boundary.any():
+        cs = ax.contourf(
+            X, Y, data.boundary.astype(float), levels=[0.5, 1.5], colors="none", hatches=[".."]
+        )
+        cs.set_hatchcolor("0.55")
+        cs.set_linewidth(0.0)
+    nc = data.non_concave
+    if nc.any():
+        cs = ax.contourf(
+            X, Y, nc.astype(float), levels=[0.5, 1.5], colors="none", hatches=["\\"]
+        )
+        cs.set_hatchcolor((1.0, 1.0, 1.0, 0.3))
+        cs.set_linewidth(0.0)
+        if not nc.all():
+            with np.errstate(divide="ignore", invalid="ignore"):
+                lr = np.log(np.abs(data.r))
+            hi = data.r_interval[1]
+            if hi > 0 and np.isfinite(lr).any():
+                ax.contour(X, Y, lr - np.log(hi), levels=[0.0], colors="tab:cyan", linewidths=1.4)
     log_axes(ax)
     ax.set_xlim(data.x[0], data.x[-1])
     ax.set_ylim(data.y[0], data.y[-1])
@@ -315,29 +395,60 @@ def draw_heatmap(ax: Any, data: HeatmapData, focal: int | None, norm: Any) -> An
     for kk in ks:
         for c in (data.tau_curves[kk], data.tau_curves_low[kk]):
             if np.isfinite(c).any():
-                ax.plot(c[:, 0], c[:, 1], color="tab:red", lw=1.2, alpha=0.9, label=label)
+                ax.plot(c[:, 0], c[:, 1], color="tab:red", lw=1.4, alpha=0.9, label=label)
                 label = None
     label = "interior NE boundary (exact)"
     for ic in (data.interior_curve, data.interior_curve_low):
         if np.isfinite(ic).any():
-            ax.plot(ic[:, 0], ic[:, 1], color="tab:orange", lw=1.4, ls="--", label=label)
+            ax.plot(ic[:, 0], ic[:, 1], color="tab:orange", lw=1.6, ls="--", label=label)
             label = None
-    if not data.interior.any():
-        ax.text(
-            0.5,
-            0.5,
-            "no interior NE\nanywhere on this grid",
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            fontsize=9,
-            color="0.3",
-        )
-    ax.set_xlabel(LABELS[data.axes[0]])
-    ax.set_ylabel(LABELS[data.axes[1]])
+    ax.set_xlabel(LABELS[data.axes[0]], fontsize=FONT["label"])
+    ax.set_ylabel(LABELS[data.axes[1]], fontsize=FONT["label"])
     title = "min over subpopulations" if focal is None else data.names[focal]
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=FONT["title"])
     return mesh
+
+
+def heatmap_handles(axes: Any, maps: list[HeatmapData]) -> list[Any]:
+    """Legend handles of heatmap panels: the curves drawn, plus the hatched regions.
+
+    Examples
+    --------
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+    >>> d = heatmap_on(inst, GridSpec(resolution=3))
+    >>> [h.get_label() for h in heatmap_handles([], [d])][:1]
+    ['below $\\\\tau$ (excluded)']
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    out: list[Any] = [Patch(facecolor="black", label=r"below $\tau$ (excluded)")]
+    out += handles_of(axes)
+    if any(m.boundary.any() for m in maps):
+        out.append(
+            Patch(
+                facecolor="tab:gray",
+                hatch="..",
+                edgecolor="0.55",
+                label="no interior NE: symmetric boundary NE",
+            )
+        )
+    if any((~m.interior & ~m.boundary).any() for m in maps):
+        out.append(Patch(facecolor="white", edgecolor="0.5", label="no symmetric NE found"))
+    if any(m.non_concave.any() for m in maps):
+        hi = maps[0].r_interval[1]
+        out.append(
+            Patch(
+                facecolor="tab:gray",
+                hatch="\\",
+                edgecolor="white",
+                label=rf"$\Phi$ not concave ($r > {hi:.3g}$): NE may not be unique",
+            )
+        )
+        if any(m.non_concave.any() and not m.non_concave.all() for m in maps):
+            out.append(Line2D([], [], color="tab:cyan", lw=1.4, label=r"$r = 2(N-1)\mu_{\min}$"))
+    return out
 
 
 def _fixed_label(data: HeatmapData) -> str:
@@ -354,8 +465,8 @@ def heatmap_csvs(data: HeatmapData, stem: str) -> dict[str, str]:
     >>> from nashalign.instance import Instance
     >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
     >>> texts = heatmap_csvs(heatmap_on(inst, GridSpec(resolution=3)), "h")
-    >>> sorted(texts), texts["h.csv"].splitlines()[0]
-    (['h.csv', 'h_boundary.csv'], 'beta_a,beta_i,beta_d,s,r,interior,w_x,w_y,value,excluded')
+    >>> sorted(texts), texts["h.csv"].splitlines()[0].split(",")
+    (['h.csv', 'h_boundary.csv'], ['beta_a', 'beta_i', 'beta_d', 's', 'r', 'interior', 'w_x', 'w_y', 'value', 'excluded', 'boundary_ne', 'boundary_w_x', 'boundary_w_y', 'non_concave'])
     """
     X, Y = np.meshgrid(data.x, data.y)
     ba, bi, bd = plane_betas(data.axes, X, Y, data.fixed)
@@ -368,6 +479,14 @@ def heatmap_csvs(data: HeatmapData, stem: str) -> dict[str, str]:
         cols[f"w_{nm}"] = data.weights[..., kk]
     cols["value"] = data.value
     cols["excluded"] = data.excluded
+    cols["boundary_ne"] = data.boundary
+    for kk, nm in enumerate(data.names):
+        cols[f"boundary_w_{nm}"] = (
+            data.boundary_weights[..., kk]
+            if data.boundary_weights is not None
+            else np.full(data.interior.shape, np.nan)
+        )
+    cols["non_concave"] = data.non_concave
     rows = []
     for kk, nm in enumerate(data.names):
         rows.append((f"tau:{nm}", data.curve_r, data.tau_curves[kk]))
@@ -413,17 +532,16 @@ def _heatmap_figure(
 
 
 def _draw_focal(data: HeatmapData) -> Drawn:
-    fig = new_figure(5.6, 4.6)
+    fig = new_figure(7.2, 6.6)
     ax = fig.add_subplot()
     mesh = draw_heatmap(ax, data, data.focal, colour_norm(data))
     cb = fig.colorbar(mesh, ax=ax, extend="min")
     cb.set_label("focal weight" if data.focal is not None else "smallest weight")
-    legend(ax, [ax], loc="lower left", fontsize=7, framealpha=0.8)
+    legend_below(fig, heatmap_handles([ax], [data]), ncols=2)
     who = "all" if data.focal is None else data.names[data.focal]
     fig.suptitle(
-        f"{data.dataset}: exclusion of {who} ({_fixed_label(data)}, "
-        f"black < {data.tau:g}, white: no interior NE)",
-        fontsize=9,
+        f"{data.dataset}: exclusion of {who} ({_fixed_label(data)}, black < {data.tau:g})",
+        fontsize=FONT["suptitle"],
     )
     stem = slug("heatmap", data.dataset, who, *data.axes)
     return Drawn(stem, heatmap_csvs(data, stem), fig)
@@ -434,7 +552,7 @@ def _draw_grid(data: HeatmapData) -> Drawn:
     panels: list[int | None] = [*range(K), None]
     ncols = min(3, len(panels))
     nrows = -(-len(panels) // ncols)
-    fig = new_figure(3.4 * ncols + 0.8, 3.0 * nrows + 0.4)
+    fig = grid_figure(nrows, ncols)
     axs = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True)
     norm = colour_norm(data)
     mesh = None
@@ -447,13 +565,13 @@ def _draw_grid(data: HeatmapData) -> Drawn:
             ax.set_ylabel("")
         if i < len(panels) - ncols:
             ax.set_xlabel("")
-    legend(axs.flat[0], axs.flat, loc="lower left", fontsize=6, framealpha=0.8)
+    legend_below(fig, heatmap_handles(axs.flat, [data]), ncols=3)
     cb = fig.colorbar(mesh, ax=axs, extend="min", shrink=0.8)
     cb.set_label("weight")
     fig.suptitle(
-        f"{data.dataset}: interior-NE weight by focal subpopulation ({_fixed_label(data)}; "
-        f"black < {data.tau:g}, white: no interior NE)",
-        fontsize=10,
+        f"{data.dataset}: symmetric-NE weight by focal subpopulation ({_fixed_label(data)}; "
+        f"black < {data.tau:g})",
+        fontsize=FONT["suptitle"],
     )
     stem = slug("heatmap-grid", data.dataset, *data.axes)
     return Drawn(stem, heatmap_csvs(data, stem), fig)
@@ -479,8 +597,10 @@ def exclusion_heatmap(
     Files (in ``out_dir``): ``heatmap_<dataset>_<focal>_<x>_<y>.{png,pdf,csv}``
     and ``..._boundary.csv``, where ``<x>``, ``<y>`` read ``beta-a`` etc. The
     grid CSV has one row per grid point (x varying fastest) with columns
-    ``beta_a, beta_i, beta_d, s, r, interior, w_<name>..., value, excluded``
-    (8 significant digits); the boundary CSV has ``curve, r, <x>, <y>`` (curve
+    ``beta_a, beta_i, beta_d, s, r, interior, w_<name>..., value, excluded,
+    boundary_ne, boundary_w_<name>..., non_concave`` (8 significant digits; the
+    ``boundary_w`` columns are the symmetric boundary NE where there is no interior NE,
+    NaN elsewhere; ``non_concave``: Theorem 3's potential is not concave there); the boundary CSV has ``curve, r, <x>, <y>`` (curve
     ``tau:<name>`` / ``tau-rising:<name>`` for the falling / rising crossings of
     tau, ``interior`` / ``interior-low`` for the upper / lower end of the interior
     region in s), full precision.

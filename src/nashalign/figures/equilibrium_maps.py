@@ -1,0 +1,543 @@
+r"""Maps of the whole equilibrium set: concavity, boundary NE, stable-NE exclusion.
+
+Three things the closed-form heatmaps alone do not show (issue 10, item 4):
+
+* **Where the NE may not be unique.** The potential :math:`\Phi` of Theorem 3 is
+  concave on the product of simplices iff
+  :math:`-2\mu_{\min} \le r \le 2(N-1)\mu_{\min}` (:func:`nashalign.solvers.equilibria.concavity`,
+  :math:`\mu_{\min}` the smallest eigenvalue of ``C`` compressed to
+  :math:`\mathbf 1^\perp`, an exact algebraic number); strictly inside, the NE is
+  unique (and it is Theorem 1's point where that is interior). Outside,
+  uniqueness is not guaranteed. :func:`concavity_region` gives the interval and
+  the mask of grid points outside it; the heatmaps hatch that region.
+* **What happens where there is no interior NE.** For :math:`r > -2\mu_{\min}`,
+  :math:`M(r) = 2C + rI` is positive definite, the symmetric conditions are the KKT
+  conditions of a strictly concave QP on the simplex, so there is exactly one
+  symmetric NE, on a boundary face where the interior point of Theorem 1 leaves
+  the simplex. :func:`symmetric_boundary_ne` finds it at many points at once by
+  support enumeration (the method of :mod:`nashalign.solvers.support`, batched:
+  one :func:`numpy.linalg.solve` per support over every point); the heatmaps
+  colour the otherwise white region with its weights, hatched.
+* **Whether the stable equilibria exclude.** :func:`stable_exclusion_map`
+  enumerates the whole NE set (:func:`nashalign.solvers.equilibria.all_equilibria`,
+  float certificates) at each point of a modest grid of
+  :math:`(\beta_A, \beta_D)` (:math:`\beta_I = 1`, N = 2) and classifies it:
+  every stable NE excludes a subpopulation, some does, or none does. "Stable" is a
+  local maximum of the potential; an NE whose second-order test is inconclusive
+  counts as possibly stable (as in :func:`nashalign.exact.robust_steering.robust_steer`).
+
+Examples
+--------
+>>> import numpy as np
+>>> W, ok, sup = symmetric_boundary_ne([0.5, 0.2], np.eye(2), np.array([1.0, 20.0]),
+...                                    np.array([1.0, 1.0]))
+>>> W.round(6).tolist(), ok.tolist(), sup.tolist()
+([[0.55, 0.45], [1.0, 0.0]], [True, True], [3, 1])
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nashalign.errors import InputError
+from nashalign.figures.grid import LIM, TAU, check_lim, check_resolution, log_axis
+from nashalign.figures.naming import dataset_name, slug
+from nashalign.figures.output import grid_csv
+from nashalign.figures.pipeline import Drawn, produce
+from nashalign.figures.style import LABELS, legend_below, log_axes, new_figure
+from nashalign.instance import Instance, validate_instance, validate_n_agents, validate_tau
+
+__all__ = [
+    "CATEGORIES",
+    "StableMapData",
+    "compute_stable_map",
+    "concavity_region",
+    "stable_exclusion_map",
+    "symmetric_boundary_ne",
+]
+
+#: Classes of :func:`stable_exclusion_map`, by code.
+CATEGORIES = {
+    0: "no stable NE excludes",
+    1: "some stable NE excludes",
+    2: "every stable NE excludes",
+    3: "no stable NE found",
+}
+_CAT_COLOURS = ("#4daf4a", "#ff7f00", "#222222", "#bbbbbb")
+
+
+# --------------------------------------------------------------------------- concavity
+
+
+def concavity_region(instance: Instance, n_agents: int = 2) -> tuple[float, float]:
+    """The interval of ``r = beta_D/beta_I`` where the potential is concave (Theorem 3).
+
+    ``(-2 mu_min, 2 (N-1) mu_min)`` as floats of the exact endpoints
+    (:func:`nashalign.solvers.equilibria.concavity`).
+
+    Examples
+    --------
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+    >>> concavity_region(inst, 3)
+    (-2.0, 4.0)
+    """
+    from nashalign.solvers.equilibria import concavity
+
+    N = validate_n_agents(n_agents)
+    if N < 2:
+        return (-np.inf, np.inf)
+    c = concavity(instance.a, instance.C, 1.0, 1.0, 1.0, N)
+    assert c.r_interval is not None
+    return c.r_interval
+
+
+def not_concave(r: ArrayLike, interval: tuple[float, float]) -> NDArray[np.bool_]:
+    """Mask of the ``r`` outside the concavity interval (Phi not concave there).
+
+    Examples
+    --------
+    >>> not_concave([0.5, 1.0, 3.0], (-1.0, 2.0)).tolist()
+    [False, False, True]
+    """
+    r = np.asarray(r, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return ~((r >= interval[0]) & (r <= interval[1]))
+
+
+# --------------------------------------------------------------------------- boundary NE
+
+
+def _masks(K: int) -> NDArray[np.bool_]:
+    n_sup = 2**K - 1
+    m = ((np.arange(1, n_sup + 1)[:, None] >> np.arange(K)) & 1).astype(bool)
+    return m[np.argsort(-m.sum(axis=1), kind="stable")]  # largest supports first
+
+
+def symmetric_boundary_ne(
+    a: ArrayLike,
+    C: ArrayLike,
+    s: ArrayLike,
+    r: ArrayLike,
+    *,
+    tol: float = 1e-9,
+    max_k: int = 12,
+) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.int64]]:
+    """The symmetric NE at many ``(s, r)`` points at once, by batched support enumeration.
+
+    For each support ``S`` (largest first) the bordered system
+    ``[[M_SS, 1], [1', 0]] [w_S; lam] = [s a_S; 1]``, ``M = 2C + rI``, is solved at
+    every point still unresolved, and the KKT conditions of
+    :mod:`nashalign.solvers.support` are checked (weights on ``S`` above ``-tol``,
+    off-support ``G_k <= lam`` within ``tol`` times the data scale). For
+    ``r > -2 mu_min`` the symmetric NE is unique (``M`` positive definite on the
+    simplex's tangent space), so the first support that passes is it.
+
+    Parameters
+    ----------
+    a, C : array_like
+        The instance (C symmetric PSD).
+    s, r : array_like
+        Equally shaped arrays of ``beta_A/beta_I >= 0`` and ``beta_D/beta_I``.
+    tol : float
+        KKT tolerance (relative).
+    max_k : int
+        Refuse K above this (``2^K - 1`` supports).
+
+    Returns
+    -------
+    weights : ndarray, shape ``s.shape + (K,)``
+        The symmetric NE (NaN where none passed: singular systems).
+    found : ndarray of bool, shape ``s.shape``
+    support_mask : ndarray of int, shape ``s.shape``
+        The support as a bit mask (bit k set: k in the support; 0 where not found).
+    """
+    from nashalign.instance import validate_a_C
+
+    a_, C_ = validate_a_C(a, C)
+    K = a_.shape[0]
+    if K > max_k:
+        raise InputError(f"batched support enumeration is limited to K <= {max_k}, got K = {K}")
+    s_ = np.asarray(s, dtype=float)
+    r_ = np.asarray(r, dtype=float)
+    if s_.shape != r_.shape:
+        raise InputError(f"s and r must have the same shape, got {s_.shape} and {r_.shape}")
+    shape = s_.shape
+    sv, rv = s_.ravel(), r_.ravel()
+    P = sv.size
+    W = np.full((P, K), np.nan)
+    found = np.zeros(P, dtype=bool)
+    bits = np.zeros(P, dtype=np.int64)
+    eye = np.eye(K)
+    for mask in _masks(K):
+        todo = np.flatnonzero(~found & np.isfinite(sv) & np.isfinite(rv))
+        if todo.size == 0:
+            break
+        on = np.flatnonzero(mask)
+        off = np.flatnonzero(~mask)
+        n = on.size
+        Mss = 2.0 * C_[np.ix_(on, on)][None] + rv[todo, None, None] * eye[:n, :n][None]
+        B = np.zeros((todo.size, n + 1, n + 1))
+        B[:, :n, :n] = Mss
+        B[:, :n, n] = 1.0
+        B[:, n, :n] = 1.0
+        rhs = np.zeros((todo.size, n + 1))
+        rhs[:, :n] = sv[todo, None] * a_[on][None]
+        rhs[:, n] = 1.0
+        try:
+            x = np.linalg.solve(B, rhs[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            x = np.stack([np.linalg.lstsq(b, y, rcond=None)[0] for b, y in zip(B, rhs, strict=True)])
+        w = np.zeros((todo.size, K))
+        w[:, on] = x[:, :n]
+        lam = x[:, n]
+        M = 2.0 * C_[None] + rv[todo, None, None] * eye[None]
+        G = sv[todo, None] * a_[None] - np.einsum("pkl,pl->pk", M, w)
+        scale = np.abs(rv[todo]) + 2.0 * float(np.max(np.abs(C_))) + sv[todo] * float(
+            np.max(np.abs(a_))
+        )
+        scale = np.where(scale > 0, scale, 1.0)
+        res = np.abs(B @ x[..., None] - rhs[..., None])[..., 0].max(axis=1)
+        good = np.all(np.isfinite(x), axis=1) & (res <= 1e-8 * scale + 1e-12)
+        good &= np.all(w[:, on] > -tol, axis=1)
+        if off.size:
+            good &= np.all(G[:, off] - lam[:, None] <= tol * scale[:, None], axis=1)
+        idx = todo[good]
+        W[idx] = np.clip(w[good], 0.0, None)
+        W[idx] /= W[idx].sum(axis=1, keepdims=True)
+        found[idx] = True
+        bits[idx] = int(np.sum(2 ** on))
+    return W.reshape(shape + (K,)), found.reshape(shape), bits.reshape(shape)
+
+
+# --------------------------------------------------------------------------- stable-NE map
+
+
+@dataclass
+class StableMapData:
+    """The numbers behind the stable-equilibrium exclusion map.
+
+    Attributes
+    ----------
+    dataset : str
+        Instance label.
+    names : list of str
+        Subpopulation names.
+    x, y : ndarray
+        ``beta_A`` and ``beta_D`` axis values (``beta_I = 1``).
+    n_agents : int
+        Population size.
+    tau : float
+        Exclusion threshold.
+    total, stable, stable_excluding, with_exclusion : ndarray of int, shape (ny, nx)
+        NE counts at each point: all, (possibly) stable, stable ones with an excluded
+        subpopulation, all with an excluded subpopulation.
+    symmetric_interior_excludes : ndarray of int, shape (ny, nx)
+        1 where Theorem 1's interior point is an NE and excludes, 0 where it is an
+        NE and does not, -1 where it is not an NE (no interior NE).
+    category : ndarray of int, shape (ny, nx)
+        Code of :data:`CATEGORIES`.
+    r_interval : (float, float)
+        Concavity interval of ``r`` (Theorem 3).
+    exact : bool
+        Every equilibrium certified exactly (False: float NashConv certificates).
+    seconds : float
+        Time of the enumeration.
+    paths : list of Path
+        Files written.
+    """
+
+    dataset: str
+    names: list[str]
+    x: NDArray[np.float64]
+    y: NDArray[np.float64]
+    n_agents: int
+    tau: float
+    total: NDArray[np.int64]
+    stable: NDArray[np.int64]
+    stable_excluding: NDArray[np.int64]
+    with_exclusion: NDArray[np.int64]
+    symmetric_interior_excludes: NDArray[np.int64]
+    category: NDArray[np.int64]
+    r_interval: tuple[float, float]
+    exact: bool
+    seconds: float = 0.0
+    paths: list[Path] = field(default_factory=list)
+
+    def share(self, code: int) -> float:
+        """Share of the grid in category ``code``."""
+        return float(np.mean(self.category == code))
+
+    def csv(self) -> str:
+        """Grid CSV: ``beta_a, beta_i, beta_d, s, r, n_ne, n_stable, n_stable_excluding,
+        n_with_exclusion, symmetric_interior_excludes, category, non_concave``."""
+        X, Y = np.meshgrid(self.x, self.y)
+        return grid_csv(
+            {
+                "beta_a": X,
+                "beta_i": np.ones_like(X),
+                "beta_d": Y,
+                "s": X,
+                "r": Y,
+                "n_ne": self.total,
+                "n_stable": self.stable,
+                "n_stable_excluding": self.stable_excluding,
+                "n_with_exclusion": self.with_exclusion,
+                "symmetric_interior_excludes": self.symmetric_interior_excludes,
+                "category": self.category,
+                "non_concave": not_concave(Y, self.r_interval),
+            }
+        )
+
+
+def validated_stable_map(
+    instance: Instance, resolution: int, lim: tuple[float, float], tau: float, n_agents: int
+) -> tuple[Instance, int, tuple[float, float], float, int]:
+    """The validate stage of the stable map (one-line InputError on bad input).
+
+    Examples
+    --------
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+    >>> validated_stable_map(inst, 4, (0.1, 10), 0.05, 2)[1:]
+    (4, (0.1, 10.0), 0.05, 2)
+    """
+    from nashalign.solvers.equilibria import in_reach
+
+    instance = validate_instance(instance)
+    res = check_resolution(resolution, "stable-map resolution", 2, 200)
+    lim_ = check_lim(lim)
+    t = validate_tau(tau, instance.K)
+    N = validate_n_agents(n_agents)
+    if N < 2:
+        raise InputError("the stable-equilibrium map needs n_agents >= 2")
+    if not in_reach(instance.K, N, limit=20_000):
+        raise InputError(
+            f"the stable-equilibrium map enumerates every NE at each grid point; "
+            f"K = {instance.K}, N = {N} is too large for a grid"
+        )
+    return instance, res, lim_, t, N
+
+
+def stable_map_on(
+    instance: Instance,
+    resolution: int,
+    lim: tuple[float, float],
+    tau: float,
+    n_agents: int,
+    *,
+    name: str | None = None,
+    progress: bool = False,
+) -> StableMapData:
+    """The compute stage: the whole NE set at every grid point (see the module docstring).
+
+    Examples
+    --------
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+    >>> d = stable_map_on(inst, 2, (0.1, 10.0), 0.05, 2)
+    >>> d.total.tolist(), d.category.tolist()
+    ([[1, 1], [3, 3]], [[0, 2], [0, 0]])
+    """
+    import time
+
+    from tqdm.auto import tqdm
+
+    from nashalign.solvers.equilibria import all_equilibria
+
+    t0 = time.perf_counter()
+    x = log_axis(lim, resolution)
+    y = log_axis(lim, resolution)
+    shape = (y.size, x.size)
+    total = np.zeros(shape, dtype=np.int64)
+    stable = np.zeros(shape, dtype=np.int64)
+    st_exc = np.zeros(shape, dtype=np.int64)
+    w_exc = np.zeros(shape, dtype=np.int64)
+    si_exc = np.full(shape, -1, dtype=np.int64)
+    exact = True
+    label = dataset_name(instance, name)
+    for i in tqdm(range(y.size), desc=f"{label} NE sets", disable=not progress, leave=False):
+        for j in range(x.size):
+            es = all_equilibria(
+                instance.a,
+                instance.C,
+                float(x[j]),
+                1.0,
+                float(y[i]),
+                n_agents,
+                tau=tau,
+                exact=False,
+                with_nashconv=False,
+            )
+            exact &= es.exact
+            maybe = [e for e in es.equilibria if e.local_max is not False]
+            total[i, j] = len(es.equilibria)
+            stable[i, j] = len(maybe)
+            st_exc[i, j] = sum(bool(e.excluded) for e in maybe)
+            w_exc[i, j] = sum(bool(e.excluded) for e in es.equilibria)
+            if es.symmetric_interior is not None:
+                si_exc[i, j] = int(bool(es.symmetric_interior.excluded))
+    category = np.where(
+        stable == 0, 3, np.where(st_exc == 0, 0, np.where(st_exc == stable, 2, 1))
+    ).astype(np.int64)
+    return StableMapData(
+        dataset=label,
+        names=list(instance.names),
+        x=x,
+        y=y,
+        n_agents=n_agents,
+        tau=tau,
+        total=total,
+        stable=stable,
+        stable_excluding=st_exc,
+        with_exclusion=w_exc,
+        symmetric_interior_excludes=si_exc,
+        category=category,
+        r_interval=concavity_region(instance, n_agents),
+        exact=bool(exact),
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def compute_stable_map(
+    instance: Instance,
+    *,
+    resolution: int = 16,
+    lim: tuple[float, float] = LIM,
+    tau: float = TAU,
+    n_agents: int = 2,
+    name: str | None = None,
+    progress: bool = True,
+) -> StableMapData:
+    """Classify every point of a ``resolution x resolution`` grid of (beta_A, beta_D).
+
+    Each point costs one joint support enumeration (about 0.04 s at K = 5, N = 2),
+    so keep ``resolution`` modest.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance.from_scores(np.random.default_rng(0).normal(size=(30, 3)), "abc")
+    >>> d = compute_stable_map(inst, resolution=3, progress=False)
+    >>> d.category.shape, bool((d.stable <= d.total).all())
+    ((3, 3), True)
+    """
+    p = validated_stable_map(instance, resolution, lim, tau, n_agents)
+    return stable_map_on(*p, name=name, progress=progress)
+
+
+def _edges(v: NDArray[np.float64]) -> NDArray[np.float64]:
+    lv = np.log10(v)
+    mid = 0.5 * (lv[1:] + lv[:-1])
+    return 10 ** np.concatenate([[2 * lv[0] - mid[0]], mid, [2 * lv[-1] - mid[-1]]])
+
+
+def _draw_stable(d: StableMapData) -> Drawn:
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.patches import Patch
+
+    fig = new_figure(11.0, 5.0)
+    ax_c, ax_n = fig.subplots(1, 2)
+    cmap = ListedColormap(list(_CAT_COLOURS))
+    norm = BoundaryNorm([-0.5, 0.5, 1.5, 2.5, 3.5], cmap.N)
+    ex, ey = _edges(d.x), _edges(d.y)
+    ax_c.pcolormesh(ex, ey, d.category, cmap=cmap, norm=norm, shading="flat", rasterized=True)
+    from matplotlib.colors import Normalize
+
+    mesh = ax_n.pcolormesh(
+        ex,
+        ey,
+        d.total,
+        cmap="magma",
+        norm=Normalize(vmin=0, vmax=max(1, int(d.total.max()))),
+        shading="flat",
+        rasterized=True,
+    )
+    cb = fig.colorbar(mesh, ax=ax_n)
+    cb.set_label(f"number of NE (N = {d.n_agents})")
+    hi = d.r_interval[1]
+    for ax in (ax_c, ax_n):
+        log_axes(ax)
+        ax.set_xlim(ex[0], ex[-1])
+        ax.set_ylim(ey[0], ey[-1])
+        ax.set_xlabel(LABELS["beta_a"] + r"   ($\beta_I = 1$)")
+        ax.set_ylabel(LABELS["beta_d"])
+        if ey[0] <= hi <= ey[-1]:
+            ax.axhline(hi, color="tab:cyan", lw=1.5, ls="--", label=r"$r = 2(N-1)\mu_{\min}$")
+    ax_c.set_title("stable equilibria (local maxima of $\\Phi$)", fontsize=11)
+    ax_n.set_title("size of the equilibrium set", fontsize=11)
+    handles = [
+        Patch(facecolor=_CAT_COLOURS[c], edgecolor="0.3", label=CATEGORIES[c])
+        for c in sorted(CATEGORIES)
+        if (d.category == c).any()
+    ]
+    if ey[0] <= hi <= ey[-1]:
+        from matplotlib.lines import Line2D
+
+        handles.append(
+            Line2D([], [], color="tab:cyan", ls="--", label=r"$\Phi$ concave below (unique NE)")
+        )
+    elif hi < ey[0]:
+        handles.append(
+            Patch(facecolor="none", edgecolor="none", label=rf"$\Phi$ not concave anywhere here "
+                  rf"($r_c = {hi:.3g}$)")
+        )
+    legend_below(fig, handles)
+    fig.suptitle(
+        f"{d.dataset}: does a stable equilibrium exclude a subpopulation? "
+        f"(N = {d.n_agents}, weight < {d.tau:g} in every agent)",
+        fontsize=11,
+    )
+    stem = slug("stable-map", d.dataset)
+    return Drawn(stem, {f"{stem}.csv": d.csv()}, fig)
+
+
+def stable_exclusion_map(
+    instance: Instance,
+    out_dir: str | os.PathLike[str],
+    *,
+    resolution: int = 16,
+    lim: tuple[float, float] = LIM,
+    tau: float = TAU,
+    n_agents: int = 2,
+    name: str | None = None,
+    progress: bool = True,
+    data: StableMapData | None = None,
+) -> StableMapData:
+    """Draw the stable-equilibrium exclusion map; write ``stable-map_<dataset>.{png,pdf,csv}``.
+
+    Left: each grid point of (beta_A, beta_D) (beta_I = 1) coloured by whether every
+    stable NE, some stable NE or no stable NE excludes a subpopulation; right: the
+    number of NE. The dashed line is the concavity bound ``r = 2(N-1) mu_min`` of
+    Theorem 3 where it falls inside the plot. CSV layout: :meth:`StableMapData.csv`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance.from_scores(np.random.default_rng(0).normal(size=(30, 3)), "abc")
+    >>> d = stable_exclusion_map(inst, tempfile.mkdtemp(), resolution=3, progress=False)
+    >>> sorted(p.suffix for p in d.paths)
+    ['.csv', '.pdf', '.png']
+    """
+
+    def validate() -> Any:
+        if data is not None:
+            return data
+        return validated_stable_map(instance, resolution, lim, tau, n_agents)
+
+    def compute(p: Any) -> StableMapData:
+        if isinstance(p, StableMapData):
+            p.paths = []
+            return p
+        return stable_map_on(*p, name=name, progress=progress)
+
+    return produce(out_dir, validate, compute, _draw_stable)
