@@ -58,8 +58,11 @@ MODULES: dict[str, ModuleType] = {
 }
 NAMES: tuple[str, ...] = tuple(MODULES)
 
-#: Largest K accepted by ``derive`` (explicit symbolic matrices grow fast).
-MAX_K = 5
+#: Largest K accepted by ``derive`` for every result (explicit symbolic matrices grow fast;
+#: from K = 5 the polynomial-matrix checks use python-flint, :mod:`nashalign.symbolic.flint_poly`).
+MAX_K = 6
+#: Results accepted one K further (``verify --max-k K`` also runs them at K + 1).
+MAX_K_EXTRA = {"theorem1": MAX_K + 1, "lemma2": MAX_K + 1}
 #: Largest N accepted by ``derive`` (Theorem 3 at K = 3 takes ~20 s at N = 16).
 MAX_N = 12
 #: Default agent counts per result.
@@ -77,12 +80,25 @@ def _module(name: str) -> ModuleType:
     return MODULES[name]
 
 
-def validate_params(K: int, N: int | None = None, variant: str = "overlap") -> None:
+def k_limit(name: str) -> int:
+    """Largest explicit K accepted for one result (:data:`MAX_K`, or :data:`MAX_K_EXTRA`).
+
+    Examples
+    --------
+    >>> k_limit("theorem2"), k_limit("theorem1")
+    (6, 7)
+    """
+    return MAX_K_EXTRA.get(name, MAX_K)
+
+
+def validate_params(
+    K: int, N: int | None = None, variant: str = "overlap", k_max: int = MAX_K
+) -> None:
     """Validate K, N and variant; raise InputError with one clear line."""
     if isinstance(K, bool) or not isinstance(K, int) or K < 2:
         raise InputError(f"K must be an integer >= 2, got {K!r}")
-    if K > MAX_K:
-        raise InputError(f"K = {K} is beyond the explicit symbolic range (K <= {MAX_K})")
+    if K > k_max:
+        raise InputError(f"K = {K} is beyond the explicit symbolic range (K <= {k_max})")
     if N is not None and (isinstance(N, bool) or not isinstance(N, int) or N < 2):
         raise InputError(f"N must be an integer >= 2, got {N!r}")
     if N is not None and N > MAX_N:
@@ -131,7 +147,8 @@ def derive(
     name : str
         One of :data:`NAMES`.
     K : int
-        Number of subpopulations (explicit, 2..MAX_K).
+        Number of subpopulations (explicit, 2..MAX_K; Theorem 1 and Lemma 2 up to
+        MAX_K + 1, see :func:`k_limit`).
     N : int, optional
         Number of agents (default per result, see :data:`DEFAULT_N`).
     variant : str
@@ -155,7 +172,7 @@ def derive(
     if game is not None:
         if not isinstance(game, Game):
             raise InputError(f"game must be a nashalign Game, got {type(game).__name__}")
-        validate_params(game.K, game.N, "overlap")
+        validate_params(game.K, game.N, "overlap", k_max=k_limit(name))
         if name == "heterogeneous" and not game.heterogeneous:
             return not_of_form(name, game, "the heterogeneous reduction needs a heterogeneous game")
         if name != "heterogeneous" and game.heterogeneous:
@@ -164,7 +181,7 @@ def derive(
             return module.derive(game=game)
         except (InputError, BasePolynomialError, ValueError, TypeError) as err:
             return not_of_form(name, game, str(err).splitlines()[0] if str(err) else repr(err))
-    validate_params(K, N, variant)
+    validate_params(K, N, variant, k_max=k_limit(name))
     if name == "heterogeneous" and (K > 2 or (N or 2) > 3):
         raise InputError(
             "the fully symbolic heterogeneous derivation is limited to K = 2, N <= 3 "
@@ -175,21 +192,29 @@ def derive(
 
 def verification_plan(max_k: int = 4) -> list[tuple[str, dict]]:
     """The (name, params) pairs that ``verify`` runs: every result at K = 2..max_k,
-    Theorem 1 and Lemma 2 also at K = 5, Theorems 2-3 for N = 2 and 3, the
-    heterogeneous reduction at (K, N) = (2, 2) (the test suite adds (2, 3)).
+    Theorem 1 and Lemma 2 also at K = max(5, max_k + 1), Theorems 2-3 for N = 2 and 3,
+    the heterogeneous reduction at (K, N) = (2, 2) (the test suite adds (2, 3)).
+
+    Examples
+    --------
+    >>> [p["K"] for n, p in verification_plan(6) if n == "theorem1"]
+    [2, 3, 4, 5, 6, 7]
+    >>> [p["K"] for n, p in verification_plan(3) if n == "lemma2"]
+    [2, 3, 5]
     """
     if isinstance(max_k, bool) or not isinstance(max_k, int) or max_k < 2:
         raise InputError(f"--max-k must be an integer >= 2, got {max_k!r}")
     if max_k > MAX_K:
         raise InputError(f"--max-k must be at most {MAX_K}")
+    k_extra = max(5, max_k + 1)
     plan: list[tuple[str, dict]] = []
     for name in NAMES:
         if name == "heterogeneous":
             plan.append((name, {"K": 2, "N": 2}))
             continue
         ks = list(range(2, max_k + 1))
-        if name in ("theorem1", "lemma2") and max_k < 5:
-            ks.append(5)
+        if name in MAX_K_EXTRA:
+            ks.append(k_extra)
         for K in ks:
             if name in ("theorem2", "theorem3"):
                 plan += [(name, {"K": K, "N": 2}), (name, {"K": K, "N": 3})]
@@ -222,4 +247,15 @@ def verify_all(
     return records
 
 
-__all__ = ["MODULES", "NAMES", "derive", "not_of_form", "title", "verification_plan", "verify_all"]
+__all__ = [
+    "MAX_K",
+    "MAX_K_EXTRA",
+    "MODULES",
+    "NAMES",
+    "derive",
+    "k_limit",
+    "not_of_form",
+    "title",
+    "verification_plan",
+    "verify_all",
+]

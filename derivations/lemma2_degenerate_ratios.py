@@ -40,6 +40,7 @@ from sympy.polys.matrices import DomainMatrix
 from nashalign.symbolic.bordered import closed_form_parts, closed_form_parts_for
 from nashalign.symbolic.flint_poly import (
     closed_form_parts_flint,
+    closed_form_parts_flint_for,
     is_flint,
     matrix_type,
     to_matrix,
@@ -92,7 +93,7 @@ def derive(
     """Derive and verify Lemma 2 at explicit ``K`` for ``variant`` or a user ``game``.
 
     ``backend`` chooses the exact arithmetic (``"sympy"``, ``"flint"``, or ``"auto"``:
-    FLINT from K = 5 for the shipped variants), as in Theorem 1.
+    FLINT from K = 5), as in Theorem 1.
     """
     custom = game is not None
     if game is None:
@@ -117,12 +118,12 @@ def derive(
                 r"\text{not claimed: Lemma 0's concavity hypothesis does not hold}"
             )
             return rec.finish()
-        if custom:
-            parts = closed_form_parts_for(game)
-        elif use_flint(backend, K):
-            parts = closed_form_parts_flint(K, variant)
+        if use_flint(backend, K):
+            parts = (
+                closed_form_parts_flint_for(game) if custom else closed_form_parts_flint(K, variant)
+            )
         else:
-            parts = closed_form_parts(K, variant)
+            parts = closed_form_parts_for(game) if custom else closed_form_parts(K, variant)
         dom = parts.domain
         how = "FlintMatrix (python-flint fmpq_mpoly)" if is_flint(dom) else "DomainMatrix"
         if is_flint(dom):

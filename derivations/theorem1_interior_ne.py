@@ -49,6 +49,7 @@ import sympy as sp
 from nashalign.symbolic.bordered import ClosedFormParts, closed_form_parts, closed_form_parts_for
 from nashalign.symbolic.flint_poly import (
     closed_form_parts_flint,
+    closed_form_parts_flint_for,
     is_flint,
     matrix_type,
     to_matrix,
@@ -116,7 +117,7 @@ def derive(
     polynomials back to SymPy expressions; the checks are the same.
     ``backend`` chooses the exact arithmetic of the checks: ``"sympy"``
     (DomainMatrix), ``"flint"`` (:mod:`nashalign.symbolic.flint_poly`) or
-    ``"auto"`` (FLINT from K = 5 for the shipped variants; SymPy for a user game).
+    ``"auto"`` (FLINT from K = 5, :data:`~nashalign.symbolic.flint_poly.FLINT_MIN_K`).
     M(r), b0, b1 and the gradients are derived by SymPy either way.
     """
     custom = game is not None
@@ -145,12 +146,12 @@ def derive(
                 r"\text{not claimed: }" + r"\text{Lemma 0's concavity hypothesis does not hold}"
             )
             return rec.finish()
-        if custom:
-            parts = closed_form_parts_for(game)
-        elif use_flint(backend, K):
-            parts = closed_form_parts_flint(K, variant)
+        if use_flint(backend, K):
+            parts = (
+                closed_form_parts_flint_for(game) if custom else closed_form_parts_flint(K, variant)
+            )
         else:
-            parts = closed_form_parts(K, variant)
+            parts = closed_form_parts_for(game) if custom else closed_form_parts(K, variant)
         ls = parts.structure
         dom = parts.domain
         T = matrix_type(dom)

@@ -121,10 +121,10 @@ def derive(
     """Derive and verify Theorem 2 at explicit ``K`` and ``N`` (or for a user ``game``).
 
     ``backend``: exact arithmetic of the adjugate / bordered-determinant checks,
-    ``"sympy"`` (DomainMatrix), ``"flint"`` or ``"auto"`` (FLINT from K = 5 for the
-    shipped variants); the gradients and M_tilde(r) are derived by SymPy either way.
+    ``"sympy"`` (DomainMatrix), ``"flint"`` or ``"auto"`` (FLINT from K = 5); the
+    gradients and M_tilde(r) are derived by SymPy either way.
     """
-    flint = use_flint(backend, K) and (game is None or backend == "flint")
+    flint = use_flint(backend, K if game is None else game.K)
     if game is None:
         game = Game.from_variant(variant, K=K, N=max(N, 2))
     K, N, variant = game.K, game.N, game.variant

@@ -51,6 +51,7 @@ __all__ = [
     "FlintRing",
     "bordered_any",
     "closed_form_parts_flint",
+    "closed_form_parts_flint_for",
     "flint_ring_for",
     "from_domain_matrix",
     "is_flint",
@@ -480,20 +481,18 @@ def bordered_solution_flint(M: FlintMatrix, b0: FlintMatrix, b1: FlintMatrix, s_
     return BorderedSolution(A, det, alpha, B, adjB, detB, Pi, A1, Pib0, Pib1, w_num, lam_num)
 
 
-@lru_cache(maxsize=16)
-def closed_form_parts_flint(K: int, variant: str = "overlap", N: int = 2):
-    """:func:`nashalign.symbolic.bordered.closed_form_parts` with FLINT arithmetic (cached).
+def closed_form_parts_flint_for(game: Any):
+    """:func:`nashalign.symbolic.bordered.closed_form_parts_for` with FLINT arithmetic.
 
     ``M(r)``, ``b0`` and ``b1`` are derived by SymPy from the game's utility
-    (:func:`~nashalign.symbolic.linear.linear_structure`) and converted exactly;
-    every field of the returned ``ClosedFormParts`` is over a :class:`FlintRing`.
+    (:func:`~nashalign.symbolic.linear.linear_structure`, which raises InputError
+    for a utility not of the required form) and converted exactly; every field of
+    the returned ``ClosedFormParts`` is over a :class:`FlintRing`.
     """
     from nashalign.symbolic.bordered import ClosedFormParts, ring_gens
-    from nashalign.symbolic.game import Game
     from nashalign.symbolic.linear import linear_structure
     from nashalign.symbolic.symbols import s
 
-    game = Game.from_variant(variant, K=K, N=N)
     ls = linear_structure(game)
     gens = ring_gens(game)
     F = FlintRing(gens)
@@ -502,3 +501,18 @@ def closed_form_parts_flint(K: int, variant: str = "overlap", N: int = 2):
         M, FlintMatrix.from_sympy(ls.b0, F), FlintMatrix.from_sympy(ls.b1, F), F.from_sympy(s)
     )
     return ClosedFormParts(**vars(sol), game=game, structure=ls, domain=F, gens=gens, M=M)
+
+
+@lru_cache(maxsize=16)
+def closed_form_parts_flint(K: int, variant: str = "overlap", N: int = 2):
+    """:func:`nashalign.symbolic.bordered.closed_form_parts` with FLINT arithmetic (cached).
+
+    Examples
+    --------
+    >>> parts = closed_form_parts_flint(2)
+    >>> parts.sym(parts.alpha)
+    2*c11 - 4*c12 + 2*c22 + 2*r
+    """
+    from nashalign.symbolic.game import Game
+
+    return closed_form_parts_flint_for(Game.from_variant(variant, K=K, N=N))
