@@ -43,6 +43,7 @@ from typing import Any
 
 import flint
 import sympy as sp
+from sympy.polys.polyerrors import BasePolynomialError
 
 __all__ = [
     "BACKENDS",
@@ -116,7 +117,10 @@ class FlintRing:
         extra = expr.free_symbols - set(self.gens)
         if extra:
             raise ValueError(f"{sorted(map(str, extra))} are not generators of {self!r}")
-        poly = sp.Poly(expr, *self.gens, domain=sp.QQ)
+        try:
+            poly = sp.Poly(expr, *self.gens, domain=sp.QQ)
+        except BasePolynomialError as err:
+            raise ValueError(f"not a polynomial over QQ in {self!r}: {err}") from None
         return self.from_dict({m: sp.Rational(c) for m, c in poly.terms()})
 
     def to_sympy(self, p: Any) -> sp.Expr:
