@@ -8,9 +8,15 @@ everything went. See :func:`nashalign.figures.make_all_figures`.
 Examples
 --------
 >>> p = build()
->>> a = p.parse_args(["--resolution", "50"])
->>> a.resolution, a.out
-(50, 'out/figures')
+>>> a = p.parse_args(["--resolution", "50", "--plane", "beta_a,beta_i", "--focal", "left"])
+>>> a.resolution, a.out, a.plane, a.focal
+(50, 'out/figures', ['beta_a,beta_i'], 'left')
+>>> parse_planes(["beta_a,beta_d", "beta_i, beta_d"])
+[('beta_a', 'beta_d'), ('beta_i', 'beta_d')]
+>>> parse_planes(["beta_a,beta_x"])
+Traceback (most recent call last):
+...
+nashalign.errors.InputError: --plane beta_a,beta_x: axes must be two different names of beta_a, beta_i, beta_d, got (beta_a, beta_x)
 """
 
 from __future__ import annotations
@@ -19,8 +25,37 @@ import argparse
 import json
 
 from nashalign.cli.progress_flags import add_progress_flags, wants_progress
+from nashalign.errors import InputError
 
 DEFAULT_OUT = "out/figures"
+
+
+def parse_planes(values: list[str] | None) -> list[tuple[str, str]] | None:
+    """``--plane x,y`` values as validated planes (None: the default three).
+
+    Raises
+    ------
+    InputError
+        A value that is not two different names of beta_a, beta_i, beta_d.
+    """
+    from nashalign.figures.grid import check_plane
+
+    if not values:
+        return None
+    out: list[tuple[str, str]] = []
+    for v in values:
+        parts = [p.strip() for p in str(v).split(",")]
+        if len(parts) != 2:
+            raise InputError(
+                f"--plane {v}: expected two names separated by a comma, e.g. beta_a,beta_d"
+            )
+        try:
+            x, y, _ = check_plane(parts)
+        except InputError as exc:
+            raise InputError(f"--plane {v}: {exc}") from None
+        if (x, y) not in out:
+            out.append((x, y))
+    return out
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
@@ -51,6 +86,29 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
         default=40,
         metavar="N",
         help="number of s values of the exact r*(s) curve (default 40)",
+    )
+    p.add_argument(
+        "--focal",
+        default=None,
+        metavar="NAME",
+        help="focal subpopulation of the focal heatmap and focal governance figure, in every "
+        "instance that has it (default: the one excluded on the largest share of the grid)",
+    )
+    p.add_argument(
+        "--plane",
+        action="append",
+        default=None,
+        metavar="X,Y",
+        help="plane of the heatmap grids, two of beta_a, beta_i, beta_d (repeatable; "
+        "default: beta_a,beta_d  beta_a,beta_i  beta_i,beta_d)",
+    )
+    p.add_argument(
+        "--stable-resolution",
+        type=int,
+        default=16,
+        metavar="N",
+        help="grid points per axis of the stable-equilibrium map (one enumeration of the "
+        "whole NE set per point; 0 skips it; default 16)",
     )
     add_progress_flags(p)
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -83,7 +141,9 @@ def _run(args: argparse.Namespace) -> int:
     from nashalign.figures import make_all_figures
     from nashalign.instance import load_instances
 
+    planes = parse_planes(args.plane)
     instances = load_instances(args.instance)
+    extra = {} if planes is None else {"planes": planes}
     summary = make_all_figures(
         instances,
         args.out,
@@ -91,6 +151,9 @@ def _run(args: argparse.Namespace) -> int:
         resolution=args.resolution,
         tau=args.tau,
         n_s=args.n_s,
+        focal=args.focal,
+        stable_resolution=args.stable_resolution,
+        **extra,
     )
     if args.json:
         print(json.dumps(summary.to_json(), indent=2))

@@ -193,14 +193,18 @@ def symmetric_boundary_ne(
         try:
             x = np.linalg.solve(B, rhs[..., None])[..., 0]
         except np.linalg.LinAlgError:
-            x = np.stack([np.linalg.lstsq(b, y, rcond=None)[0] for b, y in zip(B, rhs, strict=True)])
+            x = np.stack(
+                [np.linalg.lstsq(b, y, rcond=None)[0] for b, y in zip(B, rhs, strict=True)]
+            )
         w = np.zeros((todo.size, K))
         w[:, on] = x[:, :n]
         lam = x[:, n]
         M = 2.0 * C_[None] + rv[todo, None, None] * eye[None]
         G = sv[todo, None] * a_[None] - np.einsum("pkl,pl->pk", M, w)
-        scale = np.abs(rv[todo]) + 2.0 * float(np.max(np.abs(C_))) + sv[todo] * float(
-            np.max(np.abs(a_))
+        scale = (
+            np.abs(rv[todo])
+            + 2.0 * float(np.max(np.abs(C_)))
+            + sv[todo] * float(np.max(np.abs(a_)))
         )
         scale = np.where(scale > 0, scale, 1.0)
         res = np.abs(B @ x[..., None] - rhs[..., None])[..., 0].max(axis=1)
@@ -212,7 +216,7 @@ def symmetric_boundary_ne(
         W[idx] = np.clip(w[good], 0.0, None)
         W[idx] /= W[idx].sum(axis=1, keepdims=True)
         found[idx] = True
-        bits[idx] = int(np.sum(2 ** on))
+        bits[idx] = int(np.sum(2**on))
     return W.reshape(shape + (K,)), found.reshape(shape), bits.reshape(shape)
 
 
@@ -486,8 +490,12 @@ def _draw_stable(d: StableMapData) -> Drawn:
         )
     elif hi < ey[0]:
         handles.append(
-            Patch(facecolor="none", edgecolor="none", label=rf"$\Phi$ not concave anywhere here "
-                  rf"($r_c = {hi:.3g}$)")
+            Patch(
+                facecolor="none",
+                edgecolor="none",
+                label=rf"$\Phi$ not concave anywhere here "
+                rf"($r_c = {hi:.3g}$)",
+            )
         )
     legend_below(fig, handles)
     fig.suptitle(

@@ -9,9 +9,14 @@ r"""Governance: what a diversity incentive does, and the minimal one that avoids
   (real-root isolation, SPEC 2.7) the set of :math:`r = \beta_D/\beta_I \ge 0`
   at which every interior-NE weight is at least tau, a finite union of intervals,
   and its least element :math:`r^*(s, \tau)`. The figure shows the intervals as
-  green bars and :math:`r^*` as a line; :math:`r^* = 0` (no incentive needed) is
+  a filled green region of the :math:`(s, r)` plane and :math:`r^*` as a line; :math:`r^* = 0` (no incentive needed) is
   marked at the bottom, and s values where no r works are marked with a cross at
   the top.
+
+* With a focal subpopulation, :func:`governance` adds the paper-style focal
+  panel: that subpopulation's symmetric-NE weight against :math:`\beta_A`
+  (:math:`\beta_I = 1`) at :math:`\beta_D = 0` and at :math:`\beta_D = 1`, with the
+  threshold tau (dashed where the NE is on the boundary of the simplex).
 
 Exact steering is a few SymPy root isolations per s, so the curve uses a modest
 number of s values (default 40).
@@ -52,7 +57,7 @@ from nashalign.figures.heatmaps import (
 from nashalign.figures.naming import dataset_name, slug
 from nashalign.figures.output import csv_text
 from nashalign.figures.pipeline import Drawn, produce
-from nashalign.figures.style import LABELS, legend, log_axes, new_figure
+from nashalign.figures.style import FONT, LABELS, legend_below, log_axes, new_figure
 from nashalign.instance import Instance, validate_instance, validate_tau
 
 
@@ -219,8 +224,37 @@ def _y_range(d: RStarData) -> tuple[float, float]:
     return 10 ** (math.floor(math.log10(lo)) - 0.5), 10 ** (math.ceil(math.log10(hi)) + 0.5)
 
 
+def r_star_mask(d: RStarData, r_axis: NDArray[np.float64]) -> NDArray[np.bool_]:
+    """``ok[i, j]``: ``r_axis[i]`` lies in an exclusion-free interval at ``d.s[j]``.
+
+    Examples
+    --------
+    >>> d = RStarData("d", ["x"], np.array([1.0, 2.0]), np.array([0.5, np.nan]), [0, None],
+    ...               [[(0.5, 2.0)], []], ["1/2", ""], 0.05)
+    >>> r_star_mask(d, np.array([0.1, 1.0, 3.0])).astype(int).tolist()
+    [[0, 0], [1, 0], [0, 0]]
+    """
+    ok = np.zeros((r_axis.size, d.s.size), dtype=bool)
+    for j in range(d.s.size):
+        for lo, hi in d.intervals[j]:
+            ok[:, j] |= (r_axis >= lo) & ((r_axis <= hi) if hi is not None else True)
+    return ok
+
+
+def _log_edges(v: NDArray[np.float64]) -> NDArray[np.float64]:
+    if v.size == 1:
+        return np.array([v[0] / 1.5, v[0] * 1.5])
+    lv = np.log10(v)
+    mid = 0.5 * (lv[1:] + lv[:-1])
+    return 10 ** np.concatenate([[2 * lv[0] - mid[0]], mid, [2 * lv[-1] - mid[-1]]])
+
+
 def draw_r_star(ax: Any, d: RStarData) -> None:
-    """Draw the exclusion-free intervals and r*(s) on ``ax`` (log-log).
+    """Draw the exclusion-free region (filled) and r*(s) on ``ax`` (log-log).
+
+    The exclusion-free intervals of every s are filled as one region of the
+    ``(s, r)`` plane (each s owns the cell between its neighbours on the log axis),
+    not as a barcode of thin lines.
 
     Examples
     --------
@@ -230,25 +264,29 @@ def draw_r_star(ax: Any, d: RStarData) -> None:
     >>> inst = Instance(["x", "y", "z"], [1, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], n=3)
     >>> ax = new_figure(3, 3).add_subplot()
     >>> draw_r_star(ax, r_star_on(inst, np.array([1.0, 4.0]), 0.05))
-    >>> ax.get_yscale(), ax.get_legend() is not None
+    >>> ax.get_yscale(), len(ax.collections) > 0
     ('log', True)
     """
+    from matplotlib.colors import ListedColormap
+
     y0, y1 = _y_range(d)
-    label: str | None = "exclusion-free r"
-    for i, s in enumerate(d.s):
-        for lo, hi in d.intervals[i]:
-            ax.plot(
-                [s, s],
-                [max(lo, y0), y1 if hi is None else hi],
-                color="tab:green",
-                lw=2.5,
-                alpha=0.35,
-                solid_capstyle="butt",
-                label=label,
-            )
-            label = None
+    r_axis = np.logspace(math.log10(y0), math.log10(y1), 400)
+    ok = r_star_mask(d, r_axis)
+    s_pos = d.s[d.s > 0]
+    if ok.any() and s_pos.size:
+        keep = d.s > 0
+        ax.pcolormesh(
+            _log_edges(d.s[keep]),
+            _log_edges(r_axis),
+            np.ma.masked_where(~ok[:, keep], np.ones(ok[:, keep].shape)),
+            cmap=ListedColormap(["#74c476"]),
+            alpha=0.55,
+            shading="flat",
+            rasterized=True,
+        )
+        ax.plot([], [], "s", color="#74c476", alpha=0.55, ms=9, label="exclusion-free r")
     pos = np.where(d.r_star > 0, d.r_star, np.nan)
-    ax.plot(d.s, pos, "o-", color="tab:blue", ms=3, lw=1.2, label=r"$r^*(s)$")
+    ax.plot(d.s, pos, "o-", color="tab:blue", ms=3.5, lw=1.6, label=r"$r^*(s)$")
     zero = d.r_star == 0
     if zero.any():
         ax.plot(
@@ -256,7 +294,7 @@ def draw_r_star(ax: Any, d: RStarData) -> None:
             np.full(zero.sum(), y0),
             "v",
             color="tab:blue",
-            ms=5,
+            ms=6,
             clip_on=False,
             label=r"$r^* = 0$",
         )
@@ -267,16 +305,23 @@ def draw_r_star(ax: Any, d: RStarData) -> None:
             np.full(none.sum(), y1),
             "x",
             color="tab:red",
-            ms=5,
+            ms=6,
             clip_on=False,
             label="no r works",
         )
     log_axes(ax)
+    if s_pos.size:
+        edges = _log_edges(s_pos)
+        ax.set_xlim(edges[0], edges[-1])
     ax.set_ylim(y0, y1)
-    ax.set_xlabel(r"$s = \beta_A / \beta_I$")
-    ax.set_ylabel(r"$r = \beta_D / \beta_I$")
-    ax.set_title(rf"minimal diversity incentive $r^*(s)$, $\tau = {d.tau:g}$", fontsize=10)
-    legend(ax, [ax], fontsize=7, loc="best")
+    ax.set_xlabel(r"$s = \beta_A / \beta_I$", fontsize=FONT["label"])
+    ax.set_ylabel(r"$r = \beta_D / \beta_I$", fontsize=FONT["label"])
+    ax.set_title(
+        rf"minimal diversity incentive $r^*(s)$, $\tau = {d.tau:g}$", fontsize=FONT["title"]
+    )
+    ax.legend(
+        fontsize=FONT["legend"], loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0
+    )
 
 
 def r_star_curve(
@@ -314,11 +359,70 @@ def r_star_curve(
 
 
 def _draw_r_star_figure(data: RStarData) -> Drawn:
-    fig = new_figure(5.6, 4.2)
+    fig = new_figure(8.0, 5.0)
     draw_r_star(fig.add_subplot(), data)
-    fig.suptitle(f"{data.dataset}: steering by the diversity incentive", fontsize=10)
+    fig.suptitle(f"{data.dataset}: steering by the diversity incentive", fontsize=FONT["suptitle"])
     stem = slug("rstar", data.dataset)
     return Drawn(stem, {f"{stem}.csv": data.csv()}, fig)
+
+
+@dataclass
+class FocalCurves:
+    """A focal subpopulation's symmetric-NE weight against beta_A (beta_I = 1).
+
+    Attributes
+    ----------
+    beta_a : ndarray, shape (n,)
+        Log-spaced beta_A values.
+    beta_d : tuple of float
+        The beta_D values (one curve each).
+    weights : ndarray, shape (len(beta_d), n)
+        The focal weight in the symmetric NE (interior closed form, else the
+        boundary NE by support enumeration; NaN where neither was found).
+    interior : ndarray of bool, shape (len(beta_d), n)
+        Whether that NE is interior.
+    """
+
+    beta_a: NDArray[np.float64]
+    beta_d: tuple[float, ...]
+    weights: NDArray[np.float64]
+    interior: NDArray[np.bool_]
+
+
+def focal_curves(
+    instance: Instance,
+    focal: int,
+    beta_d: Sequence[float],
+    lim: tuple[float, float],
+    n_points: int = 300,
+) -> FocalCurves:
+    """The focal weight against beta_A at each beta_D (beta_I = 1).
+
+    Examples
+    --------
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+    >>> fc = focal_curves(inst, 1, (0.0, 1.0), (0.1, 10.0), 3)
+    >>> fc.weights.shape, fc.interior[:, 0].tolist()
+    ((2, 3), [True, True])
+    """
+    from nashalign.figures.equilibrium_maps import symmetric_boundary_ne
+    from nashalign.figures.grid import evaluate
+
+    x = log_axis(lim, n_points)
+    W = np.full((len(beta_d), x.size), np.nan)
+    inside = np.zeros((len(beta_d), x.size), dtype=bool)
+    for i, bd in enumerate(beta_d):
+        ev = evaluate(instance, x, np.ones_like(x), np.full_like(x, float(bd)))
+        w = np.where(ev.interior, ev.weights[:, focal], np.nan)
+        out = ~ev.interior
+        if out.any():
+            bw, _, _ = symmetric_boundary_ne(
+                instance.a, instance.C, x[out], np.full(int(out.sum()), float(bd))
+            )
+            w[out] = bw[:, focal]
+        W[i], inside[i] = w, ev.interior
+    return FocalCurves(x, tuple(float(b) for b in beta_d), W, inside)
 
 
 @dataclass
@@ -331,6 +435,8 @@ class GovernanceData:
         Heatmaps over (beta_A, beta_I) at beta_D = 0 and beta_D = 1.
     r_star : RStarData
         The r*(s) curve.
+    focal : FocalCurves or None
+        The focal panel (with a focal subpopulation only).
     paths : list of Path
         Files written.
     """
@@ -338,6 +444,7 @@ class GovernanceData:
     without: HeatmapData
     with_: HeatmapData
     r_star: RStarData
+    focal: FocalCurves | None = None
     paths: list[Path] = field(default_factory=list)
 
 
@@ -360,10 +467,14 @@ def governance(
     """Heatmaps over (beta_A, beta_I) at two beta_D values side by side, plus r*(s).
 
     ``focal=None`` (default) shows the smallest weight (black: *some*
-    subpopulation below tau). Files: ``governance_<dataset>.{png,pdf}``,
-    ``governance_<dataset>_bd<value>.csv`` and ``..._boundary.csv`` for each
-    beta_D (layout of :func:`~nashalign.figures.heatmaps.exclusion_heatmap`) and
-    ``governance_<dataset>_rstar.csv`` (layout of :meth:`RStarData.csv`).
+    subpopulation below tau). With a focal subpopulation the heatmaps show its
+    weight and a fourth panel its weight against beta_A (beta_I = 1) at both
+    beta_D values. Files: ``governance_<dataset>.{png,pdf}`` (with a focal:
+    ``governance_<dataset>_<focal>``), ``<stem>_bd<value>.csv`` and
+    ``..._boundary.csv`` for each beta_D (layout of
+    :func:`~nashalign.figures.heatmaps.exclusion_heatmap`), ``<stem>_rstar.csv``
+    (layout of :meth:`RStarData.csv`) and, with a focal, ``<stem>_focal.csv``
+    (``beta_a, w_bd<value>, interior_bd<value>, ...``).
 
     Examples
     --------
@@ -374,6 +485,9 @@ def governance(
     >>> g = governance(inst, tempfile.mkdtemp(), resolution=6, n_s=2, progress=False)
     >>> g.without.fixed, g.with_.fixed, len(g.paths)
     (0.0, 1.0, 7)
+    >>> g = governance(inst, tempfile.mkdtemp(), focal="b", resolution=6, n_s=2, progress=False)
+    >>> g.focal.weights.shape[0], len(g.paths)
+    (2, 8)
     """
 
     def validate() -> tuple[list[tuple[Instance, GridSpec, int | None]], Any]:
@@ -395,35 +509,84 @@ def governance(
         without, with_ = (heatmap_on(*m, name=name, progress=progress) for m in maps)
         if not isinstance(steering, RStarData):
             steering = r_star_on(*steering, name=name, progress=progress)
-        return GovernanceData(without, with_, steering)
+        fc = None
+        k = maps[0][2]
+        if k is not None:
+            fc = focal_curves(maps[0][0], k, beta_d, maps[0][1].lim)
+        return GovernanceData(without, with_, steering, fc)
 
     return produce(out_dir, validate, compute, _draw_governance)
 
 
+def _draw_focal_curves(ax: Any, fc: FocalCurves, name: str, tau: float) -> None:
+    colours = ("tab:purple", "tab:green", "tab:brown", "tab:olive")
+    for i, bd in enumerate(fc.beta_d):
+        c = colours[i % len(colours)]
+        w = fc.weights[i]
+        ax.plot(
+            fc.beta_a,
+            np.where(fc.interior[i], w, np.nan),
+            color=c,
+            lw=2.0,
+            label=rf"{LABELS['beta_d']} = {bd:g}",
+        )
+        ax.plot(fc.beta_a, np.where(fc.interior[i], np.nan, w), color=c, lw=1.4, ls="--")
+    ax.axhline(tau, color="k", lw=1.0, ls=":", label=rf"$\tau = {tau:g}$")
+    ax.plot([], [], color="0.4", lw=1.4, ls="--", label="boundary NE (no interior NE)")
+    log_axes(ax, y=False)
+    ax.set_xlim(fc.beta_a[0], fc.beta_a[-1])
+    top = np.nanmax(fc.weights) if np.isfinite(fc.weights).any() else 1.0
+    ax.set_ylim(0.0, max(1.1 * top, 2 * tau))
+    ax.set_xlabel(LABELS["beta_a"] + r"   ($\beta_I = 1$)", fontsize=FONT["label"])
+    ax.set_ylabel(f"weight of {name}", fontsize=FONT["label"])
+    ax.set_title(f"{name}: without vs with diversity", fontsize=FONT["title"])
+    ax.legend(fontsize=FONT["legend"], loc="best")
+
+
 def _draw_governance(g: GovernanceData) -> Drawn:
+    from nashalign.figures.heatmaps import heatmap_handles
+
     maps, k = [g.without, g.with_], g.without.focal
     names = g.without.names
     label = maps[0].dataset
-    fig = new_figure(15.5, 4.4)
-    axs = fig.subplots(1, 3)
+    focal = g.focal is not None and k is not None
+    if focal:
+        fig = new_figure(14.5, 11.0)
+        grid = fig.subplots(2, 2)
+        axs = [grid[0, 0], grid[0, 1], grid[1, 0], grid[1, 1]]
+    else:
+        fig = new_figure(19.0, 5.8)
+        axs = list(fig.subplots(1, 3))
     norm = colour_norm(maps[0]) if maps[0].interior.any() else colour_norm(maps[1])
     mesh = None
     for ax, m in zip(axs[:2], maps, strict=True):
         mesh = draw_heatmap(ax, m, k, norm)
-        ax.set_title(rf"{LABELS['beta_d']} = {m.fixed:g}", fontsize=10)
-    legend(axs[1], axs[:2], loc="lower right", fontsize=6, framealpha=0.8)
+        ax.set_title(rf"{LABELS['beta_d']} = {m.fixed:g}", fontsize=FONT["title"])
     cb = fig.colorbar(mesh, ax=axs[:2], extend="min", shrink=0.9)
     cb.set_label("smallest weight" if k is None else f"weight of {names[k]}")
     draw_r_star(axs[2], g.r_star)
+    if focal:
+        assert g.focal is not None and k is not None
+        _draw_focal_curves(axs[3], g.focal, names[k], maps[0].tau)
+    handles = heatmap_handles(axs[:2], maps)
+    legend_below(fig, handles, ncols=3)
     who = "any subpopulation" if k is None else names[k]
     fig.suptitle(
         f"{label}: exclusion of {who} without and with a diversity incentive "
-        f"(black < {maps[0].tau:g}, white: no interior NE)",
-        fontsize=10,
+        f"(black < {maps[0].tau:g})",
+        fontsize=FONT["suptitle"],
     )
-    stem = slug("governance", label)
+    stem = slug("governance", label) if k is None else slug("governance", label, names[k])
     texts: dict[str, str] = {}
     for m in maps:
         texts.update(heatmap_csvs(m, f"{stem}_{slug(f'bd{m.fixed:g}')}"))
     texts[f"{stem}_rstar.csv"] = g.r_star.csv()
+    if focal:
+        assert g.focal is not None
+        header = ["beta_a"]
+        cols: list[Any] = [g.focal.beta_a]
+        for i, bd in enumerate(g.focal.beta_d):
+            header += [f"w_bd{bd:g}", f"interior_bd{bd:g}"]
+            cols += [g.focal.weights[i], g.focal.interior[i]]
+        texts[f"{stem}_focal.csv"] = csv_text(header, zip(*cols, strict=True))
     return Drawn(stem, texts, fig)

@@ -375,9 +375,7 @@ def draw_heatmap(ax: Any, data: HeatmapData, focal: int | None, norm: Any) -> An
         cs.set_linewidth(0.0)
     nc = data.non_concave
     if nc.any():
-        cs = ax.contourf(
-            X, Y, nc.astype(float), levels=[0.5, 1.5], colors="none", hatches=["\\"]
-        )
+        cs = ax.contourf(X, Y, nc.astype(float), levels=[0.5, 1.5], colors="none", hatches=["\\"])
         cs.set_hatchcolor((1.0, 1.0, 1.0, 0.3))
         cs.set_linewidth(0.0)
         if not nc.all():

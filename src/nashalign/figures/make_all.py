@@ -6,9 +6,14 @@ For each instance (dataset) :func:`make_all_figures` draws
   minimum weight) in each plane of ``planes`` (default all three pairs of
   coefficients, the third fixed at 1);
 * the single-focal exclusion heatmap over (beta_A, beta_D) of the subpopulation
-  excluded on the largest share of that grid (the first one if none is);
+  excluded on the largest share of that grid (the first one if none is), or the
+``focal`` subpopulation in every instance that has one of that name;
 * the 1-D slices, the governance figure (beta_D = 0 vs 1, and r*(s)) and the
   r*(s) curve alone;
+* the focal governance figure (the focal subpopulation's heatmaps at beta_D = 0
+  and 1, r*(s) and its weight against beta_A at both) and the stable-equilibrium
+  exclusion map (:mod:`~nashalign.figures.equilibrium_maps`, on a
+  ``stable_resolution`` grid; ``stable_resolution=0`` skips it);
 
 and then the exclusion table over all instances. The heatmaps over
 (beta_A, beta_I) of the governance figure are reused for the table, and the
@@ -21,9 +26,9 @@ Examples
 >>> from nashalign.instance import Instance
 >>> inst = Instance.from_scores(np.random.default_rng(0).normal(size=(30, 3)), "abc")
 >>> s = make_all_figures({"toy": inst}, tempfile.mkdtemp(), progress=False, resolution=6,
-...                      n_s=1, n_slice=6, planes=[("beta_a", "beta_d")])
+...                      n_s=1, n_slice=6, planes=[("beta_a", "beta_d")], stable_resolution=2)
 >>> sorted(s.files)[:3]
-['table', 'toy/governance', 'toy/heatmap']
+['table', 'toy/governance', 'toy/governance-focal']
 >>> all(p.exists() for p in s.all_paths())
 True
 """
@@ -40,12 +45,13 @@ from typing import Any
 import numpy as np
 
 from nashalign.errors import InputError
+from nashalign.figures.equilibrium_maps import stable_exclusion_map
 from nashalign.figures.governance import compute_r_star, governance, r_star_curve
 from nashalign.figures.grid import LIM, TAU, GridSpec, check_resolution
 from nashalign.figures.heatmaps import compute_heatmap, exclusion_heatmap, heatmap_grid
 from nashalign.figures.slices import weight_slices
 from nashalign.figures.tables import TableData, exclusion_table
-from nashalign.instance import Instance, validate_instance
+from nashalign.instance import Instance, validate_focal, validate_instance
 from nashalign.io import ensure_writable_dir
 
 #: The default planes of the heatmap grids.
@@ -106,6 +112,8 @@ def make_all_figures(
     n_s: int = 40,
     n_slice: int = 400,
     planes: Sequence[tuple[str, str]] = PLANES,
+    focal: str | None = None,
+    stable_resolution: int = 16,
 ) -> FiguresSummary:
     """Draw every figure and the table for ``instances`` into ``out_dir``.
 
@@ -129,6 +137,13 @@ def make_all_figures(
         Points per 1-D slice.
     planes : sequence of (str, str)
         Planes of the heatmap grids.
+    focal : str, optional
+        Focal subpopulation name for the focal heatmap and focal governance figure
+        of every instance that has it (InputError if none has); default: the
+        subpopulation excluded on the largest share of the (beta_A, beta_D) grid.
+    stable_resolution : int
+        Points per axis of the stable-equilibrium map (one joint support
+        enumeration per point: about 0.04 s at K = 5, N = 2); 0 skips the map.
 
     Returns
     -------
@@ -148,11 +163,24 @@ def make_all_figures(
     n_slice = check_resolution(n_slice, "n_slice")
     n_s = check_resolution(n_s, "n_s", 1)
     planes = [GridSpec(p, resolution=resolution, lim=lim, tau=tau).axes for p in planes]
+    if not planes:
+        raise InputError("planes must name at least one plane")
+    focals: dict[str, int] = {}
+    if focal is not None:
+        focal = str(focal)
+        for ds, inst in instances.items():
+            if focal in inst.names:
+                focals[ds] = validate_focal(focal, inst.names)  # type: ignore[assignment]
+        if not focals:
+            known = sorted({n for inst in instances.values() for n in inst.names})
+            raise InputError(f"unknown focal subpopulation {focal!r} (known: {', '.join(known)})")
+    if stable_resolution != 0:
+        stable_resolution = check_resolution(stable_resolution, "stable_resolution", 2, 200)
     out = ensure_writable_dir(out_dir)  # after validating the inputs, before any work
     common = dict(lim=lim, tau=tau, progress=progress)
     summary = FiguresSummary(out)
     grids = {}
-    steps = len(instances) * (len(planes) + 4) + 1
+    steps = len(instances) * (len(planes) + 6) + 1
     bar = tqdm(total=steps, desc="figures", disable=not progress, unit="fig")
     try:
         for ds, inst in instances.items():
@@ -169,8 +197,8 @@ def make_all_figures(
             if best is None:
                 best = compute_heatmap(inst, resolution=resolution, name=ds, **common)
             shares = [int(best.excluded_of(k).sum()) for k in range(inst.K)]
-            focal = int(np.argmax(shares))
-            h = exclusion_heatmap(inst, focal, out, data=best)
+            k_focal = focals.get(ds, int(np.argmax(shares)))
+            h = exclusion_heatmap(inst, k_focal, out, data=best)
             summary.files[f"{ds}/heatmap"] = h.paths
             bar.update()
             bar.set_postfix_str(f"{ds}: slices")
@@ -187,6 +215,19 @@ def make_all_figures(
             summary.files[f"{ds}/governance"] = g.paths
             grids[(ds, 0.0)] = g.without
             grids[(ds, 1.0)] = g.with_
+            bar.update()
+            bar.set_postfix_str(f"{ds}: focal governance")
+            gf = governance(
+                inst, out, focal=k_focal, resolution=resolution, name=ds, r_star=rs, **common
+            )
+            summary.files[f"{ds}/governance-focal"] = gf.paths
+            bar.update()
+            if stable_resolution:
+                bar.set_postfix_str(f"{ds}: stable-NE map")
+                sm = stable_exclusion_map(
+                    inst, out, resolution=stable_resolution, name=ds, **common
+                )
+                summary.files[f"{ds}/stable-map"] = sm.paths
             bar.update()
         bar.set_postfix_str("table")
         table = exclusion_table(instances, out, resolution=resolution, grids=grids, **common)

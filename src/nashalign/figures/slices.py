@@ -38,7 +38,7 @@ from nashalign.figures.grid import LIM, TAU, GridSpec, check_resolution, evaluat
 from nashalign.figures.naming import dataset_name, slug
 from nashalign.figures.output import csv_text
 from nashalign.figures.pipeline import Drawn, produce
-from nashalign.figures.style import LABELS, log_axes, new_figure
+from nashalign.figures.style import FONT, LABELS, handles_of, legend_below, log_axes, new_figure
 from nashalign.instance import Instance, validate_instance
 
 
@@ -198,7 +198,7 @@ def _draw_slice(ax: Any, x: Any, W: Any, interior: Any, names: list[str], tau: f
     log_axes(ax, y=False)
     ax.set_xlim(x[0], x[-1])
     ax.set_ylim(-0.1, 1.02)  # the affine continuation outside the interior can run off
-    ax.set_ylabel("weight")
+    ax.set_ylabel("weight", fontsize=FONT["label"])
 
 
 def weight_slices(
@@ -236,22 +236,22 @@ def weight_slices(
 
 
 def _draw_slices(d: SliceData) -> Drawn:
-    fig = new_figure(10.0, 3.8)
+    fig = new_figure(13.0, 5.2)
     ax_i, ax_a = fig.subplots(1, 2, sharey=True)
     _draw_slice(ax_i, d.x, d.weights_beta_i, d.interior_beta_i, d.names, d.tau)
-    ax_i.set_xlabel(LABELS["beta_i"] + r"   ($\beta_A = \beta_D = 1$)")
+    ax_i.set_xlabel(LABELS["beta_i"] + r"   ($\beta_A = \beta_D = 1$)", fontsize=FONT["label"])
     _draw_slice(ax_a, d.x, d.weights_beta_a, d.interior_beta_a, d.names, d.tau)
-    ax_a.set_xlabel(LABELS["beta_a"] + r"   ($\beta_I = \beta_D = 1$)")
+    ax_a.set_xlabel(LABELS["beta_a"] + r"   ($\beta_I = \beta_D = 1$)", fontsize=FONT["label"])
     for row in d.crossings_beta_a:  # falling, then rising crossings
         for k, c in enumerate(row):
             inside = np.isfinite(c) and d.x[0] <= c <= d.x[-1]
             if inside and d.interior_beta_a[int(np.argmin(np.abs(np.log(d.x / c))))]:
                 ax_a.axvline(c, color=f"C{k % 10}", lw=0.8, ls=":")
-    ax_i.legend(fontsize=7, loc="best")
+    legend_below(fig, handles_of([ax_i]), ncols=min(len(d.names) + 1, 6))
     fig.suptitle(
         f"{d.dataset}: interior-NE weights along one coefficient "
         "(grey: no interior NE, dashed: formula outside it)",
-        fontsize=10,
+        fontsize=FONT["suptitle"],
     )
     header = ["slice", "beta_a", "beta_i", "beta_d", "interior", *(f"w_{nm}" for nm in d.names)]
     rows = [

@@ -22,6 +22,15 @@ True
 from nashalign.publish.chapters.claim1 import claim1_numeric_table
 from nashalign.publish.chapters.common import POINT, TAU, ChapterCheckError
 from nashalign.publish.chapters.crosscheck import CrossCheckResult, crosscheck_summary
+from nashalign.publish.chapters.equilibria import (
+    equilibrium_facts,
+    equilibrium_figures,
+    equilibrium_set_table,
+    iterative_lands_on_some_ne,
+    orbit_table,
+    robust_steering_table,
+    stable_map_report,
+)
 from nashalign.publish.chapters.exclusion import steering_tables
 from nashalign.publish.chapters.experiments import (
     FIGURE_KEYS,
@@ -75,6 +84,9 @@ __all__ = [
     "crosscheck_summary",
     "dataset_sample",
     "dataset_table",
+    "equilibrium_facts",
+    "equilibrium_figures",
+    "equilibrium_set_table",
     "degenerate_ratio_table",
     "exclusion_fraction_table",
     "experiment_figures",
@@ -85,13 +97,17 @@ __all__ = [
     "glue_records",
     "glue_text",
     "instance_tables",
+    "iterative_lands_on_some_ne",
     "iterative_vs_closed_form_table",
     "lemma0_variants",
     "lemma2_chapter_records",
     "lemma2_chapter_sizes",
+    "orbit_table",
     "provenance_table",
     "readme_commands",
     "reestimate_check",
+    "robust_steering_table",
+    "stable_map_report",
     "steering_tables",
     "theorem1_k2_forms",
     "theorem1_solver_table",

@@ -46,7 +46,15 @@ def experiment_figures(out: str | os.PathLike[str] | None = None) -> tuple[Any, 
     if out is None:
         out = Path(os.environ.get("NASHALIGN_BOOK_GENERATED", "generated")) / "figures"
     instances = shipped()
-    summary = make_all_figures(instances, out, progress=False, resolution=120, n_s=16, n_slice=200)
+    summary = make_all_figures(
+        instances,
+        out,
+        progress=False,
+        resolution=120,
+        n_s=16,
+        n_slice=200,
+        stable_resolution=0,  # the equilibria chapter draws the stable-NE maps
+    )
     pngs = {
         f"{ds}_{suffix}": next(p for p in summary.files[f"{ds}/{key}"] if p.suffix == ".png")
         for ds in instances
