@@ -341,6 +341,23 @@ def _build_env(generated: Path) -> dict[str, str]:
     return env
 
 
+#: The transport of the kernels that execute the chapters. Over TCP (jupyter_client's
+#: default) every kernel warns that its traffic is unencrypted; IPC (Unix sockets in the
+#: Jupyter runtime directory) is local, needs no ports and prints nothing.
+KERNEL_TRANSPORT = "ipc"
+
+#: The ``python -c`` program that runs ``jupyter-book``: MyST-NB starts each kernel
+#: through nbclient with an empty traitlets config (no Jupyter config file reaches
+#: it), so the default of jupyter_client's ``transport`` trait is set in the build
+#: process itself before Jupyter Book starts.
+JUPYTER_BOOK_BOOTSTRAP = (
+    "import sys; "
+    "from jupyter_client.connect import ConnectionFileMixin; "
+    f'ConnectionFileMixin.class_traits()["transport"].default_value = "{KERNEL_TRANSPORT}"; '
+    "from jupyter_book.cli.main import main; sys.exit(main())"
+)
+
+
 def jupyter_book_command(book: Path, staging: Path, strict: bool) -> list[str]:
     """The ``jupyter-book build`` command line :func:`build_book` runs.
 
@@ -353,7 +370,7 @@ def jupyter_book_command(book: Path, staging: Path, strict: bool) -> list[str]:
     cmd = [
         sys.executable,
         "-c",
-        "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
+        JUPYTER_BOOK_BOOTSTRAP,
         "build",
         "--path-output",
         str(staging),

@@ -39,7 +39,7 @@ class CrossCheckResult:
     seconds: float
 
     def table_markdown(self) -> str:
-        """The discrepancy table, row by row (:meth:`CrossCheckTable.to_markdown`)."""
+        """The discrepancy table, row by row (:meth:`nashalign.crosscheck.CrossCheckTable.to_markdown`)."""
         return self.table.to_markdown()
 
     def seconds_text(self) -> str:

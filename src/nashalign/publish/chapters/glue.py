@@ -40,10 +40,20 @@ def glue_text(key: str, text: str) -> None:
 def glue_record(key: str, record: Any, *, verification: bool = False) -> None:
     """Glue a derivation record's statement and steps as ``<key>_statement``, ``<key>_steps``.
 
+    Also the statement for general K as ``<key>_general``
+    (:func:`~nashalign.publish.chapters.statements.general_statement`) and what
+    backs it as ``<key>_scope``
+    (:func:`~nashalign.publish.chapters.statements.scope_markdown`): the theorem
+    boxes show these two.
+
     With ``verification``, also its hypotheses, status and checks as
     ``<key>_verification`` (:func:`nashalign.publish.render.verification_markdown`).
     """
+    from nashalign.publish.chapters.statements import general_statement, scope_markdown
+
     glue_markdown(f"{key}_statement", statement_markdown(record))
+    glue_markdown(f"{key}_general", general_statement(record))
+    glue_markdown(f"{key}_scope", scope_markdown(record))
     glue_markdown(f"{key}_steps", steps_markdown(record))
     if verification:
         glue_markdown(f"{key}_verification", verification_markdown(record))
