@@ -7,7 +7,7 @@ For each instance (dataset) :func:`make_all_figures` draws
   coefficients, the third fixed at 1);
 * the single-focal exclusion heatmap over (beta_A, beta_D) of the subpopulation
   excluded on the largest share of that grid (the first one if none is), or the
-``focal`` subpopulation in every instance that has one of that name;
+  ``focal`` subpopulation in every instance that has one of that name;
 * the 1-D slices, the governance figure (beta_D = 0 vs 1, and r*(s)) and the
   r*(s) curve alone;
 * the focal governance figure (the focal subpopulation's heatmaps at beta_D = 0
