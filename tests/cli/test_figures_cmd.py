@@ -172,3 +172,54 @@ def test_figures_unknown_instance(capsys, tmp_path):
     )
     assert_one_line_error(rc, err, "not found")
     assert not (tmp_path / "o").exists() or list((tmp_path / "o").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "needles"),
+    [
+        (["--focal", "nobody"], ["unknown focal subpopulation 'nobody'"]),
+        (["--plane", "beta_a,beta_q"], ["--plane beta_a,beta_q", "axes must be"]),
+        (["--plane", "beta_a"], ["--plane beta_a", "two names"]),
+        (["--plane", "beta_d,beta_d"], ["--plane beta_d,beta_d"]),
+        (["--stable-resolution", "1"], ["stable_resolution"]),
+    ],
+)
+def test_figures_bad_focal_or_plane(capsys, inst_file, tmp_path, argv, needles):
+    out_dir = tmp_path / "never"
+    rc, out, err = run(
+        capsys, "figures", "--instance", str(inst_file), "--out", str(out_dir), *argv
+    )
+    assert_one_line_error(rc, err, *needles)
+    assert not out_dir.exists()
+
+
+def test_figures_focal_and_plane_reach_make_all(capsys, inst_file, tmp_path, monkeypatch):
+    import nashalign.figures as figs
+
+    seen = {}
+
+    def fake(instances, out, **kw):
+        seen.update(kw)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(figs, "make_all_figures", fake)
+    with pytest.raises(SystemExit):
+        main(
+            [
+                "figures",
+                "--instance",
+                str(inst_file),
+                "--out",
+                str(tmp_path / "o"),
+                "--focal",
+                "x",
+                "--plane",
+                "beta_i,beta_d",
+                "--plane",
+                "beta_a, beta_d",
+                "--stable-resolution",
+                "0",
+            ]
+        )
+    assert seen["focal"] == "x" and seen["stable_resolution"] == 0
+    assert seen["planes"] == [("beta_i", "beta_d"), ("beta_a", "beta_d")]

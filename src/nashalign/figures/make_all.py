@@ -10,10 +10,10 @@ For each instance (dataset) :func:`make_all_figures` draws
   ``focal`` subpopulation in every instance that has one of that name;
 * the 1-D slices, the governance figure (beta_D = 0 vs 1, and r*(s)) and the
   r*(s) curve alone;
-* the focal governance figure (the focal subpopulation's heatmaps at beta_D = 0
-  and 1, r*(s) and its weight against beta_A at both) and the stable-equilibrium
-  exclusion map (:mod:`~nashalign.figures.equilibrium_maps`, on a
-  ``stable_resolution`` grid; ``stable_resolution=0`` skips it);
+* the focal governance figure: the focal subpopulation's heatmaps at
+  beta_D = 0 and 1, r*(s), and its weight against beta_A at both;
+* the stable-equilibrium exclusion map of the equilibrium_maps module, on a
+  grid of stable_resolution points per axis (0 skips it);
 
 and then the exclusion table over all instances. The heatmaps over
 (beta_A, beta_I) of the governance figure are reused for the table, and the

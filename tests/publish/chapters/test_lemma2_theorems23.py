@@ -16,3 +16,5 @@ def test_the_iterative_solver_converges_with_a_small_nashconv():
     for row in rows:
         cells = row.strip("| ").split(" | ")
         assert cells[3] == "yes" and float(cells[4]) < 1e-8
+        # it lands on one of the enumerated NE (asserted in the build), named here
+        assert "(1 of " in cells[6]
