@@ -37,6 +37,12 @@ from __future__ import annotations
 import sympy as sp
 
 from nashalign.symbolic.bordered import closed_form_parts, closed_form_parts_for
+from nashalign.symbolic.flint_poly import (
+    closed_form_parts_flint,
+    closed_form_parts_flint_for,
+    is_flint,
+    use_flint,
+)
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.linear import concavity_failure, scaled_c_plus_ri, timed
 from nashalign.symbolic.records import DerivationRecord
@@ -56,9 +62,17 @@ def stated_threshold(w0num, slope, alpha, t):
 
 
 def derive(
-    K: int = 3, N: int = 2, variant: str = "overlap", game: Game | None = None
+    K: int = 3,
+    N: int = 2,
+    variant: str = "overlap",
+    game: Game | None = None,
+    backend: str = "auto",
 ) -> DerivationRecord:
-    """Derive and verify the exclusion thresholds at explicit ``K`` (or for a user ``game``)."""
+    """Derive and verify the exclusion thresholds at explicit ``K`` (or for a user ``game``).
+
+    ``backend``: exact arithmetic of the polynomial identities, ``"sympy"``,
+    ``"flint"`` or ``"auto"`` (FLINT from K = 5), as in Theorem 1.
+    """
     custom = game is not None
     if game is None:
         game = Game.from_variant(variant, K=K, N=2)
@@ -82,22 +96,42 @@ def derive(
                 r"\text{not claimed: Lemma 0's concavity hypothesis does not hold}"
             )
             return rec.finish()
-        parts = closed_form_parts(K, variant) if not custom else closed_form_parts_for(game)
+        if use_flint(backend, K):
+            parts = (
+                closed_form_parts_flint_for(game) if custom else closed_form_parts_flint(K, variant)
+            )
+        else:
+            parts = closed_form_parts_for(game) if custom else closed_form_parts(K, variant)
+        flint = is_flint(parts.domain)
+        if flint:
+            rec.method += "; exact arithmetic by python-flint (fmpq_mpoly)"
         form = scaled_c_plus_ri(parts.structure.M_sym, game.C)
         dom = parts.domain.inject(tau)
         conv = lambda x: dom.convert_from(x, parts.domain)
         t = dom.from_sympy(tau)
         sd = dom.from_sympy(s)
         alpha = conv(parts.alpha)
-        field = dom.get_field()
-        s_gen = dom.gens[dom.symbols.index(s)]
-        r_gen = dom.gens[dom.symbols.index(r)]
+        if flint:
+            d_ds = lambda p: dom.diff(p, s)
+            at_s0 = lambda p: dom.subs(p, s, 0)
+            deg_r = lambda p: dom.degree_in(p, r)
+            to_expr = dom.to_sympy
+            ratio = lambda n, d: sp.cancel(dom.to_sympy(n) / dom.to_sympy(d))
+        else:
+            field = dom.get_field()
+            s_gen = dom.gens[dom.symbols.index(s)]
+            r_gen = dom.gens[dom.symbols.index(r)]
+            d_ds = lambda p: p.diff(s_gen)
+            at_s0 = lambda p: p.subs(s_gen, 0)
+            deg_r = lambda p: p.degree(r_gen)
+            to_expr = dom.to_sympy
+            ratio = lambda n, d: field.to_sympy(field.convert(n) / field.convert(d))
         ok_aff, ok_parts, ok_thr, ok_sign, ok_deg, ok_nd = True, True, True, True, True, True
         pk_list, thr_list = [], []
         for k in range(K):
             wnum = conv(parts.w_num[k, 0].element)  # alpha * w*_k from Theorem 1
-            slope_actual = wnum.diff(s_gen)
-            w0_actual = wnum.subs(s_gen, 0)
+            slope_actual = d_ds(wnum)
+            w0_actual = at_s0(wnum)
             ok_aff = ok_aff and dom.is_zero(wnum - w0_actual - sd * slope_actual)
             w0_stated = conv(parts.A1[k, 0].element + parts.Pib0[k, 0].element)
             slope_stated = conv(parts.Pib1[k, 0].element)
@@ -121,10 +155,10 @@ def derive(
                 # Substituting s = num/den into the identity p_k = num - den s gives 0 exactly;
                 # the product form above is the same identity (and slow at K >= 5).
                 ok_thr = ok_thr and ok_pk and ok_aff
-            ok_deg = ok_deg and (pk == 0 or pk.degree(r_gen) <= K - 1)
+            ok_deg = ok_deg and (dom.is_zero(pk) or deg_r(pk) <= K - 1)
             if K <= 3 and ok_nd:
-                pk_list.append(dom.to_sympy(pk))
-                thr_list.append(field.to_sympy(field.convert(num) / field.convert(den)))
+                pk_list.append(to_expr(pk))
+                thr_list.append(ratio(num, den))
         if variant in ("overlap", "spread"):
             rec.add_check(
                 "b0 = 0 for this variant, so the stated intercept is (A 1)_k",

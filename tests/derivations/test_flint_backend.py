@@ -9,6 +9,7 @@ import pytest
 import sympy as sp
 from nashalign.derivations import (
     derive,
+    exclusion_thresholds,
     lemma2_degenerate_ratios,
     theorem1_interior_ne,
     theorem2_uniqueness,
@@ -25,6 +26,7 @@ MODULES = {
     "theorem1": theorem1_interior_ne,
     "lemma2": lemma2_degenerate_ratios,
     "theorem2": theorem2_uniqueness,
+    "exclusion": exclusion_thresholds,
 }
 
 
@@ -53,6 +55,8 @@ def _red(rec) -> list[str]:
         ("lemma2", {"K": 3, "variant": "spread"}),
         ("theorem2", {"K": 2, "N": 3}),
         ("theorem2", {"K": 3, "N": 2}),
+        ("exclusion", {"K": 2}),
+        ("exclusion", {"K": 3}),
     ],
 )
 def test_flint_and_sympy_records_agree_exactly(name, params):
@@ -201,6 +205,24 @@ def test_theorem2_flint_deviation_matrix_mutation(monkeypatch):
     )
     red = _red(theorem2_uniqueness.derive(K=3, N=3, backend="flint"))
     assert any("leading coefficient of alpha_tilde" in d for d in red), red
+
+
+@pytest.mark.parametrize("K", [3, 5])
+def test_exclusion_flint_mutations(monkeypatch, K):
+    """A wrong stated threshold (tau alpha doubled) and a non-affine numerator turn red."""
+    monkeypatch.setattr(
+        exclusion_thresholds, "stated_threshold", lambda w0, sl, al, t: (w0 - 2 * t * al, -sl)
+    )
+    red = _red(exclusion_thresholds.derive(K=K, backend="flint"))
+    assert any("p_k(r) = alpha (w*_k - tau)" in d for d in red), red
+    assert any("alpha (w*_k(s_k(r, tau), r) - tau) = 0" in d for d in red), red
+    monkeypatch.undo()
+    s_ = closed_form_parts_flint(K).domain.from_sympy(sp.Symbol("s") ** 2)
+    _patch_flint_parts(
+        monkeypatch, exclusion_thresholds, w_num=lambda w, F: w + FlintMatrix.ones(w.shape, F) * s_
+    )
+    red = _red(exclusion_thresholds.derive(K=K, backend="flint"))
+    assert any("affine in s" in d for d in red), red
 
 
 def test_k_limits_and_plan():

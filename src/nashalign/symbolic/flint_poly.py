@@ -137,6 +137,30 @@ class FlintRing:
             {m: R.domain.convert(sp.Rational(int(c.p), int(c.q))) for m, c in p.to_dict().items()}
         )
 
+    def inject(self, *gens: sp.Symbol) -> FlintRing:
+        """The ring with more generators appended (as SymPy's ``PolyRing.inject``)."""
+        return FlintRing([*self.gens, *gens])
+
+    def convert_from(self, p: Any, other: FlintRing) -> Any:
+        """An element of ``other`` (whose generators are all generators here) in this ring."""
+        where = [self._index[g] for g in other.gens]
+        n = len(self.gens)
+        terms = {}
+        for monom, c in p.to_dict().items():
+            m = [0] * n
+            for i, e in zip(where, monom, strict=True):
+                m[i] = e
+            terms[tuple(m)] = c
+        return self.ctx.from_dict(terms)
+
+    def diff(self, p: Any, gen: sp.Symbol) -> Any:
+        """Partial derivative in one generator."""
+        return p.derivative(self._index[gen])
+
+    def subs(self, p: Any, gen: sp.Symbol, value: int) -> Any:
+        """``p`` with one generator replaced by an integer."""
+        return p.subs({self._index[gen]: value})
+
     def degree_in(self, p: Any, gen: sp.Symbol) -> int:
         """Degree of ``p`` in one generator (-1 for the zero polynomial)."""
         if p.is_zero():
