@@ -8,24 +8,26 @@ evaluator (:func:`nashalign.solvers.closed_form.symmetric_ne`) or exact steering
 and writes PNG, PDF and the CSV behind it atomically. Each returns a dataclass
 holding the arrays and the paths written.
 
-=====================================  ==========================================
-:mod:`~nashalign.figures.grid`         the grid spec and closed-form evaluation
-:mod:`~nashalign.figures.pipeline`     validate, compute, draw, write
-:mod:`~nashalign.figures.boundaries`   exact boundary curves in plane coordinates
-:mod:`~nashalign.figures.output`       PNG/PDF bytes, CSV text, atomic writes
-:mod:`~nashalign.figures.naming`       dataset and scorer labels, file stems
-:mod:`~nashalign.figures.style`        axis labels, log axes, legends, figures
-=====================================  ==========================================
+============================================  ==========================================
+:mod:`~nashalign.figures.grid`                the grid spec and closed-form evaluation
+:mod:`~nashalign.figures.pipeline`            validate, compute, draw, write
+:mod:`~nashalign.figures.boundaries`          exact boundary curves in plane coordinates
+:mod:`~nashalign.figures.equilibrium_maps`    concavity region, boundary NE, stable-NE map
+:mod:`~nashalign.figures.output`              PNG/PDF bytes, CSV text, atomic writes
+:mod:`~nashalign.figures.naming`              dataset and scorer labels, file stems
+:mod:`~nashalign.figures.style`               axis labels, log axes, legends, figures
+============================================  ==========================================
 
 =====================================  ==========================================
 :func:`exclusion_heatmap`              focal weight over two coefficients, black
-                                       below tau, white without interior NE,
+                                       below tau, boundary NE where no interior,
                                        exact boundary curves overlaid
 :func:`heatmap_grid`                   the same for every focal subpopulation
 :func:`weight_slices`                  all weights vs beta_I and vs beta_A
 :func:`governance`                     beta_D = 0 vs 1 side by side, and r*(s)
 :func:`r_star_curve`                   minimal diversity incentive r*(s)
 :func:`exclusion_table`                exclusion-area and no-interior fractions
+:func:`stable_exclusion_map`           whether every / some / no stable NE excludes
 :func:`make_all_figures`               all of the above for a set of instances
 =====================================  ==========================================
 
@@ -39,6 +41,11 @@ Examples
 ((5, 5, 3), ('beta_a', 'beta_d'))
 """
 
+from nashalign.figures.equilibrium_maps import (
+    StableMapData,
+    compute_stable_map,
+    stable_exclusion_map,
+)
 from nashalign.figures.governance import (
     GovernanceData,
     RStarData,
@@ -62,15 +69,18 @@ __all__ = [
     "HeatmapData",
     "RStarData",
     "SliceData",
+    "StableMapData",
     "TableData",
     "compute_heatmap",
     "compute_r_star",
     "compute_slices",
+    "compute_stable_map",
     "exclusion_heatmap",
     "exclusion_table",
     "governance",
     "heatmap_grid",
     "make_all_figures",
     "r_star_curve",
+    "stable_exclusion_map",
     "weight_slices",
 ]

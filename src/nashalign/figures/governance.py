@@ -273,7 +273,15 @@ def draw_r_star(ax: Any, d: RStarData) -> None:
     r_axis = np.logspace(math.log10(y0), math.log10(y1), 400)
     ok = r_star_mask(d, r_axis)
     s_pos = d.s[d.s > 0]
-    if ok.any() and s_pos.size:
+    simple = all(len(iv) <= 1 and all(hi is None for _, hi in iv) for iv in d.intervals)
+    if simple and ok.any() and s_pos.size > 1:
+        # every exclusion-free set is [r*(s), inf): one band between r*(s) and the top
+        keep = (d.s > 0) & np.array([bool(iv) for iv in d.intervals])
+        lower = np.array([max(iv[0][0], y0) for iv, k in zip(d.intervals, keep, strict=True) if k])
+        ax.fill_between(
+            d.s[keep], lower, np.full(lower.size, y1), color="#74c476", alpha=0.55, lw=0
+        )
+    elif ok.any() and s_pos.size:
         keep = d.s > 0
         ax.pcolormesh(
             _log_edges(d.s[keep]),
@@ -284,6 +292,7 @@ def draw_r_star(ax: Any, d: RStarData) -> None:
             shading="flat",
             rasterized=True,
         )
+    if ok.any():
         ax.plot([], [], "s", color="#74c476", alpha=0.55, ms=9, label="exclusion-free r")
     pos = np.where(d.r_star > 0, d.r_star, np.nan)
     ax.plot(d.s, pos, "o-", color="tab:blue", ms=3.5, lw=1.6, label=r"$r^*(s)$")
@@ -310,7 +319,9 @@ def draw_r_star(ax: Any, d: RStarData) -> None:
             label="no r works",
         )
     log_axes(ax)
-    if s_pos.size:
+    if simple and s_pos.size > 1:
+        ax.set_xlim(s_pos[0], s_pos[-1])
+    elif s_pos.size:
         edges = _log_edges(s_pos)
         ax.set_xlim(edges[0], edges[-1])
     ax.set_ylim(y0, y1)
@@ -536,7 +547,8 @@ def _draw_focal_curves(ax: Any, fc: FocalCurves, name: str, tau: float) -> None:
     log_axes(ax, y=False)
     ax.set_xlim(fc.beta_a[0], fc.beta_a[-1])
     top = np.nanmax(fc.weights) if np.isfinite(fc.weights).any() else 1.0
-    ax.set_ylim(0.0, max(1.1 * top, 2 * tau))
+    hi = max(1.1 * top, 2 * tau)
+    ax.set_ylim(-0.03 * hi, hi)  # weights at 0 (boundary NE) stay visible
     ax.set_xlabel(LABELS["beta_a"] + r"   ($\beta_I = 1$)", fontsize=FONT["label"])
     ax.set_ylabel(f"weight of {name}", fontsize=FONT["label"])
     ax.set_title(f"{name}: without vs with diversity", fontsize=FONT["title"])

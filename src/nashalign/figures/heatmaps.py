@@ -426,9 +426,10 @@ def heatmap_handles(axes: Any, maps: list[HeatmapData]) -> list[Any]:
     if any(m.boundary.any() for m in maps):
         out.append(
             Patch(
-                facecolor="tab:gray",
+                facecolor="0.2",
                 hatch="..",
-                edgecolor="0.55",
+                hatchcolor="0.75",
+                edgecolor="0.2",
                 label="no interior NE: symmetric boundary NE",
             )
         )
@@ -440,7 +441,8 @@ def heatmap_handles(axes: Any, maps: list[HeatmapData]) -> list[Any]:
             Patch(
                 facecolor="tab:gray",
                 hatch="\\",
-                edgecolor="white",
+                hatchcolor="white",
+                edgecolor="tab:gray",
                 label=rf"$\Phi$ not concave ($r > {hi:.3g}$): NE may not be unique",
             )
         )

@@ -77,7 +77,10 @@ class TableData:
         return csv_text(COLUMNS, ([row[c] for c in COLUMNS] for row in self.rows))
 
     def markdown(self) -> str:
-        """A Markdown table (fractions as percentages)."""
+        """A Markdown table (fractions as percentages), by the one Markdown table writer
+        (:func:`nashalign.publish.render.markdown_table`)."""
+        from nashalign.publish.render import markdown_table
+
         head = [
             "dataset",
             "scorer",
@@ -86,25 +89,20 @@ class TableData:
             "exclusion (of interior)",
             "most excluded",
         ]
-        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        for r in self.rows:
-            lines.append(
-                "| "
-                + " | ".join(
-                    [
-                        r["dataset"],
-                        f"`{r['scorer']}`",
-                        f"{r['beta_d']:g}",
-                        _pct(r["no_interior_fraction"]),
-                        _pct(r["exclusion_fraction"]),
-                        "—"
-                        if not r["most_excluded"]
-                        else f"{r['most_excluded']} ({_pct(r['most_excluded_fraction'])})",
-                    ]
-                )
-                + " |"
-            )
-        return "\n".join(lines) + "\n"
+        rows = [
+            [
+                r["dataset"],
+                f"`{r['scorer']}`",
+                f"{r['beta_d']:g}",
+                _pct(r["no_interior_fraction"]),
+                _pct(r["exclusion_fraction"]),
+                "—"
+                if not r["most_excluded"]
+                else f"{r['most_excluded']} ({_pct(r['most_excluded_fraction'])})",
+            ]
+            for r in self.rows
+        ]
+        return markdown_table(head, rows) + "\n"
 
 
 def _pct(x: float) -> str:
