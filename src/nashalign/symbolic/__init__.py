@@ -5,6 +5,8 @@ first-order conditions and Theorem 1's bordered solve.
 - :mod:`~nashalign.symbolic.symbols`: canonical symbols (``a1..aK``, ``cij``, ``r``, ``s``).
 - :mod:`~nashalign.symbolic.game`: :class:`~nashalign.symbolic.game.Game` from a SymPy utility.
 - :mod:`~nashalign.symbolic.polyalg`: DomainMatrix helpers over ``QQ[...]``.
+- :mod:`~nashalign.symbolic.flint_poly`: the same exact matrix algebra with python-flint
+  (the derivations' checks from K = 5; ``verify`` goes to K = 6, and 7 for Theorem 1 / Lemma 2).
 - :mod:`~nashalign.symbolic.records`: :class:`~nashalign.symbolic.records.DerivationRecord`.
 - :mod:`~nashalign.symbolic.linear`: ``grad_m / beta_I = b0 + s b1 - P w_m - Q sum w_j``.
 - :mod:`~nashalign.symbolic.bordered`: the division-free bordered solve of Theorem 1.

@@ -5,7 +5,9 @@ at K = 5 with fully symbolic entries. Here every matrix is a
 :class:`~sympy.polys.matrices.DomainMatrix` over a polynomial ring ``QQ[...]``
 (or its fraction field), where products are exact, a zero test is immediate and
 ``DomainMatrix.adj_det()`` gives the adjugate and determinant together,
-division-free (characteristic polynomial by Berkowitz).
+division-free (characteristic polynomial by Berkowitz). From K = 5 the
+derivations run the same algebra on python-flint instead
+(:mod:`nashalign.symbolic.flint_poly`), which reaches K = 7.
 
 Examples
 --------
