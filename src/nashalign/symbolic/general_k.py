@@ -8,7 +8,7 @@ every K when its two sides reduce to the same normal form under the rewriting
 rules
 
 * ``M A -> d I`` and ``A M -> d I`` (the adjugate identity, true for every square
-  matrix; Horn & Johnson 2013, §0.8.2),
+  matrix; Horn & Johnson 2013, Matrix Analysis, §0.8),
 * ``uT A u -> alpha`` (the definition of alpha; a 1 x 1 factor is central),
 * ``I X -> X``, ``X I -> X``.
 

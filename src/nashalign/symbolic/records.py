@@ -335,30 +335,31 @@ CITED: dict[str, tuple[str, str]] = {
     ),
     "cramer": (
         "a square linear system with nonzero determinant has exactly one solution",
-        "Horn & Johnson 2013, Matrix Analysis, §0.8.1 (Cramer's rule)",
+        "Horn & Johnson 2013, Matrix Analysis, 2nd ed., §0.8 (Cramer's rule)",
     ),
     "kernel": (
         "a square matrix with zero determinant has a nonzero kernel vector; a singular "
         "consistent system has an affine family of solutions",
-        "Horn & Johnson 2013, Matrix Analysis, §0.5 (Rouché–Capelli)",
+        "Horn & Johnson 2013, Matrix Analysis, 2nd ed., §0.4 (rank) and §0.5 (nonsingularity)",
     ),
     "roots": (
         "a nonzero univariate polynomial of degree d has at most d roots",
-        "Lang 2002, Algebra, ch. IV §1",
+        "Lang 2002, Algebra, rev. 3rd ed., ch. IV §1",
     ),
     "psd_minors": (
         "principal submatrices of a PSD matrix are PSD, and the adjugate of a PSD matrix is PSD",
-        "Horn & Johnson 2013, Matrix Analysis, Obs. 7.1.2 and §0.8.2 (adj X = det X X^-1, "
-        "with continuity for singular X)",
+        "Horn & Johnson 2013, Matrix Analysis, 2nd ed., §7.1 (principal submatrices of a PSD "
+        "matrix) and §0.8 (adj X = det(X) X^-1, with continuity for singular X)",
     ),
     "faddeev": (
         "Faddeev–LeVerrier: adj(X + tI) = sum_k t^(K-1-k) B_k with B_0 = I for every K",
-        "Householder 1964, The Theory of Matrices in Numerical Analysis, ch. 6; Gantmacher 1959, The Theory of Matrices, vol. 1, ch. IV §4",
+        "Gantmacher 1959, The Theory of Matrices, vol. 1, ch. IV §4 (Faddeev's method for the "
+        "characteristic polynomial and the adjoint matrix)",
     ),
     "rayleigh": (
         "Rayleigh–Ritz: q^T X q >= mu |q|^2 on a subspace iff mu <= lambda_min of the "
         "compression of X to it",
-        "Horn & Johnson 2013, Matrix Analysis, Thm 4.2.2",
+        "Horn & Johnson 2013, Matrix Analysis, 2nd ed., §4.2 (Rayleigh quotient theorem)",
     ),
     "sign": (
         "order of the reals: for c > 0, c x < 0 iff x < 0; an affine function of s "
@@ -374,33 +375,36 @@ CITED: dict[str, tuple[str, str]] = {
         "strategies, the NE are the KKT points of the potential on the product of strategy sets; "
         "a concave potential's maximisers form a convex set, a strictly concave one has at most one",
         "Monderer & Shapley 1996, Potential games, Games Econ. Behav. 14:124-143; Neyman 1997, "
-        "Int. J. Game Theory 26:223-227; Boyd & Vandenberghe 2004, §4.2.2",
+        "Correlated equilibrium and potential games, Int. J. Game Theory 26:223-227; "
+        "Boyd & Vandenberghe 2004, Convex Optimization, §4.2",
     ),
     "quadratic_form": (
         "a quadratic form is NSD on a subspace iff it is NSD on each summand of a decomposition "
         "into mutually orthogonal invariant subspaces",
-        "Horn & Johnson 2013, Matrix Analysis, §4.1 and Thm 4.1.5 (spectral theorem)",
+        "Horn & Johnson 2013, Matrix Analysis, 2nd ed., §4.1 (spectral theorem for Hermitian "
+        "matrices)",
     ),
     "adjugate": (
         "M adj(M) = adj(M) M = det(M) I for every square matrix over a commutative ring",
-        "Horn & Johnson 2013, Matrix Analysis, §0.8.2",
+        "Horn & Johnson 2013, Matrix Analysis, 2nd ed., §0.8 (the adjugate)",
     ),
     "schur": (
         "Schur complement: det [[M, 1], [1^T, 0]] = -det(M) 1^T M^-1 1 = -1^T adj(M) 1 "
         "(for det M != 0, hence as polynomials everywhere)",
-        "Horn & Johnson 2013, Matrix Analysis, §0.8.5",
+        "Horn & Johnson 2013, Matrix Analysis, 2nd ed., §0.8 (Schur complements and determinants)",
     ),
     "block_inverse": (
         "block inverse of the bordered matrix: -adj(B)[:K,:K] = (alpha A - A 1 1^T A)/det M, a "
         "matrix of cofactors of B, hence polynomial",
-        "Horn & Johnson 2013, Matrix Analysis, §0.7.3 (partitioned inverse) and §0.8.2",
+        "Horn & Johnson 2013, Matrix Analysis, 2nd ed., §0.7 (inverse of a partitioned matrix) "
+        "and §0.8 (the adjugate)",
     ),
     "principal_minors": (
         "det(tI + Y) = sum_m t^(K-m) E_m(Y) with E_m the sum of the m x m principal minors; with "
         "det(Y + e 1 1^T) = det Y + e 1^T adj(Y) 1, the coefficient of e gives alpha(t) = "
         "sum_m t^(K-m) sum_{|S|=m} 1^T adj(X_S) 1 for every K",
-        "Horn & Johnson 2013, Matrix Analysis, §1.2 (characteristic polynomial and principal "
-        "minors) and §0.8.5 (Cauchy expansion of a bordered determinant)",
+        "Horn & Johnson 2013, Matrix Analysis, 2nd ed., §1.2 (characteristic polynomial and "
+        "principal minors) and §0.8 (Cauchy expansion of a bordered determinant)",
     ),
     "sum": (
         "a finite sum of termwise identities is an identity (linearity)",
