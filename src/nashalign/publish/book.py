@@ -14,6 +14,10 @@ Math must render without internet, so the build serves MathJax 3 itself:
 ``mathjax_path`` at that copy.
 
 The chapters render the derivation records with :mod:`nashalign.publish.render`.
+The kernels that execute them talk to the build over IPC (Unix sockets,
+:data:`KERNEL_TRANSPORT`), so no port is opened and no kernel warns about
+unencrypted TCP; the book's own Sphinx extension is
+:mod:`nashalign.publish.sphinxext`.
 
 Examples
 --------

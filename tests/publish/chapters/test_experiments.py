@@ -15,7 +15,8 @@ BOOK = Path(__file__).resolve().parents[3] / "book"
 
 def test_every_glued_figure_of_the_chapter_has_a_key():
     text = (BOOK / "experiments.md").read_text(encoding="utf-8")
-    used = set(re.findall(r"```\{glue:figure\} (\w+)", text))
+    # numbered figures ({glue:figure}) and their unnumbered per-instance variants ({glue})
+    used = set(re.findall(r"```\{glue(?::figure)?\} (\w+)", text))
     keys = {
         f"{ds}_{s}" for ds in ("bigfive", "politics", "culture") for s in experiments.FIGURE_KEYS
     }

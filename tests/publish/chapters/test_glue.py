@@ -6,7 +6,7 @@ import pytest
 from nashalign.derivations import derive
 
 from nashalign.publish import render
-from nashalign.publish.chapters import glue
+from nashalign.publish.chapters import glue, statements
 
 
 @pytest.fixture
@@ -24,14 +24,17 @@ def glued(monkeypatch):
 def test_glue_record_glues_statement_and_steps_from_the_record(glued):
     rec = derive("claim1", K=2)
     glue.glue_record("claim1", rec)
-    assert set(glued) == {"claim1_statement", "claim1_steps"}
+    assert set(glued) == {"claim1_statement", "claim1_general", "claim1_scope", "claim1_steps"}
     assert glued["claim1_statement"].data == render.statement_markdown(rec)
+    # the theorem box: the statement for general K and what backs it (the record's status)
+    assert glued["claim1_general"].data == statements.general_statement(rec)
+    assert rec.status in glued["claim1_scope"].data
 
 
 def test_glue_records_with_verification(glued):
     recs = {"a": derive("claim1", K=2), "b": derive("lemma0", K=2)}
     glue.glue_records(recs, verification=True)
-    assert len(glued) == 6 and "b_verification" in glued
+    assert len(glued) == 10 and "b_verification" in glued
 
 
 def test_glue_text_and_images(glued, tmp_path):

@@ -68,6 +68,7 @@ from nashalign.publish.chapters.scoring import (
     provenance_table,
     reestimate_check,
 )
+from nashalign.publish.chapters.statements import general_statement, scope_markdown
 from nashalign.publish.chapters.theorem1 import theorem1_k2_forms, theorem1_solver_table
 
 __all__ = [
@@ -109,6 +110,8 @@ __all__ = [
     "robust_steering_table",
     "stable_map_report",
     "steering_tables",
+    "general_statement",
+    "scope_markdown",
     "theorem1_k2_forms",
     "theorem1_solver_table",
     "utility_variants",

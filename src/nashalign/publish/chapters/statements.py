@@ -258,7 +258,8 @@ def scope_markdown(record: Any) -> str:
     elif record.verified:
         head = (
             f"**Scope (from the derivation record): {record.status}.** The statement "
-            f"is written for general $K$ (and $N$); the engine proves it at {sizes} "
+            f"is written for general $K${' and $N$' if 'N' in record.params else ''}; "
+            f"the engine proves it at {sizes} "
             "(and at the other sizes in the verification table below), "
             f"with {len(general)} of its {len(identities)} identities checked for "
             "symbolic $K$."
