@@ -148,7 +148,9 @@ def test_every_theorem_chapter_has_exercises_with_folded_checked_solutions(name)
         )
         assert m, f"{name}: {label} has no folded solution"
         if "```{code-cell} ipython3" in m.group(1):
-            assert "assert " in m.group(1), f"{name}: {label}'s cell checks nothing"
+            # the check lives in a helper (cells only call): it raises when the hand
+            # answer and the library disagree, so the build fails
+            assert "chapters.exercise_" in m.group(1), f"{name}: {label}'s cell checks nothing"
             checked += 1
     assert checked >= 1, f"{name}: no solution is checked by a cell"
 
@@ -247,3 +249,17 @@ def test_the_chapters_run_in_kernels_over_ipc():
     probe = setup + "from jupyter_client import KernelManager; print(KernelManager().transport)"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ipc"
+
+
+def test_every_exercise_check_passes_and_fails_on_a_wrong_answer(monkeypatch):
+    from nashalign.publish import chapters
+    from nashalign.publish.chapters import exercises
+
+    for name in exercises.__all__:
+        assert getattr(chapters, name)().endswith("checked"), name
+    # a wrong library answer is caught
+    monkeypatch.setattr(
+        "nashalign.exact.steering.steer", lambda *a, **k: type("R", (), {"r_star": 1})()
+    )
+    with pytest.raises(chapters.ChapterCheckError):
+        exercises.exercise_exclusion_r_star()
