@@ -338,6 +338,40 @@ def colour_norm(data: HeatmapData) -> Any:
     return Normalize(vmin=data.tau, vmax=max(top, data.tau * 1.01))
 
 
+def _region_path(data: HeatmapData, which: str) -> Any:
+    """The outline of a mask of ``data`` (``"boundary"`` or ``"non_concave"``) as one
+    matplotlib Path (contour at 1/2 between grid points, in log coordinates), computed
+    once per data object and shared by every panel drawn from it."""
+    cache = data.__dict__.setdefault("_region_paths", {})
+    if which not in cache:
+        import contourpy
+        from matplotlib.path import Path as MplPath
+
+        mask = getattr(data, which)
+        path = None
+        if mask.any():
+            X, Y = np.meshgrid(np.log10(data.x), np.log10(data.y))
+            gen = contourpy.contour_generator(
+                X, Y, mask.astype(float), fill_type=contourpy.FillType.OuterCode
+            )
+            pts, codes = gen.filled(0.5, 1.5)
+            if pts:
+                path = MplPath(10 ** np.concatenate(pts), np.concatenate(codes))
+        cache[which] = path
+    return cache[which]
+
+
+def _hatch(ax: Any, path: Any, hatch: str, colour: Any) -> None:
+    """Hatch the region inside ``path`` on ``ax`` (no fill, no outline)."""
+    if path is None:
+        return
+    from matplotlib.patches import PathPatch
+
+    ax.add_patch(
+        PathPatch(path, facecolor="none", edgecolor="none", hatch=hatch, hatchcolor=colour, lw=0)
+    )
+
+
 def draw_heatmap(ax: Any, data: HeatmapData, focal: int | None, norm: Any) -> Any:
     """Draw one heatmap panel (masks, colours, boundary curves) on ``ax``; return the mesh.
 
@@ -367,17 +401,10 @@ def draw_heatmap(ax: Any, data: HeatmapData, focal: int | None, norm: Any) -> An
     ex, ey = _edges(data.x), _edges(data.y)
     mesh = ax.pcolormesh(ex, ey, shown, cmap=cmap, norm=norm, shading="flat", rasterized=True)
     X, Y = np.meshgrid(data.x, data.y)
-    if data.boundary.any():
-        cs = ax.contourf(
-            X, Y, data.boundary.astype(float), levels=[0.5, 1.5], colors="none", hatches=[".."]
-        )
-        cs.set_hatchcolor("0.55")
-        cs.set_linewidth(0.0)
+    _hatch(ax, _region_path(data, "boundary"), "..", "0.55")
     nc = data.non_concave
     if nc.any():
-        cs = ax.contourf(X, Y, nc.astype(float), levels=[0.5, 1.5], colors="none", hatches=["\\"])
-        cs.set_hatchcolor((1.0, 1.0, 1.0, 0.3))
-        cs.set_linewidth(0.0)
+        _hatch(ax, _region_path(data, "non_concave"), "\\", (1.0, 1.0, 1.0, 0.3))
         if not nc.all():
             with np.errstate(divide="ignore", invalid="ignore"):
                 lr = np.log(np.abs(data.r))
