@@ -102,6 +102,33 @@ def equilibrium_facts(name: str = "bigfive", n_agents: int = N_AGENTS) -> dict[s
     }
 
 
+def glue_overview(
+    names: Sequence[str] = ("bigfive", "politics", "culture"),
+) -> list[dict[str, Any]]:
+    """Compute :func:`equilibrium_facts` for ``names`` and glue the first one's numbers.
+
+    The glued keys are ``bf_total``, ``bf_excl``, ``bf_stable``, ``bf_orbits``,
+    ``bf_rc``, ``bf_mu`` and ``bf_si`` (the chapter's overview quotes them).
+
+    Returns
+    -------
+    list of dict
+        The facts, in the order of ``names``.
+    """
+    from nashalign.publish import chapters
+
+    facts = [equilibrium_facts(name) for name in names]
+    bf = facts[0]
+    chapters.glue_text("bf_total", str(bf["total"]))
+    chapters.glue_text("bf_excl", str(bf["with_exclusion"]))
+    chapters.glue_text("bf_stable", str(bf["stable"]))
+    chapters.glue_text("bf_orbits", str(bf["orbits"]))
+    chapters.glue_text("bf_rc", f"{bf['r_concave']:.3g}")
+    chapters.glue_text("bf_mu", f"{bf['mu_min']:.3g}")
+    chapters.glue_text("bf_si", bf["symmetric_interior_stability"])
+    return facts
+
+
 def _fmt_r(x: float | None) -> str:
     return "-" if x is None else f"{x:.4g}"
 
@@ -142,8 +169,18 @@ def equilibrium_set_table(facts: Sequence[dict[str, Any]]) -> str:
     )
 
 
-def orbit_table(f: dict[str, Any]) -> str:
-    """The NE of one instance up to relabelling the agents: supports, exclusion, stability."""
+def orbit_table(facts: dict[str, Any] | Sequence[dict[str, Any]], name: str = "bigfive") -> str:
+    """The NE of one instance up to relabelling the agents: supports, exclusion, stability.
+
+    ``facts`` is one :func:`equilibrium_facts` dict, or a sequence of them of which
+    the one for ``name`` is shown.
+    """
+    if isinstance(facts, dict):
+        f = facts
+    else:
+        f = next((x for x in facts if x["name"] == name), None)
+        if f is None:
+            raise ValueError(f"no equilibrium facts for {name!r}")
     es, names = f["set"], f["names"]
     seen: dict[Any, Any] = {}
     for e in es.equilibria:
