@@ -64,6 +64,9 @@ from nashalign.symbolic.symbols import beta_A, beta_D, beta_I, c_matrix, r, s
 
 NAME = "theorem1"
 TITLE = "Theorem 1 (closed-form interior NE)"
+#: Largest K at which the derived polynomials are converted to SymPy expressions by default
+#: (``expressions=None``); beyond, w*, Pi, ... have tens of thousands of terms.
+EXPRESSIONS_MAX_K = 5
 
 
 def stated_M(K: int) -> sp.Matrix:
@@ -107,14 +110,15 @@ def derive(
     K: int = 3,
     N: int = 2,
     variant: str = "overlap",
-    expressions: bool = True,
+    expressions: bool | None = None,
     game: Game | None = None,
     backend: str = "auto",
 ) -> DerivationRecord:
     """Derive and verify Theorem 1 at explicit ``K`` for ``variant`` (or a user ``game``).
 
     ``expressions=False`` skips converting the (large, at K >= 5) derived
-    polynomials back to SymPy expressions; the checks are the same.
+    polynomials back to SymPy expressions; the checks are the same. The default
+    (None) converts them up to :data:`EXPRESSIONS_MAX_K`.
     ``backend`` chooses the exact arithmetic of the checks: ``"sympy"``
     (DomainMatrix), ``"flint"`` (:mod:`nashalign.symbolic.flint_poly`) or
     ``"auto"`` (FLINT from K = 5, :data:`~nashalign.symbolic.flint_poly.FLINT_MIN_K`).
@@ -124,6 +128,8 @@ def derive(
     if game is None:
         game = Game.from_variant(variant, K=K, N=max(N, 2))
     K, variant = game.K, game.variant
+    if expressions is None:
+        expressions = K <= EXPRESSIONS_MAX_K
     rec = DerivationRecord(
         name=NAME,
         title=TITLE,
