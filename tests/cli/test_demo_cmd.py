@@ -168,7 +168,9 @@ def test_demo_smoke_without_the_book(tmp_path, capsys):
     ]
     assert all(s["ok"] for s in summary["stages"])
     verify = json.loads((out / "verify.json").read_text())
-    assert verify and all(r["verified"] for r in verify)
+    assert verify["format"] == "nashalign.verify" and verify["failed"] == 0
+    assert verify["records"] and all(r["verified"] for r in verify["records"])
+    assert (out / "COMPLETE").is_file() and not (out / "INCOMPLETE").exists()
     assert (out / "crosscheck.md").is_file() and (out / "crosscheck.json").is_file()
     pngs = list(Path(out / "figures").rglob("*.png"))
     assert pngs, "no figure drawn"

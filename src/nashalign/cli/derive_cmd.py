@@ -9,7 +9,8 @@ small safe parser: never ``eval``/``sympify``), with ``--k`` subpopulations and
 from __future__ import annotations
 
 import argparse
-import json
+
+from nashalign.jsonformat import help_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         'beta_D*dot(w1, wbar)"; names: w<m>_<k>, w1..wN, wbar, a, a1..aK, C, c<i><j>, one, '
         "beta_A, beta_I, beta_D, extra parameters; functions dot, quad, norm2, sum",
     )
-    p.add_argument("--json", action="store_true", help="print the record as JSON")
+    p.add_argument("--json", action="store_true", help=help_text("derive"))
     p.set_defaults(func=run)
 
 
@@ -55,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         rec = derive(args.name, K=args.k, N=args.n, variant=args.variant)
     if args.json:
-        print(json.dumps(rec.to_json(), indent=2))
+        from nashalign.jsonformat import dumps, envelope
+
+        print(dumps(envelope("derive", rec.to_json())))
     else:
         print(record_text(rec))
     return 0 if rec.verified else 1

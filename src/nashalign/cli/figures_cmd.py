@@ -22,10 +22,10 @@ nashalign.errors.InputError: --plane beta_a,beta_x: axes must be two different n
 from __future__ import annotations
 
 import argparse
-import json
 
 from nashalign.cli.progress_flags import add_progress_flags, wants_progress
 from nashalign.errors import InputError
+from nashalign.jsonformat import dumps, envelope, finite, help_text
 
 DEFAULT_OUT = "out/figures"
 
@@ -70,7 +70,8 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
         "--out",
         default=DEFAULT_OUT,
         metavar="DIR",
-        help=f"output directory (default {DEFAULT_OUT})",
+        help=f"output directory (default {DEFAULT_OUT}); locked while written (a second run "
+        "into it is refused), INCOMPLETE while written, COMPLETE (sha256 manifest) at the end",
     )
     p.add_argument(
         "--resolution",
@@ -111,7 +112,7 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
         "whole NE set per point; 0 skips it; default 16)",
     )
     add_progress_flags(p)
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--json", action="store_true", help=help_text("figures"))
 
 
 def build() -> argparse.ArgumentParser:
@@ -140,23 +141,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     from nashalign.figures import make_all_figures
     from nashalign.instance import load_instances
+    from nashalign.io import locked_output_dir
 
     planes = parse_planes(args.plane)
     instances = load_instances(args.instance)
     extra = {} if planes is None else {"planes": planes}
-    summary = make_all_figures(
-        instances,
-        args.out,
-        progress=wants_progress(args),
-        resolution=args.resolution,
-        tau=args.tau,
-        n_s=args.n_s,
-        focal=args.focal,
-        stable_resolution=args.stable_resolution,
-        **extra,
-    )
+    with locked_output_dir(args.out, "nashalign figures") as out:
+        summary = make_all_figures(
+            instances,
+            out,
+            progress=wants_progress(args),
+            resolution=args.resolution,
+            tau=args.tau,
+            n_s=args.n_s,
+            focal=args.focal,
+            stable_resolution=args.stable_resolution,
+            **extra,
+        )
     if args.json:
-        print(json.dumps(summary.to_json(), indent=2))
+        print(dumps(envelope("figures", finite(summary.to_json()))))
         return 0
     print("\n".join(summary.lines()))
     if summary.table is not None:

@@ -18,7 +18,8 @@ one ``--instance`` per agent is a heterogeneous one. Methods:
     ``closed-form`` where it gives an interior NE, else ``support``; ``iterative``
     for heterogeneous populations.
 
-``--json`` prints ``{"names", "weights" (one list of K per agent), "interior",
+``--json`` prints one ``nashalign.solve`` record (the envelope ``format``,
+``format_version``, ``nashalign_version``, then) ``{"names", "weights" (one list of K per agent), "interior",
 "alpha", "alpha_tilde", "nashconv", "method", "converged"}`` plus ``s``, ``r``,
 ``n_agents``, ``cond_alpha``, ``equilibria`` and ``note``; quantities that do not
 apply are ``null``. Nothing is written to disk.
@@ -34,8 +35,8 @@ Examples
 from __future__ import annotations
 
 import argparse
-import json
 
+from nashalign.jsonformat import dumps, envelope, help_text
 from nashalign.solvers.population import METHODS, render_table, solve_population
 
 
@@ -58,7 +59,7 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
         help="number of agents N >= 1 (default 2; the number of instances when several)",
     )
     p.add_argument("--method", choices=METHODS, default="auto", help="solver (default auto)")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--json", action="store_true", help=help_text("solve"))
 
 
 def build() -> argparse.ArgumentParser:
@@ -85,7 +86,7 @@ def _run(args: argparse.Namespace) -> int:
         args.instance, args.beta_a, args.beta_i, args.beta_d, args.agents, args.method
     )
     if args.json:
-        print(json.dumps(out, indent=2, allow_nan=False))
+        print(dumps(envelope("solve", out)))
     else:
         print(render_table(out))
     return 0

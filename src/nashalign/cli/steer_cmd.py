@@ -7,7 +7,8 @@ ends are real roots of the polynomials of SPEC 2.7) and its least element
 :math:`r^*`, the minimal diversity incentive, via
 :func:`nashalign.exact.steering.steer`.
 
-``--json`` prints ``{"s", "tau", "intervals", "r_star", "binding"}`` with
+``--json`` prints one ``nashalign.steer`` record (the envelope ``format``,
+``format_version``, ``nashalign_version``, then) ``{"s", "tau", "intervals", "r_star", "binding"}`` with
 ``intervals`` a list of ``[lo, hi]`` float pairs (``hi`` null when unbounded),
 ``r_star`` null when no r works and ``binding`` the name of the subpopulation
 whose weight equals tau at r* (null when none), and ``exact``: the same endpoints
@@ -26,7 +27,8 @@ Examples
 from __future__ import annotations
 
 import argparse
-import json
+
+from nashalign.jsonformat import dumps, envelope, help_text
 
 FLAGS = ("--beta-a", "--beta-i", "--tau")
 
@@ -40,7 +42,7 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--beta-i", required=True, metavar="Y", help="inconsistency aversion beta_I > 0")
     p.add_argument("--tau", default="0.05", help="exclusion threshold, in (0, 1/K) (default 0.05)")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--json", action="store_true", help=help_text("steer"))
 
 
 def build() -> argparse.ArgumentParser:
@@ -69,7 +71,7 @@ def _run(args: argparse.Namespace) -> int:
     s, tau = steering_ratios(args.beta_a, args.beta_i, args.tau, inst.K, labels=FLAGS)
     res = steer(inst.a, inst.C, s, tau)
     if args.json:
-        print(json.dumps(res.to_json(inst.names), indent=2))
+        print(dumps(envelope("steer", res.to_json(inst.names))))
     else:
         beta_i = parse_exact_number("--beta-i", args.beta_i)
         print("\n".join(res.report_lines(inst.names, args.instance, beta_i)))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 
 from nashalign.cli.progress_flags import add_progress_flags, wants_progress
+from nashalign.jsonformat import help_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="largest explicit K of every result (default 4, at most 6; Theorem 1 and "
         "Lemma 2 also run at max(5, K + 1))",
     )
-    p.add_argument("--json", action="store_true", help="print the records as JSON")
+    p.add_argument("--json", action="store_true", help=help_text("verify"))
     add_progress_flags(p)
     p.set_defaults(func=run)
 
@@ -37,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the verification plan."""
     from nashalign.derivations import verification_plan, verify_all
+    from nashalign.jsonformat import dumps, verify_record
     from nashalign.publish.plain import verification_text
 
     verification_plan(args.max_k)  # validates --max-k before any work
@@ -44,25 +45,12 @@ def run(args: argparse.Namespace) -> int:
     records = verify_all(args.max_k, progress=wants_progress(args) and not args.json)
     total = time.perf_counter() - t0
     failed = [r for r in records if not r.verified]
-    by_status: dict[str, int] = {}
-    for r in records:
-        key = "proved at explicit K" if r.status.startswith("proved at explicit") else r.status
-        by_status[key] = by_status.get(key, 0) + 1
+    doc = verify_record(records, total, args.max_k)
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "records": [r.to_json() for r in records],
-                    "seconds": total,
-                    "failed": len(failed),
-                    "statuses": by_status,
-                },
-                indent=2,
-            )
-        )
+        print(dumps(doc))
     else:
         print(verification_text(records))
-        summary = ", ".join(f"{n} {k}" for k, n in by_status.items())
+        summary = ", ".join(f"{n} {k}" for k, n in doc["statuses"].items())
         print(f"\n{len(records) - len(failed)}/{len(records)} proved ({summary}) in {total:.1f} s")
         for r in failed:
             bad = [c.description for c in r.checks if not c.passed]

@@ -163,6 +163,13 @@ def _isolating_interval(x: sp.Expr) -> tuple[sp.Rational, sp.Rational]:
         real = [iv for iv, _ in sp.Poly(x.expr, x.poly.gen).intervals(eps=eps)]
         lo, hi = real[x.index]
         return sp.Rational(lo), sp.Rational(hi)
+    if x.is_real and x.is_algebraic:  # e.g. a radical: isolate a root of its minimal polynomial
+        X = sp.Dummy("x")
+        poly = sp.Poly(sp.minimal_polynomial(x, X), X)
+        value = sp.N(x, 2 * DIGITS)
+        for (lo, hi), _ in poly.intervals(eps=sp.Rational(1, 10**DIGITS)):
+            if sp.Rational(lo) <= value <= sp.Rational(hi):
+                return sp.Rational(lo), sp.Rational(hi)
     raise TypeError(f"not a real algebraic number: {x!r}")  # pragma: no cover
 
 

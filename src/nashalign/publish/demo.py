@@ -21,7 +21,12 @@ under one output directory (default ``out/``):
 Each stage reports its progress and result; a failing stage does not stop the
 later ones, and the :class:`DemoReport` records which failed. The output
 directory is checked before anything runs, and every file is written
-atomically. ``OUT/demo-summary.json`` lists where everything went.
+atomically. ``OUT/demo-summary.json`` lists where everything went. The JSON
+files are records of :mod:`nashalign.jsonformat` (``nashalign.verify``,
+``nashalign.crosscheck``, ``nashalign.demo-summary``). While the demo runs,
+``OUT`` is locked (``OUT/.nashalign.lock``: a second run into it fails) and
+marked ``OUT/INCOMPLETE``; at the end ``OUT/COMPLETE`` (a sha256 manifest of
+every file) replaces the marker (:func:`nashalign.io.locked_output_dir`).
 
 Examples
 --------
@@ -46,7 +51,13 @@ from typing import Any
 
 from nashalign.errors import InputError, NashalignError
 from nashalign.instance import Instance
-from nashalign.io import atomic_write_json, atomic_write_text, ensure_writable_dir
+from nashalign.io import (
+    atomic_write_json,
+    atomic_write_text,
+    ensure_writable_dir,
+    locked_output_dir,
+)
+from nashalign.jsonformat import envelope, finite, verify_record
 
 #: The stages, in order.
 STAGES = ("instances", "verify", "crosscheck", "figures", "book")
@@ -268,7 +279,8 @@ def stage_verify(out: Path, settings: DemoSettings, say: Callable[[str], None]) 
     say(f"verifying every derivation (explicit K up to {settings.max_k})")
     records = verify_all(max_k=settings.max_k, progress=False)
     failed = [f"{r.name}({_params(r)})" for r in records if not r.verified]
-    p_json = atomic_write_json(out / "verify.json", [r.to_json() for r in records])
+    seconds = time.perf_counter() - t0
+    p_json = atomic_write_json(out / "verify.json", verify_record(records, seconds, settings.max_k))
     p_md = atomic_write_text(out / "verify.md", verification_table(records) + "\n")
     n_ok = len(records) - len(failed)
     summary = f"{n_ok} of {len(records)} derivations verified"
@@ -289,7 +301,9 @@ def stage_crosscheck(out: Path, settings: DemoSettings, say: Callable[[str], Non
     say(f"cross-checking on {settings.crosscheck_instances} random instances")
     table = run_crosscheck(n_instances=settings.crosscheck_instances, seed=settings.seed)
     p_md = atomic_write_text(out / "crosscheck.md", table.to_markdown() + "\n")
-    p_json = atomic_write_json(out / "crosscheck.json", table.to_json())
+    p_json = atomic_write_json(
+        out / "crosscheck.json", envelope("crosscheck", finite(table.to_json()))
+    )
     paths = [p_md, p_json]
     ok = bool(table.passed)
     summary = f"{settings.crosscheck_instances} random instances: " + (
@@ -375,6 +389,18 @@ def run_demo(
 
         find_book_dir()
     emit = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    with locked_output_dir(out_dir, "nashalign demo"):
+        return _run_stages(out_dir, settings, emit, progress, echo_book)
+
+
+def _run_stages(
+    out_dir: Path,
+    settings: DemoSettings,
+    emit: Callable[[str], None],
+    progress: bool,
+    echo_book: bool,
+) -> DemoReport:
+    """The stages of :func:`run_demo`, in order, into the locked ``out_dir``."""
     report = DemoReport(out_dir)
     planned = [s for s in STAGES if not (s == "book" and settings.skip_book)]
     instances: dict[str, Instance] | None = None
@@ -409,5 +435,5 @@ def run_demo(
             result = StageResult(name, False, time.perf_counter() - t0, f"failed: {detail}")
         report.stages.append(result)
         say(("done" if result.ok else "FAILED") + f" in {result.seconds:.1f} s: {result.summary}")
-    atomic_write_json(out_dir / "demo-summary.json", report.to_json())
+    atomic_write_json(out_dir / "demo-summary.json", envelope("demo-summary", report.to_json()))
     return report

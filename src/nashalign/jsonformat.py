@@ -1,0 +1,194 @@
+"""One versioned JSON record format for every machine-readable output.
+
+Every ``--json`` output of the CLI (``verify``, ``derive``, ``solve``, ``steer``,
+``figures``) and every JSON file ``nashalign demo`` writes (``verify.json``,
+``crosscheck.json``, ``demo-summary.json``) is one JSON object, a *record*, that
+starts with the same envelope:
+
+``format``
+    ``"nashalign.<kind>"``: what the record is (:data:`KINDS`).
+``format_version``
+    :data:`FORMAT_VERSION` (an integer). Keys may be added within a version;
+    renaming, removing or retyping a key increments it.
+``nashalign_version``
+    The version of nashalign that wrote the record.
+
+followed by the payload of that kind, at the top level. Exact numbers are
+strings: rationals and SymPy expressions in ``sympy.sympify``-parseable form,
+and real algebraic numbers as ``{"exact", "decimal", "interval"}`` objects (the
+exact form, a 30-digit decimal and a rational isolating interval ``[lo, hi]``
+of width below 1e-30, ``lo == hi`` for a rational; see ``nashalign steer``).
+Floats never are NaN or infinite in a record (``crosscheck`` writes
+non-finite values as the strings ``"inf"``, ``"-inf"``, ``"nan"``).
+
+Each kind has a JSON Schema (draft 2020-12) shipped in the package as
+``nashalign/schemas/<kind>.schema.json`` (:func:`schema_path`); shared pieces
+are in ``common.schema.json``. :func:`validate` checks a record against its
+schema (it needs the ``jsonschema`` package).
+
+``verify --json`` and ``OUT/verify.json`` are the same record
+(:func:`verify_record`); ``derive --json`` is the envelope plus the fields of
+one derivation record (the same objects as the items of ``verify``'s
+``records``).
+
+Examples
+--------
+>>> rec = envelope("steer", {"s": 2.0})
+>>> rec["format"], rec["format_version"], sorted(rec)
+('nashalign.steer', 1, ['format', 'format_version', 'nashalign_version', 's'])
+>>> kind_of(rec)
+'steer'
+>>> schema_path("steer").name
+'steer.schema.json'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from nashalign import __version__
+
+#: Version of the record format (the envelope and every payload).
+FORMAT_VERSION = 1
+#: The record kinds; ``format`` is ``"nashalign." + kind``.
+KINDS = ("verify", "derive", "solve", "steer", "figures", "crosscheck", "demo-summary")
+#: The envelope's keys, in order.
+ENVELOPE_KEYS = ("format", "format_version", "nashalign_version")
+#: Base URI of the schemas' ``$id`` (a reserved, never-resolving domain: nothing is fetched).
+SCHEMA_BASE = "https://nashalign.invalid/schemas/"
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise ValueError(f"unknown record kind {kind!r}; the kinds are {', '.join(KINDS)}")
+    return kind
+
+
+def envelope(kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The record of ``kind``: the envelope followed by ``payload``'s keys.
+
+    Raises
+    ------
+    ValueError
+        Unknown kind, or a payload that uses an envelope key.
+    """
+    _check_kind(kind)
+    clash = [k for k in ENVELOPE_KEYS if k in payload]
+    if clash:
+        raise ValueError(f"payload uses the envelope key {clash[0]!r}")
+    head: dict[str, Any] = {
+        "format": f"nashalign.{kind}",
+        "format_version": FORMAT_VERSION,
+        "nashalign_version": __version__,
+    }
+    return {**head, **payload}
+
+
+def finite(obj: Any) -> Any:
+    """``obj`` with numpy scalars made Python and non-finite floats made ``None`` (JSON null).
+
+    Examples
+    --------
+    >>> finite({"x": [1.0, float("nan")], "y": float("inf")})
+    {'x': [1.0, None], 'y': None}
+    """
+    if isinstance(obj, Mapping):
+        return {k: finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [finite(v) for v in obj]
+    if hasattr(obj, "item") and callable(obj.item) and getattr(obj, "shape", None) == ():
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def dumps(record: Mapping[str, Any]) -> str:
+    """The record as indented JSON (no NaN or infinity allowed)."""
+    return json.dumps(record, indent=2, allow_nan=False)
+
+
+def kind_of(record: Mapping[str, Any]) -> str:
+    """The kind named by a record's ``format``; ValueError when it is not a record."""
+    fmt = record.get("format") if isinstance(record, Mapping) else None
+    if not isinstance(fmt, str) or not fmt.startswith("nashalign."):
+        raise ValueError("not a nashalign record: no 'format' of the form 'nashalign.<kind>'")
+    return _check_kind(fmt.removeprefix("nashalign."))
+
+
+def verify_record(
+    records: Sequence[Any], seconds: float, max_k: int | None = None
+) -> dict[str, Any]:
+    """The ``nashalign.verify`` record of a list of derivation records.
+
+    ``records`` (each the JSON of :meth:`DerivationRecord.to_json`), ``seconds``
+    (total wall time), ``failed`` (how many are not proved), ``statuses`` (count
+    per status, the explicit-K ones pooled as ``"proved at explicit K"``) and
+    ``max_k``.
+    """
+    by_status: dict[str, int] = {}
+    for r in records:
+        key = "proved at explicit K" if r.status.startswith("proved at explicit") else r.status
+        by_status[key] = by_status.get(key, 0) + 1
+    return envelope(
+        "verify",
+        {
+            "max_k": max_k,
+            "seconds": round(float(seconds), 3),
+            "failed": sum(1 for r in records if not r.verified),
+            "statuses": by_status,
+            "records": [r.to_json() for r in records],
+        },
+    )
+
+
+def schema_path(kind: str) -> Path:
+    """Path of the JSON Schema of ``kind`` inside the installed package."""
+    name = "common" if kind == "common" else _check_kind(kind)
+    return Path(str(resources.files("nashalign") / "schemas" / f"{name}.schema.json"))
+
+
+@cache
+def schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of ``kind`` as a dict."""
+    return json.loads(schema_path(kind).read_text(encoding="utf-8"))
+
+
+def validate(record: Mapping[str, Any], kind: str | None = None) -> None:
+    """Validate ``record`` against the schema of its kind (default: its ``format``).
+
+    Raises
+    ------
+    jsonschema.ValidationError
+        The record does not conform (ImportError without ``jsonschema``).
+    ValueError
+        Not a nashalign record, or of another kind than ``kind``.
+    """
+    import jsonschema
+    from referencing import Registry, Resource
+
+    found = kind_of(record)
+    if kind is not None and found != _check_kind(kind):
+        raise ValueError(f"expected a nashalign.{kind} record, got nashalign.{found}")
+    registry: Registry = Registry().with_resources(
+        (SCHEMA_BASE + f"{k}.schema.json", Resource.from_contents(schema(k)))
+        for k in ("common", *KINDS)
+    )
+    validator = jsonschema.Draft202012Validator(schema(found), registry=registry)
+    jsonschema.Draft202012Validator.check_schema(schema(found))
+    validator.validate(record)
+
+
+def help_text(kind: str) -> str:
+    """One sentence for a command's ``--json`` help."""
+    return (
+        f"print one JSON record of format nashalign.{_check_kind(kind)} (format_version "
+        f"{FORMAT_VERSION}; JSON Schema nashalign/schemas/{kind}.schema.json; see README "
+        "'JSON output')"
+    )
