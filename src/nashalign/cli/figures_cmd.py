@@ -11,12 +11,6 @@ Examples
 >>> a = p.parse_args(["--resolution", "50", "--plane", "beta_a,beta_i", "--focal", "left"])
 >>> a.resolution, a.out, a.plane, a.focal
 (50, 'out/figures', ['beta_a,beta_i'], 'left')
->>> parse_planes(["beta_a,beta_d", "beta_i, beta_d"])
-[('beta_a', 'beta_d'), ('beta_i', 'beta_d')]
->>> parse_planes(["beta_a,beta_x"])
-Traceback (most recent call last):
-...
-nashalign.errors.InputError: --plane beta_a,beta_x: axes must be two different names of beta_a, beta_i, beta_d, got (beta_a, beta_x)
 """
 
 from __future__ import annotations
@@ -24,38 +18,9 @@ from __future__ import annotations
 import argparse
 
 from nashalign.cli.progress_flags import add_progress_flags, wants_progress
-from nashalign.errors import InputError
 from nashalign.jsonformat import dumps, envelope, finite, help_text
 
 DEFAULT_OUT = "out/figures"
-
-
-def parse_planes(values: list[str] | None) -> list[tuple[str, str]] | None:
-    """``--plane x,y`` values as validated planes (None: the default three).
-
-    Raises
-    ------
-    InputError
-        A value that is not two different names of beta_a, beta_i, beta_d.
-    """
-    from nashalign.figures.grid import check_plane
-
-    if not values:
-        return None
-    out: list[tuple[str, str]] = []
-    for v in values:
-        parts = [p.strip() for p in str(v).split(",")]
-        if len(parts) != 2:
-            raise InputError(
-                f"--plane {v}: expected two names separated by a comma, e.g. beta_a,beta_d"
-            )
-        try:
-            x, y, _ = check_plane(parts)
-        except InputError as exc:
-            raise InputError(f"--plane {v}: {exc}") from None
-        if (x, y) not in out:
-            out.append((x, y))
-    return out
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
@@ -140,6 +105,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from nashalign.figures import make_all_figures
+    from nashalign.figures.grid import parse_planes
     from nashalign.instance import load_instances
     from nashalign.io import locked_output_dir
 

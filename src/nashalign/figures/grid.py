@@ -96,6 +96,41 @@ def check_plane(axes: Sequence[str]) -> tuple[str, str, str]:
     return x, y, fixed
 
 
+def parse_planes(values: list[str] | None) -> list[tuple[str, str]] | None:
+    """``--plane x,y`` values as validated planes (None: the default three).
+
+    Examples
+    --------
+    >>> parse_planes(["beta_a,beta_d", "beta_i, beta_d"])
+    [('beta_a', 'beta_d'), ('beta_i', 'beta_d')]
+    >>> parse_planes(["beta_a,beta_x"])
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: --plane beta_a,beta_x: axes must be two different names of beta_a, beta_i, beta_d, got (beta_a, beta_x)
+
+    Raises
+    ------
+    InputError
+        A value that is not two different names of beta_a, beta_i, beta_d.
+    """
+    if not values:
+        return None
+    out: list[tuple[str, str]] = []
+    for v in values:
+        parts = [p.strip() for p in str(v).split(",")]
+        if len(parts) != 2:
+            raise InputError(
+                f"--plane {v}: expected two names separated by a comma, e.g. beta_a,beta_d"
+            )
+        try:
+            x, y, _ = check_plane(parts)
+        except InputError as exc:
+            raise InputError(f"--plane {v}: {exc}") from None
+        if (x, y) not in out:
+            out.append((x, y))
+    return out
+
+
 def check_fixed(name: str, value: float) -> float:
     """Validate the value at which the third coefficient is held.
 
