@@ -266,3 +266,48 @@ def test_console_script_one_line(tmp_path: Path) -> None:
         "politics, culture (or give the path of a .jsonl, .csv or .json file)"
     ]
     assert not out.exists()
+
+
+@pytest.mark.scoring
+def test_model_with_corrupt_weights(tmp_path: Path, capfd) -> None:
+    """A valid config with garbage weights is one line and exit 2 for both backends."""
+    pytest.importorskip("transformers")
+    model = tmp_path / "corrupt"
+    model.mkdir()
+    (model / "config.json").write_text(
+        '{"model_type": "gpt2", "n_layer": 1, "n_head": 2, "n_embd": 8, "vocab_size": 50,'
+        ' "bos_token_id": 0, "eos_token_id": 0}'
+    )
+    (model / "model.safetensors").write_bytes(b"\x00garbage" * 64)
+    out = tmp_path / "x.json"
+    data = str(small_dataset(tmp_path / "d.csv"))
+    for backend in ("causal-lm", "embedding"):
+        code, _, err = run(
+            [
+                "--dataset",
+                data,
+                "--backend",
+                backend,
+                "--model",
+                str(model),
+                "--device",
+                "cpu",
+                "--no-cache",
+                "--out",
+                str(out),
+            ],
+            capfd,
+        )
+        assert_one_line_error(code, err, str(model))
+    assert not out.exists()
+
+
+def test_help_documents_the_dataset_format(capfd) -> None:
+    from nashalign.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["estimate", "--help"])
+    assert exc.value.code == 0
+    text = capfd.readouterr().out
+    for needle in ("kind,group,text", "statement", "context", "subpopulations", "max(3, K + 1)"):
+        assert needle in text

@@ -31,6 +31,22 @@ def _positive_int(text: str) -> int:
     return value
 
 
+#: The dataset file formats, as shown by ``nashalign estimate --help`` (README: "Dataset format").
+DATASET_FORMAT = """\
+dataset file formats:
+  .jsonl / .csv (UTF-8, CSV with a header row): one record per row with the
+  fields kind, group, text; kind = statement (group = subpopulation name) or
+  context (group = topic, may be empty). Other fields are ignored.
+      kind,group,text
+      statement,left,Healthcare is a human right.
+      context,health,Waited five hours in the ER.
+  .json: {"name": ..., "subpopulations": {"left": ["...", ...], ...},
+          "contexts": [{"topic": "health", "text": "..."}, ...]}
+  Needs >= 2 non-empty subpopulations with distinct names and at least
+  max(3, K + 1) contexts; each violation is one line and exit 2.
+"""
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``estimate`` subcommand."""
     p = sub.add_parser(
@@ -38,6 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="score a dataset with a transformer and write the instance (a, C) as JSON",
         description="Score a dataset (shipped name or a .jsonl/.csv/.json file) and write "
         "the instance file: names, a, C, n and provenance.",
+        epilog=DATASET_FORMAT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "--dataset",
