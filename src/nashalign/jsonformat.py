@@ -127,7 +127,8 @@ def verify_record(
 ) -> dict[str, Any]:
     """The ``nashalign.verify`` record of a list of derivation records.
 
-    ``records`` (each the JSON of :meth:`DerivationRecord.to_json`), ``seconds``
+    ``records`` (each the JSON of
+    :meth:`~nashalign.symbolic.records.DerivationRecord.to_json`), ``seconds``
     (total wall time), ``failed`` (how many are not proved), ``statuses`` (count
     per status, the explicit-K ones pooled as ``"proved at explicit K"``) and
     ``max_k``.
