@@ -155,12 +155,29 @@ def test_unreadable_model_path(tmp_path: Path, capfd) -> None:
     assert not out.exists()
 
 
+#: Broken model directories: file name -> content (bytes are written as bytes).
+BROKEN_MODELS = {
+    "garbage-config": {"config.json": "{broken"},
+    "corrupt-weights": {
+        "config.json": '{"model_type": "gpt2", "n_layer": 1, "n_head": 2, "n_embd": 8,'
+        ' "vocab_size": 50, "bos_token_id": 0, "eos_token_id": 0}',
+        "model.safetensors": b"\x00garbage" * 64,
+    },
+}
+
+
 @pytest.mark.scoring
-def test_model_that_fails_to_load(tmp_path: Path, capfd) -> None:
+@pytest.mark.parametrize("kind", sorted(BROKEN_MODELS))
+def test_model_that_fails_to_load(tmp_path: Path, capfd, kind: str) -> None:
+    """A model directory that cannot be loaded is one line and exit 2 for both backends."""
     pytest.importorskip("transformers")
     model = tmp_path / "broken"
     model.mkdir()
-    (model / "config.json").write_text("{broken")
+    for fname, content in BROKEN_MODELS[kind].items():
+        if isinstance(content, bytes):
+            (model / fname).write_bytes(content)
+        else:
+            (model / fname).write_text(content)
     out = tmp_path / "x.json"
     data = str(small_dataset(tmp_path / "d.csv"))
     for backend in ("causal-lm", "embedding"):
@@ -180,7 +197,8 @@ def test_model_that_fails_to_load(tmp_path: Path, capfd) -> None:
             ],
             capfd,
         )
-        assert_one_line_error(code, err, "cannot load", str(model))
+        expected = ("cannot load", str(model)) if kind == "garbage-config" else (str(model),)
+        assert_one_line_error(code, err, *expected)
     assert not out.exists()
 
 
@@ -265,40 +283,6 @@ def test_console_script_one_line(tmp_path: Path) -> None:
         "nashalign estimate: error: unknown dataset 'nope'; shipped datasets: bigfive, "
         "politics, culture (or give the path of a .jsonl, .csv or .json file)"
     ]
-    assert not out.exists()
-
-
-@pytest.mark.scoring
-def test_model_with_corrupt_weights(tmp_path: Path, capfd) -> None:
-    """A valid config with garbage weights is one line and exit 2 for both backends."""
-    pytest.importorskip("transformers")
-    model = tmp_path / "corrupt"
-    model.mkdir()
-    (model / "config.json").write_text(
-        '{"model_type": "gpt2", "n_layer": 1, "n_head": 2, "n_embd": 8, "vocab_size": 50,'
-        ' "bos_token_id": 0, "eos_token_id": 0}'
-    )
-    (model / "model.safetensors").write_bytes(b"\x00garbage" * 64)
-    out = tmp_path / "x.json"
-    data = str(small_dataset(tmp_path / "d.csv"))
-    for backend in ("causal-lm", "embedding"):
-        code, _, err = run(
-            [
-                "--dataset",
-                data,
-                "--backend",
-                backend,
-                "--model",
-                str(model),
-                "--device",
-                "cpu",
-                "--no-cache",
-                "--out",
-                str(out),
-            ],
-            capfd,
-        )
-        assert_one_line_error(code, err, str(model))
     assert not out.exists()
 
 
