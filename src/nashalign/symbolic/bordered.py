@@ -29,7 +29,7 @@ from sympy.polys.matrices import DomainMatrix
 
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.linear import LinearStructure, linear_structure
-from nashalign.symbolic.polyalg import ring_of, to_dm
+from nashalign.symbolic.polyalg import bordered, ones_dm, ring_of, to_dm
 from nashalign.symbolic.symbols import r, s
 
 __all__ = [
@@ -70,17 +70,13 @@ def bordered_solution(
 ) -> BorderedSolution:
     """Solve the symmetric interior system of Theorem 1 over ``M``'s polynomial ring.
 
-    ``s_elem`` is ``s`` as an element of that ring. ``M``, ``b0`` and ``b1`` may
-    also be :class:`~nashalign.symbolic.flint_poly.FlintMatrix` (the same formulas
-    over python-flint).
+    ``s_elem`` is ``s`` as an element of that ring.
     """
-    from nashalign.symbolic.flint_poly import bordered_any, matrix_type
-
     K = M.shape[0]
     A, det = M.adj_det()
-    one = matrix_type(M.domain).ones((K, 1), M.domain)
+    one = ones_dm(K, 1, M.domain)
     alpha = (one.transpose() * A * one)[0, 0].element
-    B = bordered_any(M)
+    B = bordered(M)
     adjB, detB = B.adj_det()
     Pi = -adjB.extract(list(range(K)), list(range(K)))
     A1 = A * one

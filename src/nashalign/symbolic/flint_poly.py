@@ -489,6 +489,26 @@ def bordered_any(M: Any) -> Any:
     return top.vstack(bottom)
 
 
+def bordered_solution_flint(M: FlintMatrix, b0: FlintMatrix, b1: FlintMatrix, s_elem: Any):
+    """:func:`nashalign.symbolic.bordered.bordered_solution` over FLINT (same formulas)."""
+    from nashalign.symbolic.bordered import BorderedSolution
+
+    K = M.shape[0]
+    F = M.domain
+    A, det = M.adj_det()
+    one = FlintMatrix.ones((K, 1), F)
+    alpha = (one.transpose() * A * one)[0, 0].element
+    B = bordered_any(M)
+    adjB, detB = B.adj_det()
+    Pi = -adjB.extract(list(range(K)), list(range(K)))
+    A1 = A * one
+    Pib0 = Pi * b0
+    Pib1 = Pi * b1
+    w_num = A1 + Pib0 + Pib1 * s_elem
+    lam_num = (one.transpose() * A * (b0 + b1 * s_elem))[0, 0].element - det
+    return BorderedSolution(A, det, alpha, B, adjB, detB, Pi, A1, Pib0, Pib1, w_num, lam_num)
+
+
 def closed_form_parts_flint_for(game: Any):
     """:func:`nashalign.symbolic.bordered.closed_form_parts_for` with FLINT arithmetic.
 
@@ -497,7 +517,7 @@ def closed_form_parts_flint_for(game: Any):
     for a utility not of the required form) and converted exactly; every field of
     the returned ``ClosedFormParts`` is over a :class:`FlintRing`.
     """
-    from nashalign.symbolic.bordered import ClosedFormParts, bordered_solution, ring_gens
+    from nashalign.symbolic.bordered import ClosedFormParts, ring_gens
     from nashalign.symbolic.linear import linear_structure
     from nashalign.symbolic.symbols import s
 
@@ -505,7 +525,7 @@ def closed_form_parts_flint_for(game: Any):
     gens = ring_gens(game)
     F = FlintRing(gens)
     M = FlintMatrix.from_sympy(ls.M_sym, F)
-    sol = bordered_solution(
+    sol = bordered_solution_flint(
         M, FlintMatrix.from_sympy(ls.b0, F), FlintMatrix.from_sympy(ls.b1, F), F.from_sympy(s)
     )
     return ClosedFormParts(**vars(sol), game=game, structure=ls, domain=F, gens=gens, M=M)
