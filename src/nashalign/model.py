@@ -1,0 +1,376 @@
+r"""The model's two inputs as types: a :class:`Population` and its :class:`Incentives`.
+
+A population is N agents over K subpopulations: one ``(a, C)`` shared by every
+agent (homogeneous, the paper's headline) or one ``(a_m, C_m)`` per agent
+(heterogeneous). Incentives are the ratios that equilibria depend on,
+
+.. math::
+
+    s = \beta_A/\beta_I, \qquad r = \beta_D/\beta_I,
+
+with the exclusion threshold ``tau`` where it applies. Each type is validated
+once, at construction (shape, finiteness, magnitude, symmetry, PSD with the
+relative tolerance :data:`~nashalign.validation.PSD_TOL`, names), and offers float
+and exact (rational) views. Solvers, steering and figures take them and never
+validate again.
+
+Examples
+--------
+>>> pop = Population([0.5, 0.2], [[1.0, 0.0], [0.0, 1.0]], n_agents=3)
+>>> pop.K, pop.N, pop.homogeneous
+(2, 3, True)
+>>> inc = Incentives.from_betas(2.0, 4.0, 1.0)
+>>> inc.s, inc.r
+(0.5, 0.25)
+>>> inc.r_for(Population([0.5, 0.2], [[1.0, 0.0], [0.0, 1.0]], n_agents=1))
+0.0
+>>> pop.exact().a
+[1/2, 3602879701896397/18014398509481984]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nashalign.errors import InputError
+from nashalign.validation import (
+    MAX_RATIO,
+    finite_array,
+    validate_a_C,
+    validate_betas,
+    validate_n_agents,
+    validate_names,
+    validate_tau,
+)
+
+if TYPE_CHECKING:
+    import sympy as sp
+
+__all__ = ["ExactPopulation", "Incentives", "Population"]
+
+
+@dataclass(frozen=True)
+class ExactPopulation:
+    """Rational views of a population: the exact binary values of its floats.
+
+    ``a`` is a list of K rationals for a homogeneous population, else a list of
+    N such lists; likewise ``C``.
+    """
+
+    a: list[Any]
+    C: list[Any]
+
+
+def _rational(x: float) -> sp.Rational:
+    import sympy as sp
+
+    q = Fraction(float(x))
+    return sp.Rational(q.numerator, q.denominator)
+
+
+@dataclass(frozen=True, eq=False)
+class Population:
+    """N agents over K subpopulations, with one ``(a, C)`` or one per agent.
+
+    Parameters
+    ----------
+    a : array_like, shape (K,) or (N, K)
+        Attractiveness vector, shared or one row per agent.
+    C : array_like, shape (K, K) or (N, K, K)
+        Inconsistency matrix (symmetric PSD), shared or one per agent.
+    n_agents : int, optional
+        N; required to match the rows of a heterogeneous ``a`` (taken from it when
+        omitted), default 2 for a homogeneous one.
+    names : sequence of str, optional
+        The K subpopulation names (default ``k1..kK``).
+
+    Raises
+    ------
+    InputError
+        Any invalid part, in one sentence.
+
+    Examples
+    --------
+    >>> pop = Population([[1.0, 0.0], [0.0, 1.0]], [np.eye(2), 2 * np.eye(2)])
+    >>> pop.N, pop.homogeneous, pop.a_per_agent.shape
+    (2, False, (2, 2))
+    >>> Population([1.0, 0.0], [[1.0, 2.0], [2.0, 1.0]])
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: C is not positive semidefinite (smallest eigenvalue -1, 0.333 of ||C||)
+    """
+
+    a: NDArray[np.float64]
+    C: NDArray[np.float64]
+    n_agents: int | None = None
+    names: tuple[str, ...] | None = None
+    _exact: list[Any] = field(default_factory=list, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        a = finite_array(self.a, "a")
+        if a.ndim == 1:
+            a_, C_ = validate_a_C(a, self.C)
+            N = 2 if self.n_agents is None else validate_n_agents(self.n_agents)
+        elif a.ndim == 2:
+            C = finite_array(self.C, "C")
+            if C.ndim != 3 or C.shape[0] != a.shape[0]:
+                raise InputError(
+                    f"a heterogeneous population needs one C per row of a: a has shape "
+                    f"{a.shape}, C has shape {C.shape}"
+                )
+            pairs = [validate_a_C(a[m], C[m]) for m in range(a.shape[0])]
+            a_ = np.stack([p[0] for p in pairs])
+            C_ = np.stack([p[1] for p in pairs])
+            N = validate_n_agents(a.shape[0])
+            if self.n_agents is not None and validate_n_agents(self.n_agents) != N:
+                raise InputError(f"n_agents = {self.n_agents} does not match the {N} rows of a")
+        else:
+            raise InputError(f"a must be 1- or 2-dimensional, got shape {a.shape}")
+        K = a_.shape[-1]
+        names = tuple(validate_names(self.names, K)) if self.names is not None else tuple(
+            f"k{k + 1}" for k in range(K)
+        )
+        a_.setflags(write=False)
+        C_.setflags(write=False)
+        object.__setattr__(self, "a", a_)
+        object.__setattr__(self, "C", C_)
+        object.__setattr__(self, "n_agents", N)
+        object.__setattr__(self, "names", names)
+
+    @classmethod
+    def from_instance(cls, instance: Any, n_agents: int = 2) -> Population:
+        """A homogeneous population of ``n_agents`` copies of an instance.
+
+        Examples
+        --------
+        >>> from nashalign.instance import Instance
+        >>> Population.from_instance(Instance.resolve("politics"), 3).names[:2]
+        ('left', 'centre')
+        """
+        return cls(instance.a, instance.C, n_agents=n_agents, names=tuple(instance.names))
+
+    @classmethod
+    def from_instances(cls, instances: Sequence[Any]) -> Population:
+        """A heterogeneous population: one instance per agent, same names.
+
+        Examples
+        --------
+        >>> from nashalign.instance import Instance
+        >>> p = Instance.resolve("politics")
+        >>> Population.from_instances([p, p]).homogeneous
+        False
+        """
+        if len(instances) < 1:
+            raise InputError("a population needs at least one instance")
+        first = list(instances[0].names)
+        for i, inst in enumerate(instances[1:], start=2):
+            if list(inst.names) != first:
+                raise InputError(
+                    f"instance {i}: subpopulation names {list(inst.names)} differ from {first}"
+                )
+        return cls(
+            np.stack([i.a for i in instances]),
+            np.stack([i.C for i in instances]),
+            names=tuple(first),
+        )
+
+    @property
+    def K(self) -> int:
+        """Number of subpopulations."""
+        return int(self.a.shape[-1])
+
+    @property
+    def N(self) -> int:
+        """Number of agents."""
+        return int(self.n_agents)  # type: ignore[arg-type]
+
+    @property
+    def homogeneous(self) -> bool:
+        """Whether every agent shares one ``(a, C)``."""
+        return self.a.ndim == 1
+
+    @cached_property
+    def a_per_agent(self) -> NDArray[np.float64]:
+        """``a`` as an (N, K) array (a read-only broadcast view when homogeneous)."""
+        return np.broadcast_to(self.a, (self.N, self.K))
+
+    @cached_property
+    def C_per_agent(self) -> NDArray[np.float64]:
+        """``C`` as an (N, K, K) array (a read-only broadcast view when homogeneous)."""
+        return np.broadcast_to(self.C, (self.N, self.K, self.K))
+
+    def with_agents(self, n_agents: int) -> Population:
+        """The same homogeneous population with another number of agents.
+
+        Examples
+        --------
+        >>> Population([1.0, 0.0], np.eye(2)).with_agents(5).N
+        5
+        """
+        if not self.homogeneous:
+            raise InputError("a heterogeneous population's size is its number of (a, C) pairs")
+        return Population(self.a, self.C, n_agents=n_agents, names=self.names)
+
+    def exact(self) -> ExactPopulation:
+        """Rational views of ``a`` and ``C`` (the exact values of the floats; cached).
+
+        Examples
+        --------
+        >>> Population([0.5, 0.25], np.eye(2)).exact().C
+        [[1, 0], [0, 1]]
+        """
+        if not self._exact:
+            if self.homogeneous:
+                a = [_rational(x) for x in self.a]
+                C = [[_rational(x) for x in row] for row in self.C]
+            else:
+                a = [[_rational(x) for x in row] for row in self.a]
+                C = [[[_rational(x) for x in row] for row in Cm] for Cm in self.C]
+            self._exact.append(ExactPopulation(a, C))
+        return self._exact[0]
+
+
+def _ratio(x: Any, what: str) -> float | NDArray[np.float64]:
+    arr = finite_array(x, what)
+    if arr.size and not float(np.max(np.abs(arr))) <= MAX_RATIO:
+        raise InputError(
+            f"{what} = {float(np.max(np.abs(arr))):.3g} is beyond {MAX_RATIO:.0e}: float64 "
+            "solvers lose all accuracy there; rescale"
+        )
+    return float(arr) if arr.ndim == 0 else arr
+
+
+@dataclass(frozen=True, eq=False)
+class Incentives:
+    """The incentive ratios ``s = beta_A/beta_I``, ``r = beta_D/beta_I`` and ``tau``.
+
+    ``s`` and ``r`` are floats or broadcastable arrays (a grid); ``tau`` (the
+    exclusion threshold) is optional and checked against ``1/K`` by
+    :meth:`tau_for`. Exact values are kept where they were given exactly.
+
+    Parameters
+    ----------
+    s : float or array_like
+        ``beta_A/beta_I >= 0``.
+    r : float or array_like
+        ``beta_D/beta_I`` (any sign; Theorem 3's concavity statements need ``r >= 0``).
+    tau : float, optional
+        Exclusion threshold in (0, 1).
+    exact : tuple of two sympy Rationals, optional
+        The exact ``(s, r)`` where the user typed them exactly.
+
+    Examples
+    --------
+    >>> Incentives(0.5, 1.0, tau=0.05).tau
+    0.05
+    >>> Incentives(-1.0, 1.0)
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: s = beta_A/beta_I must be >= 0, got -1
+    """
+
+    s: Any
+    r: Any
+    tau: float | None = None
+    exact: tuple[Any, Any] | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        s = _ratio(self.s, "s = beta_A/beta_I")
+        r = _ratio(self.r, "r = beta_D/beta_I")
+        if np.any(np.asarray(s) < 0):
+            raise InputError(f"s = beta_A/beta_I must be >= 0, got {float(np.min(s)):g}")
+        try:
+            np.broadcast_shapes(np.shape(s), np.shape(r))
+        except ValueError:
+            raise InputError(f"s and r shapes {np.shape(s)}, {np.shape(r)} do not broadcast") from None
+        object.__setattr__(self, "s", s)
+        object.__setattr__(self, "r", r)
+        if self.tau is not None:
+            object.__setattr__(self, "tau", validate_tau(self.tau))
+
+    @classmethod
+    def from_betas(
+        cls, beta_a: ArrayLike, beta_i: ArrayLike, beta_d: ArrayLike, tau: float | None = None
+    ) -> Incentives:
+        """Incentives from the weights: ``beta_a >= 0``, ``beta_i > 0``, ``beta_d`` real.
+
+        Examples
+        --------
+        >>> Incentives.from_betas(1, 2, [0, 4]).r.tolist()
+        [0.0, 2.0]
+        >>> Incentives.from_betas(1, 0, 1)
+        Traceback (most recent call last):
+        ...
+        nashalign.errors.InputError: beta_i must be > 0, got 0
+        """
+        ba, bi, bd = validate_betas(beta_a, beta_i, beta_d)
+        s, r = ba / bi, bd / bi
+        return cls(float(s) if s.ndim == 0 else s, float(r) if r.ndim == 0 else r, tau=tau)
+
+    @classmethod
+    def from_exact(cls, s: Any, r: Any, tau: Any = None) -> Incentives:
+        """Incentives from exact rationals (sympy or Fraction), keeping them exact.
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> Incentives.from_exact(sp.Rational(1, 3), 2).exact
+        (1/3, 2)
+        """
+        import sympy as sp
+
+        sq, rq = sp.nsimplify(s, rational=True), sp.nsimplify(r, rational=True)
+        if not (sq.is_Rational and rq.is_Rational):
+            raise InputError(f"exact incentives must be rational, got s = {s}, r = {r}")
+        return cls(float(sq), float(rq), tau=None if tau is None else float(tau), exact=(sq, rq))
+
+    @property
+    def scalar(self) -> bool:
+        """Whether ``s`` and ``r`` are single numbers."""
+        return np.ndim(self.s) == 0 and np.ndim(self.r) == 0
+
+    def r_for(self, population: Population) -> Any:
+        """``r`` as the population sees it: 0 for a lone agent (no one to differ from).
+
+        Examples
+        --------
+        >>> Incentives(1.0, 3.0).r_for(Population([1.0, 0.0], np.eye(2), n_agents=2))
+        3.0
+        """
+        if population.N >= 2:
+            return self.r
+        return 0.0 if np.ndim(self.r) == 0 else np.zeros_like(self.r)
+
+    def tau_for(self, K: int) -> float:
+        """``tau``, checked to lie in (0, 1/K) for K subpopulations.
+
+        Examples
+        --------
+        >>> Incentives(1.0, 1.0, tau=0.05).tau_for(5)
+        0.05
+        """
+        if self.tau is None:
+            raise InputError("this computation needs an exclusion threshold tau")
+        return validate_tau(self.tau, K)
+
+    def exact_ratios(self) -> tuple[Any, Any]:
+        """``(s, r)`` as sympy Rationals: as given, or the exact values of the floats.
+
+        Examples
+        --------
+        >>> Incentives(0.5, 0.25).exact_ratios()
+        (1/2, 1/4)
+        """
+        if not self.scalar:
+            raise InputError("exact ratios exist for one point, not a grid")
+        if self.exact is not None:
+            return self.exact
+        return _rational(self.s), _rational(self.r)
+
