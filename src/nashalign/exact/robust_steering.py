@@ -198,7 +198,7 @@ def robust_steer(
     (2, [(0, 2)], [2.0, 2.5, 3.0], [True, True, True])
     """
     from nashalign.exact.steering import MAX_STEER_K, steer
-    from nashalign.solvers.equilibria import _mu_min_exact, all_equilibria, in_reach
+    from nashalign.solvers.equilibria import all_equilibria, in_reach, mu_min_exact
 
     a_f, C_f = validate_a_C(np.asarray(a, dtype=float), np.asarray(C, dtype=float))
     N = validate_n_agents(n_agents)
@@ -224,7 +224,7 @@ def robust_steer(
     if not np.isfinite(r_max_f) or r_max_f <= 0:
         raise InputError(f"r_max must be a finite number > 0, got {r_max!r}")
     st = steer(a, C, s_q, tau_q)  # validates s
-    mu, _ = _mu_min_exact(C_f)
+    mu, _ = mu_min_exact(C_f)
     r_c = sp.nsimplify(2 * (N - 1)) * mu
     r_c = sp.Rational(r_c) if r_c.is_Rational else r_c
     exact_iv: list[tuple[sp.Expr, sp.Expr]] = []

@@ -1,0 +1,162 @@
+r"""Concavity of the potential on the product of simplices (Theorem 3).
+
+``Phi`` is concave on the product of simplices iff ``Q`` is PSD on
+:math:`(1^\perp)^N`. Homogeneous: ``Q = 2 I_N (x) C + rho (11' - I)_N (x) I_K``;
+``11' - I`` has eigenvalue ``N - 1`` on ``1`` and ``-1`` on ``1-perp``, so with
+``mu_j`` the eigenvalues of ``C`` compressed to ``1-perp`` (``Z'CZ``, ``Z``
+orthonormal), ``Q`` restricted has eigenvalues ``2 mu_j + r`` (mean mode) and
+``2 mu_j - r/(N-1)`` (``N - 1`` deviation modes):
+
+.. math:: \Phi \text{ concave} \iff -2\mu_{\min} \le r \le 2(N-1)\mu_{\min},
+
+strictly concave with strict inequalities. (``alpha(r) = K prod(2 mu_j + r)`` and
+``alpha_tilde = K prod(2 mu_j - r/(N-1))``: the endpoints are the extreme roots
+of Theorem 2's polynomials.) ``mu_min`` is computed exactly as the smallest root
+of ``det(B'CB - mu B'B)`` (:func:`~nashalign.solvers.equilibria.mu_min_exact`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nashalign.solvers.equilibria.game import Game, build_game, to_fmpq
+from nashalign.solvers.equilibria.results import Concavity
+from nashalign.solvers.equilibria.stability import (
+    definiteness_exact,
+    definiteness_float,
+    face_matrix,
+)
+
+__all__ = ["concavity", "concavity_of", "mu_min_exact"]
+
+
+def mu_min_exact(C: NDArray) -> tuple[Any, Any]:
+    """Smallest eigenvalue of ``C`` compressed to 1-perp: ``(sympy exact, float)`` (cached).
+
+    The entries of ``C`` are taken as the exact rationals they denote; the exact value
+    is the smallest real root of ``det(B'CB - mu B'B)`` (``B`` the basis
+    ``e_k - e_K`` of 1-perp), a SymPy algebraic number.
+
+    Examples
+    --------
+    >>> mu, mu_f = mu_min_exact(np.array([[2.0, 1.0], [1.0, 2.0]]))
+    >>> mu, mu_f
+    (1, 1.0)
+    """
+    key = (C.shape[0], np.ascontiguousarray(C, dtype=np.float64).tobytes())
+    if key not in _MU_CACHE:
+        if len(_MU_CACHE) > 64:
+            _MU_CACHE.clear()
+        _MU_CACHE[key] = _mu_min_uncached(C)
+    return _MU_CACHE[key]
+
+
+_MU_CACHE: dict[tuple[int, bytes], tuple[Any, Any]] = {}
+
+
+def _mu_min_uncached(C: NDArray) -> tuple[Any, Any]:
+    import sympy as sp
+
+    K = C.shape[0]
+    Cq = sp.Matrix(K, K, lambda i, j: sp.Rational(float(C[i, j])))
+    B = sp.zeros(K, K - 1)
+    for i in range(K - 1):
+        B[i, i] = 1
+        B[K - 1, i] = -1
+    x = sp.Symbol("x")
+    poly = sp.Poly((B.T * Cq * B - x * (B.T * B)).det(method="berkowitz"), x)
+    roots = sp.Poly(poly, x).real_roots()  # sorted ascending
+    mu = roots[0]
+    return mu, float(sp.N(mu, 30))
+
+
+def concavity(
+    a: ArrayLike,
+    C: ArrayLike,
+    beta_a: float,
+    beta_i: float,
+    beta_d: float,
+    n_agents: int = 2,
+    *,
+    exact: bool = True,
+) -> Concavity:
+    """Is the potential concave on the product of simplices (Theorem 3)?
+
+    Parameters
+    ----------
+    a, C : array_like
+        Shared ((K,), (K, K)) or per agent ((N, K), (N, K, K)).
+    beta_a, beta_i, beta_d : float
+        Incentive weights (only ``r = beta_d/beta_i`` matters).
+    n_agents : int
+        N >= 1.
+    exact : bool
+        Decide in exact rational arithmetic (else float eigenvalues).
+
+    Returns
+    -------
+    Concavity
+        For a homogeneous population also the exact interval of ``r``:
+        ``-2 mu_min <= r <= 2 (N-1) mu_min`` (:mod:`nashalign.solvers.equilibria.concave`).
+
+    Examples
+    --------
+    >>> c = concavity([0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], 1.0, 1.0, 1.0, n_agents=3)
+    >>> c.concave, c.strictly_concave, c.r_interval
+    (True, True, (-2.0, 4.0))
+    """
+    return concavity_of(build_game(a, C, beta_a, beta_i, beta_d, n_agents), exact)
+
+
+def concavity_of(game: Game, exact: bool) -> Concavity:
+    """:func:`concavity` of a built :class:`~nashalign.solvers.equilibria.game.Game`."""
+    N, K = game.N, game.K
+    faces = [list(range(m * K, (m + 1) * K)) for m in range(N)]
+    if exact:
+        Q, _ = game.exact()
+        Y = face_matrix(Q, faces, to_fmpq(0))
+        psd, zeros = definiteness_exact(Y)
+    else:
+        Y = np.array(face_matrix(game.Q.tolist(), faces, 0.0))
+        psd, zeros = definiteness_float(Y)
+    conc = Concavity(psd, psd and zeros == 0, exact)
+    if not game.homogeneous:
+        return Concavity(
+            conc.concave,
+            conc.strictly_concave,
+            exact,
+            condition="Q = -Hessian(Phi) restricted to (1-perp)^N is "
+            + ("PSD" if psd else "not PSD"),
+        )
+    if exact:
+        mu, mu_f = mu_min_exact(game.Cs[0])
+        lo, hi = -2 * mu, 2 * (N - 1) * mu
+        lo_s, hi_s = str(lo), str(hi)
+        import sympy as sp
+
+        lo_f, hi_f = float(sp.N(lo, 30)), float(sp.N(hi, 30))
+    else:
+        from nashalign.solvers.linalg import perp_basis
+
+        Z = perp_basis(K)
+        mu_f = float(np.linalg.eigvalsh(Z.T @ game.Cs[0] @ Z)[0])
+        lo_f, hi_f = -2 * mu_f, 2 * (N - 1) * mu_f
+        lo_s = hi_s = None
+    cond = (
+        f"2 mu_min + r >= 0 and 2 mu_min - r/(N-1) >= 0, i.e. {lo_f:.6g} <= r <= {hi_f:.6g} "
+        f"(mu_min = {mu_f:.6g}); r = {game.r:.6g} is " + ("inside" if psd else "outside")
+    )
+    if N == 1:
+        cond = f"a single agent: Phi is its own concave utility (mu_min = {mu_f:.6g})"
+    return Concavity(
+        conc.concave,
+        conc.strictly_concave,
+        exact,
+        mu_min=mu_f,
+        r_interval=(lo_f, hi_f) if N > 1 else None,
+        r_interval_exact=(lo_s, hi_s) if (exact and N > 1) else None,
+        condition=cond,
+    )

@@ -1,0 +1,201 @@
+r"""The game of the equilibrium set: ``Q``, ``s a`` and the bordered support systems.
+
+With :math:`s = \beta_A/\beta_I`, :math:`r = \beta_D/\beta_I` and
+:math:`\rho = r/(N-1)`, agent ``m``'s gradient is
+:math:`g_m = s a_m - 2 C_m w_m - \rho \sum_{j\ne m} w_j`, i.e. ``g = s a - Q W`` with
+``Q = -Hessian(Phi)``. On a support tuple the KKT equalities are the bordered system
+
+.. math::
+
+    Q_{SS} w_S + E \lambda = s a_S, \qquad E^\top w_S = 1 ,
+
+assembled here once, in float (``bordered_float``) and in exact rationals
+(``bordered_exact``, ``python-flint``'s ``fmpq``). The data are converted to
+rationals exactly (a float is a binary rational).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nashalign.errors import InputError
+from nashalign.instance import validate_betas, validate_n_agents
+from nashalign.solvers.metrics import stack_instances
+
+__all__ = ["Game", "bordered_exact", "bordered_float", "build_game", "to_fmpq", "to_fraction"]
+
+
+def to_fmpq(x: Any) -> Any:
+    """``flint.fmpq`` of a float, int or Fraction, exactly.
+
+    Examples
+    --------
+    >>> to_fmpq(0.375)
+    3/8
+    """
+    import flint
+
+    f = Fraction(x) if not isinstance(x, Fraction) else x
+    return flint.fmpq(f.numerator, f.denominator)
+
+
+def to_fraction(x: Any) -> Fraction:
+    """``Fraction`` of an ``fmpq``.
+
+    Examples
+    --------
+    >>> to_fraction(to_fmpq(0.375))
+    Fraction(3, 8)
+    """
+    return Fraction(int(x.p), int(x.q))
+
+
+@dataclass
+class Game:
+    """The float and exact data of an N-agent population (units of ``beta_I``).
+
+    Attributes
+    ----------
+    A, Cs : ndarray
+        Per-agent ``a`` (N, K) and ``C`` (N, K, K).
+    N, K : int
+        Agents and subpopulations.
+    s, r, rho : float
+        ``beta_A/beta_I``, ``beta_D/beta_I`` and ``r/(N-1)``.
+    Q : ndarray, shape (NK, NK)
+        ``-Hessian(Phi)``.
+    g0 : ndarray, shape (NK,)
+        ``s a``.
+    homogeneous : bool
+        Every agent has the same ``(a, C)``.
+    sq, rq : Fraction
+        ``s`` and ``r`` exactly.
+    ba, bi, bd : float
+        The betas.
+    """
+
+    A: NDArray  # (N, K)
+    Cs: NDArray  # (N, K, K)
+    N: int
+    K: int
+    s: float
+    r: float
+    rho: float
+    Q: NDArray  # (NK, NK): -Hessian of Phi
+    g0: NDArray  # (NK,): s a
+    homogeneous: bool
+    sq: Fraction
+    rq: Fraction
+    ba: float
+    bi: float
+    bd: float
+    _exact: tuple[list[list[Any]], list[Any]] | None = None
+
+    @property
+    def scale(self) -> float:
+        """Data scale: ``max |s a| + max row 1-norm of Q`` (1 when zero)."""
+        return float(np.max(np.abs(self.g0)) + np.max(np.sum(np.abs(self.Q), axis=1))) or 1.0
+
+    def exact(self) -> tuple[list[list[Any]], list[Any]]:
+        """Exact ``Q`` and ``s a`` as fmpq (cached)."""
+        if self._exact is None:
+            N, K = self.N, self.K
+            rho = self.rq / (N - 1) if N > 1 else Fraction(0)
+            Cq = [[[to_fmpq(float(x)) for x in row] for row in self.Cs[m]] for m in range(N)]
+            rho_q, zero = to_fmpq(rho), to_fmpq(0)
+            Q = [[zero] * (N * K) for _ in range(N * K)]
+            for m in range(N):
+                for k in range(K):
+                    i = m * K + k
+                    for l in range(K):
+                        Q[i][m * K + l] = 2 * Cq[m][k][l]
+                    for j in range(N):
+                        if j != m:
+                            Q[i][j * K + k] = rho_q
+            sq = to_fmpq(self.sq)
+            g0 = [sq * to_fmpq(float(self.A[m, k])) for m in range(N) for k in range(K)]
+            self._exact = (Q, g0)
+        return self._exact
+
+
+def build_game(
+    a: ArrayLike, C: ArrayLike, beta_a: Any, beta_i: Any, beta_d: Any, n_agents: int
+) -> Game:
+    """Validate the inputs and build the :class:`Game`.
+
+    Examples
+    --------
+    >>> g = build_game([1.0, 0.0], np.eye(2), 2.0, 1.0, 1.0, 2)
+    >>> g.s, g.r, g.homogeneous, g.Q.shape
+    (2.0, 1.0, True, (4, 4))
+    """
+    N = validate_n_agents(n_agents)
+    ba_, bi_, bd_ = validate_betas(beta_a, beta_i, beta_d)
+    if ba_.ndim or bi_.ndim or bd_.ndim:
+        raise InputError("the equilibrium set takes scalar beta_a, beta_i, beta_d")
+    ba, bi, bd = float(ba_), float(bi_), float(bd_)
+    A, Cs = stack_instances(a, C, N)
+    K = A.shape[1]
+    homogeneous = bool(np.all(A == A[0]) and np.all(Cs == Cs[0]))
+    sq = Fraction(ba) / Fraction(bi)
+    rq = Fraction(bd) / Fraction(bi) if N > 1 else Fraction(0)
+    s, r = float(sq), float(rq)
+    rho = r / (N - 1) if N > 1 else 0.0
+    Q = np.zeros((N * K, N * K))
+    for m in range(N):
+        Q[m * K : (m + 1) * K, m * K : (m + 1) * K] = 2.0 * Cs[m]
+        for j in range(N):
+            if j != m:
+                Q[m * K : (m + 1) * K, j * K : (j + 1) * K] = rho * np.eye(K)
+    g0 = (s * A).reshape(-1)
+    return Game(A, Cs, N, K, s, r, rho, Q, g0, homogeneous, sq, rq, ba, bi, bd)
+
+
+def support_index(game: Game, supports: tuple[tuple[int, ...], ...]) -> list[int]:
+    """Global indices ``m K + k`` of every agent's support, agent by agent."""
+    return [m * game.K + k for m in range(game.N) for k in supports[m]]
+
+
+def bordered_float(
+    game: Game, supports: tuple[tuple[int, ...], ...]
+) -> tuple[NDArray, NDArray, list[int]]:
+    """The float bordered system on a support tuple: ``(M, b, support indices)``."""
+    N, K = game.N, game.K
+    idx = support_index(game, supports)
+    n = len(idx) + N
+    M = np.zeros((n, n))
+    M[: len(idx), : len(idx)] = game.Q[np.ix_(idx, idx)]
+    for p, i in enumerate(idx):
+        m = i // K
+        M[p, len(idx) + m] = 1.0
+        M[len(idx) + m, p] = 1.0
+    b = np.concatenate([game.g0[idx], np.ones(N)])
+    return M, b, idx
+
+
+def bordered_exact(
+    game: Game, supports: tuple[tuple[int, ...], ...]
+) -> tuple[list[list[Any]], list[int]]:
+    """The exact bordered system on a support tuple, augmented: ``(rows [M | b], indices)``.
+
+    Each row is ``n + 1`` fmpq entries (``n`` = support size + N); the last is ``b``.
+    """
+    N, K = game.N, game.K
+    Q, g0 = game.exact()
+    idx = support_index(game, supports)
+    nI = len(idx)
+    zero, one = to_fmpq(0), to_fmpq(1)
+    rows: list[list[Any]] = []
+    for i in idx:
+        m = i // K
+        rows.append(
+            [Q[i][j] for j in idx] + [one if mm == m else zero for mm in range(N)] + [g0[i]]
+        )
+    for m in range(N):
+        rows.append([one if idx[p] // K == m else zero for p in range(nI)] + [zero] * N + [one])
+    return rows, idx
