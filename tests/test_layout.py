@@ -133,6 +133,101 @@ def test_cycle_detector_finds_a_planted_cycle():
     assert ["nashalign.solvers.metrics", "nashalign.solvers.simplex_qp"] in _cycles(graph)
 
 
+#: The layers, lowest first: a module may import its own layer and those below, never
+#: one above. ``nashalign`` itself (the package's lazy facade) is imported by no module.
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "core",
+        (
+            "nashalign.errors",
+            "nashalign.version",
+            "nashalign.validation",
+            "nashalign.io",
+            "nashalign.jsonformat",
+            "nashalign.tables",
+            "nashalign.model",
+            "nashalign.instance",
+        ),
+    ),
+    ("symbolic", ("nashalign.symbolic",)),
+    (
+        "mathematics",
+        ("nashalign.derivations", "nashalign.exact", "nashalign.solvers", "nashalign.scoring"),
+    ),
+    ("studies", ("nashalign.studies",)),
+    ("figures", ("nashalign.figures",)),
+    ("publish", ("nashalign.publish",)),
+    ("cli", ("nashalign.cli", "nashalign.__main__")),
+)
+
+
+def _layer(module: str) -> int:
+    """Index in :data:`LAYERS` of the longest prefix that names ``module``'s package."""
+    best = (-1, -1)
+    for i, (_, prefixes) in enumerate(LAYERS):
+        for p in prefixes:
+            if (module == p or module.startswith(p + ".")) and len(p) > best[1]:
+                best = (i, len(p))
+    return best[0]
+
+
+def _upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    out = []
+    for mod, deps in sorted(graph.items()):
+        if mod == "nashalign":
+            continue
+        for dep in sorted(deps):
+            if dep == "nashalign":
+                out.append(f"{mod} imports the package facade nashalign")
+            elif _layer(dep) > _layer(mod):
+                out.append(
+                    f"{mod} [{LAYERS[_layer(mod)][0]}] imports {dep} [{LAYERS[_layer(dep)][0]}]"
+                )
+    return out
+
+
+def test_every_module_has_a_layer():
+    assert [m for m in _graph() if m != "nashalign" and _layer(m) < 0] == []
+
+
+def test_layers_only_point_down():
+    assert _upward_imports(_graph()) == []
+
+
+def test_layer_check_finds_a_planted_upward_import():
+    graph = _graph()
+    graph["nashalign.solvers.metrics"] = graph["nashalign.solvers.metrics"] | {
+        "nashalign.publish.render"
+    }
+    graph["nashalign.io"] = graph["nashalign.io"] | {"nashalign"}
+    found = _upward_imports(graph)
+    assert (
+        "nashalign.solvers.metrics [mathematics] imports nashalign.publish.render [publish]"
+        in found
+    )
+    assert "nashalign.io imports the package facade nashalign" in found
+
+
+def _private_cross_package_imports() -> list[str]:
+    """``from nashalign.x.y import _name`` where the importer lives outside package x.y's parent."""
+    out = []
+    for name, path in _module_files().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                if not node.module.startswith("nashalign."):
+                    continue
+                home = node.module.rsplit(".", 1)[0] if node.module.count(".") > 1 else node.module
+                if name == home or name.startswith(home + "."):
+                    continue
+                out += [f"{name}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+    return out
+
+
+def test_no_private_name_is_imported_across_packages():
+    assert _private_cross_package_imports() == []
+
+
 ALLOWED_CLI_FUNCTIONS = {"register", "build", "_add_arguments", "_run", "run", "entry", "main"}
 
 

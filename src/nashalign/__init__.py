@@ -30,7 +30,7 @@ from typing import Any
 from nashalign.errors import DegenerateError, InputError, NashalignError
 from nashalign.instance import Instance
 
-__version__ = "0.1.0"
+from nashalign.version import __version__
 
 _LAZY = {
     "Game": "nashalign.symbolic.game",
@@ -47,7 +47,7 @@ _LAZY = {
     "best_response": "nashalign.solvers.metrics",
     "nash_conv": "nashalign.solvers.metrics",
     "symmetric_ne_mp": "nashalign.solvers.highprec",
-    "run_crosscheck": "nashalign.crosscheck",
+    "run_crosscheck": "nashalign.studies.crosscheck",
 }
 
 __all__ = [

@@ -52,7 +52,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from nashalign import __version__
+from nashalign.version import __version__
 
 #: Version of the record format (the envelope and every payload).
 FORMAT_VERSION = 1

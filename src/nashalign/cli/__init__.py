@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     if args.version:
-        from nashalign import __version__
+        from nashalign.version import __version__
 
         print(f"nashalign {__version__}")
         return 0

@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="output directory (default: out); locked while written (a second run into it "
         "is refused), INCOMPLETE while written, COMPLETE (sha256 manifest) at the end; "
         "verify.json, crosscheck.json and demo-summary.json are nashalign.verify, "
-        "nashalign.crosscheck and nashalign.demo-summary records (see README 'JSON output')",
+        "nashalign.studies.crosscheck and nashalign.demo-summary records (see README 'JSON output')",
     )
     p.add_argument("--skip-book", action="store_true", help="do not build the book")
     p.add_argument(

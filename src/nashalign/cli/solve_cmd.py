@@ -37,7 +37,7 @@ from __future__ import annotations
 import argparse
 
 from nashalign.jsonformat import dumps, envelope, help_text
-from nashalign.solvers.population import METHODS, render_table, solve_population
+from nashalign.studies.solve import METHODS, render_table, solve_population
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:

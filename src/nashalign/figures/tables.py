@@ -79,7 +79,7 @@ class TableData:
     def markdown(self) -> str:
         """A Markdown table (fractions as percentages), by the one Markdown table writer
         (:func:`nashalign.publish.render.markdown_table`)."""
-        from nashalign.publish.render import markdown_table
+        from nashalign.tables import markdown_table
 
         head = [
             "dataset",

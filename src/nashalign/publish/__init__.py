@@ -11,7 +11,7 @@ and the main job.
 
 Examples
 --------
->>> from nashalign.publish.render import markdown_table
+>>> from nashalign.tables import markdown_table
 >>> print(markdown_table(["x"], [[1]]))
 | x |
 |---|

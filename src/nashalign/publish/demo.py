@@ -11,7 +11,7 @@ under one output directory (default ``out/``):
 2. **verify** -- every derivation (:func:`nashalign.derivations.verify_all`),
    ``OUT/verify.json`` and ``OUT/verify.md``;
 3. **crosscheck** -- symbolic versus float solvers on random instances
-   (:func:`nashalign.crosscheck.run_crosscheck`), ``OUT/crosscheck.json``
+   (:func:`nashalign.studies.crosscheck.run_crosscheck`), ``OUT/crosscheck.json``
    and ``OUT/crosscheck.md``;
 4. **figures** -- every figure and the exclusion table
    (:func:`nashalign.figures.make_all_figures`), ``OUT/figures/``;
@@ -23,7 +23,7 @@ later ones, and the :class:`DemoReport` records which failed. The output
 directory is checked before anything runs, and every file is written
 atomically. ``OUT/demo-summary.json`` lists where everything went. The JSON
 files are records of :mod:`nashalign.jsonformat` (``nashalign.verify``,
-``nashalign.crosscheck``, ``nashalign.demo-summary``). While the demo runs,
+``nashalign.studies.crosscheck``, ``nashalign.demo-summary``). While the demo runs,
 ``OUT`` is locked (``OUT/.nashalign.lock``: a second run into it fails) and
 marked ``OUT/INCOMPLETE``; at the end ``OUT/COMPLETE`` (a sha256 manifest of
 every file) replaces the marker (:func:`nashalign.io.locked_output_dir`).
@@ -295,7 +295,7 @@ def _params(record: Any) -> str:
 
 def stage_crosscheck(out: Path, settings: DemoSettings, say: Callable[[str], None]) -> StageResult:
     """Cross-check the symbolic closed form against the float solvers."""
-    from nashalign.crosscheck import run_crosscheck
+    from nashalign.studies.crosscheck import run_crosscheck
 
     t0 = time.perf_counter()
     say(f"cross-checking on {settings.crosscheck_instances} random instances")

@@ -1,12 +1,4 @@
-"""Plain-text tables for terminals (the Markdown writer is :mod:`nashalign.publish.render`).
-
-Examples
---------
->>> print(text_table(["a", "bb"], [["x", "1"], ["yy", "22"]]))
-a   bb
---  --
-x   1
-yy  22
+"""Plain-text renderings of derivation records for terminals (tables: :mod:`nashalign.tables`).
 """
 
 from __future__ import annotations
@@ -14,19 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["check_counts", "record_text", "text_table", "verification_text"]
+from nashalign.tables import text_table
 
-
-def text_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """Left-aligned columns separated by two spaces, a dashed rule under the header."""
-    body = [[str(c) for c in row] for row in rows]
-    table = [list(map(str, headers)), *body]
-    widths = [max(len(r[i]) for r in table) for i in range(len(headers))]
-    lines = [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in table
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+__all__ = ["check_counts", "record_text", "verification_text"]
 
 
 def check_counts(rec: Any) -> str:

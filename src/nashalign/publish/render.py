@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from nashalign.tables import markdown_table
+
 
 def _clean_latex(latex: str) -> str:
     """Drop blank lines (they would end a ``$$`` block) and surrounding ``$``."""
@@ -204,28 +206,6 @@ def latex_or_markdown(text: str) -> str:
     return stripped
 
 
-def _cell(value: Any) -> str:
-    text = str(value).replace("\n", " ").strip()
-    return text.replace("|", "\\|")
-
-
-def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """A Markdown (GFM) table; ``|`` in cells is escaped.
-
-    Examples
-    --------
-    >>> print(markdown_table(["K", "status"], [[2, "verified"]]))
-    | K | status |
-    |---|---|
-    | 2 | verified |
-    """
-    lines = ["| " + " | ".join(_cell(h) for h in headers) + " |"]
-    lines.append("|" + "---|" * len(headers))
-    for row in rows:
-        lines.append("| " + " | ".join(_cell(v) for v in row) + " |")
-    return "\n".join(lines)
-
-
 def statement_markdown(record: Any) -> str:
     """The record's statement as MyST Markdown (display math unless it is prose)."""
     return latex_or_markdown(record.statement_latex)
@@ -396,7 +376,7 @@ def _num(x: Any, spec: str = ".1e") -> str:
 def crosscheck_summary_markdown(table: Any) -> str:
     """Summarise a cross-check table: per comparison, the worst error and error/tolerance.
 
-    ``table`` is a :class:`nashalign.crosscheck.CrossCheckTable` (anything with
+    ``table`` is a :class:`nashalign.studies.crosscheck.CrossCheckTable` (anything with
     ``summary()`` and ``passed``). The reference is the exact (SymPy) closed form
     where an interior NE exists and the support-enumeration NE otherwise; the
     iterative solver is compared only where the NE is unique (elsewhere it may

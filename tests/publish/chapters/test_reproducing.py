@@ -16,7 +16,9 @@ def test_readme_commands_are_read_from_the_readme():
 
 
 def test_cli_table_lists_every_subcommand():
-    md = reproducing.cli_table()
+    from nashalign.cli import build_parser
+
+    md = reproducing.cli_table(build_parser())
     for cmd in ("verify", "derive", "solve", "estimate", "figures", "steer", "book", "demo"):
         assert f"`nashalign {cmd}`" in md
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from nashalign.publish.chapters.common import check, fmt, shipped
-from nashalign.publish.render import markdown_table
+from nashalign.tables import markdown_table
 
 __all__ = ["claim1_numeric_table"]
 

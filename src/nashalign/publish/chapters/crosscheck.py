@@ -28,7 +28,7 @@ class CrossCheckResult:
     ----------
     summary : str
         Markdown: per comparison, the worst error and error/tolerance, and the verdict.
-    table : nashalign.crosscheck.CrossCheckTable
+    table : nashalign.studies.crosscheck.CrossCheckTable
         Every row with its own tolerances.
     seconds : float
         Wall time of the run.
@@ -39,7 +39,7 @@ class CrossCheckResult:
     seconds: float
 
     def table_markdown(self) -> str:
-        """The discrepancy table, row by row (:meth:`nashalign.crosscheck.CrossCheckTable.to_markdown`)."""
+        """The discrepancy table, row by row (:meth:`nashalign.studies.crosscheck.CrossCheckTable.to_markdown`)."""
         return self.table.to_markdown()
 
     def seconds_text(self) -> str:
@@ -48,12 +48,12 @@ class CrossCheckResult:
 
 
 def crosscheck_summary(n_instances: int, seed: int) -> CrossCheckResult:
-    """Run :func:`nashalign.crosscheck.run_crosscheck` and summarise it.
+    """Run :func:`nashalign.studies.crosscheck.run_crosscheck` and summarise it.
 
     Raises :class:`~nashalign.publish.chapters.common.ChapterCheckError` when any
     comparison exceeds its stated tolerance.
     """
-    from nashalign.crosscheck import run_crosscheck
+    from nashalign.studies.crosscheck import run_crosscheck
     from nashalign.publish.render import crosscheck_summary_markdown
 
     t0 = time.perf_counter()

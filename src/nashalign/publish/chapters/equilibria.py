@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from nashalign.publish.chapters.common import TAU, check, shipped
-from nashalign.publish.render import markdown_table
+from nashalign.tables import markdown_table
 
 __all__ = [
     "equilibrium_facts",

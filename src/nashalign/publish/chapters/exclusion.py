@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nashalign.publish.chapters.common import TAU, check, shipped
-from nashalign.publish.render import markdown_table
+from nashalign.tables import markdown_table
 
 __all__ = ["steering_tables"]
 

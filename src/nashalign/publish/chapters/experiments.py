@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from nashalign.publish.chapters.common import shipped
-from nashalign.publish.render import markdown_table
+from nashalign.tables import markdown_table
 
 __all__ = ["FIGURE_KEYS", "exclusion_fraction_table", "experiment_figures", "figures_report"]
 

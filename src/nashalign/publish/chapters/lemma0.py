@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from nashalign.publish.chapters.common import check, fmt
-from nashalign.publish.render import markdown_table
+from nashalign.tables import markdown_table
 
 __all__ = ["best_response_table", "lemma0_variants"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from nashalign.publish.chapters.common import fmt, shipped
-from nashalign.publish.render import markdown_table
+from nashalign.tables import markdown_table
 
 __all__ = ["degenerate_ratio_table", "iterative_vs_closed_form_table"]
 

@@ -2,7 +2,8 @@
 
 Examples
 --------
->>> "nashalign verify" in cli_table()
+>>> from nashalign.cli import build_parser
+>>> "nashalign verify" in cli_table(build_parser())
 True
 >>> versions_table(dists=("numpy",)).splitlines()[-1].startswith("| numpy | ")
 True
@@ -10,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import re
@@ -17,7 +19,7 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
-from nashalign.publish.render import markdown_table
+from nashalign.tables import markdown_table
 
 __all__ = ["cli_table", "readme_commands", "versions_table"]
 
@@ -60,13 +62,13 @@ def readme_commands(readme: str | os.PathLike[str] = Path("..") / "README.md") -
     )
 
 
-def cli_table() -> str:
-    """Every ``nashalign`` subcommand with its one-line help (read from the parser)."""
-    import argparse
+def cli_table(parser: argparse.ArgumentParser) -> str:
+    """Every ``nashalign`` subcommand with its one-line help, read from the CLI's parser.
 
-    from nashalign.cli import build_parser
-
-    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    The book passes ``nashalign.cli.build_parser()`` in (publishing sits below the
+    CLI, so it never imports it).
+    """
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return markdown_table(
         ["command", "what it does"],
         [[f"`nashalign {a.dest}`", a.help or ""] for a in sub._choices_actions],
@@ -75,12 +77,12 @@ def cli_table() -> str:
 
 def versions_table(dists: Sequence[str] = DISTRIBUTIONS) -> str:
     """Python, platform, nashalign and the versions of the libraries behind this build."""
-    import nashalign
+    from nashalign.version import __version__
 
     rows = [
         ["python", platform.python_version()],
         ["platform", platform.platform()],
-        ["nashalign", nashalign.__version__],
+        ["nashalign", __version__],
     ]
     for dist in dists:
         try:

@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from nashalign.publish.chapters.common import check, fmt, shipped
-from nashalign.publish.render import markdown_table
+from nashalign.tables import markdown_table
 
 __all__ = [
     "dataset_sample",

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from nashalign.publish.chapters.common import POINT, fmt, shipped
-from nashalign.publish.render import markdown_table, math_block
+from nashalign.publish.render import math_block
+from nashalign.tables import markdown_table
 
 __all__ = ["theorem1_k2_forms", "theorem1_solver_table"]
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from strategies import beta_triples, instances
 
-from nashalign.crosscheck import (
+from nashalign.studies.crosscheck import (
     CrossCheckTable,
     crosscheck_instance,
     random_instance,

@@ -351,7 +351,7 @@ class CrossCheckTable:
         The table is written by the one Markdown writer,
         :func:`nashalign.publish.render.markdown_table`.
         """
-        from nashalign.publish.render import markdown_table
+        from nashalign.tables import markdown_table
 
         table = markdown_table(
             [h for _, h, _ in columns],

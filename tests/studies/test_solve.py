@@ -8,7 +8,7 @@ import pytest
 from nashalign.errors import InputError
 from nashalign.instance import Instance, shipped_instance_paths
 from nashalign.solvers.closed_form import symmetric_ne
-from nashalign.solvers.population import render_table, solve_population
+from nashalign.studies.solve import render_table, solve_population
 
 
 @pytest.fixture(scope="module")
