@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nashalign.crosscheck import CrossCheckTable
+from nashalign.studies.crosscheck import CrossCheckTable
 from nashalign.publish import render
 from nashalign.symbolic.records import DerivationRecord, Step
 

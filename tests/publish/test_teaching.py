@@ -198,7 +198,7 @@ def test_the_api_page_documents_every_public_module():
         "nashalign.instance",
         "nashalign.io",
         "nashalign.jsonformat",
-        "nashalign.crosscheck",
+        "nashalign.studies.crosscheck",
     }
     for pkg_name in API_PACKAGES:
         pkg = importlib.import_module(pkg_name)

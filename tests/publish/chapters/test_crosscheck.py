@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nashalign.crosscheck import CrossCheckTable
+from nashalign.studies.crosscheck import CrossCheckTable
 from nashalign.publish.chapters import crosscheck
 from nashalign.publish.chapters.common import ChapterCheckError
 
@@ -18,6 +18,6 @@ def test_a_small_run_passes_and_renders():
 
 def test_a_disagreement_fails_the_build(monkeypatch):
     bad = CrossCheckTable(rows=[{"ok": False, "nashconv_iter": 0.0}])
-    monkeypatch.setattr("nashalign.crosscheck.run_crosscheck", lambda **kw: bad)
+    monkeypatch.setattr("nashalign.studies.crosscheck.run_crosscheck", lambda **kw: bad)
     with pytest.raises(ChapterCheckError, match="disagreement"):
         crosscheck.crosscheck_summary(n_instances=1, seed=0)
