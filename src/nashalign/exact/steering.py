@@ -42,7 +42,7 @@ MAX_STEER_K = 12
 COVERS = (
     "note: these intervals cover the symmetric interior NE of Theorem 1 only; where the "
     "potential is not concave other (asymmetric, boundary) NE exist too: "
-    "nashalign.exact.robust_steering.robust_steer covers every NE"
+    "nashalign.studies.robust_steering.robust_steer covers every NE"
 )
 #: Digits of the decimal approximations reported beside exact endpoints.
 DIGITS = 30

@@ -24,7 +24,7 @@ Three things the closed-form heatmaps alone do not show (issue 10, item 4):
   :math:`(\beta_A, \beta_D)` (:math:`\beta_I = 1`, N = 2) and classifies it:
   every stable NE excludes a subpopulation, some does, or none does. "Stable" is a
   local maximum of the potential; an NE whose second-order test is inconclusive
-  counts as possibly stable (as in :func:`nashalign.exact.robust_steering.robust_steer`).
+  counts as possibly stable (as in :func:`nashalign.studies.robust_steering.robust_steer`).
 
 Examples
 --------

@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 
 from nashalign.errors import InputError
-from nashalign.exact.robust_steering import robust_steer
+from nashalign.studies.robust_steering import robust_steer
 from nashalign.exact.steering import steer
 from nashalign.solvers.equilibria import all_equilibria, concavity
 
