@@ -32,6 +32,7 @@ from nashalign.solvers.equilibria.game import (
     build_game,
     to_fmpq,
 )
+from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, EPS, Tolerances
 from nashalign.solvers.metrics import nash_conv
 
 __all__ = [
@@ -42,8 +43,6 @@ __all__ = [
     "check_exact",
     "float_ok",
 ]
-
-_EPS = float(np.finfo(float).eps)
 
 
 @dataclass
@@ -136,12 +135,12 @@ def certify_float(game: Game, supports: tuple[tuple[int, ...], ...], kappa: floa
     return Point(W, x[len(idx) :], False, None, None, np.zeros((0, N * K)), False, kappa)
 
 
-def float_ok(game: Game, pt: Point) -> tuple[bool, float, float]:
+def float_ok(game: Game, pt: Point, tol: Tolerances = DEFAULT_TOL) -> tuple[bool, float, float]:
     """``(NashConv within tolerance, NashConv, tolerance)`` of a float point."""
     nc = nash_conv(pt.W, game.A, game.Cs, game.ba, game.bi, game.bd) / game.bi
-    kappa = pt.kappa if math.isfinite(pt.kappa) else 1e8
-    tol = max(1e-12, 1e3 * _EPS * kappa) * game.scale * game.N
-    return nc <= tol, nc, tol
+    kappa = pt.kappa if math.isfinite(pt.kappa) else tol.kappa_flag
+    bound = max(tol.nashconv_floor, tol.kappa_eps * EPS * kappa) * game.scale * game.N
+    return nc <= bound, nc, bound
 
 
 def certify_profile(

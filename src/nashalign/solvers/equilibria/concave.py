@@ -29,6 +29,7 @@ from nashalign.solvers.equilibria.stability import (
     definiteness_float,
     face_matrix,
 )
+from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances, check_tolerances
 
 __all__ = ["concavity", "concavity_of", "mu_min_exact"]
 
@@ -82,6 +83,7 @@ def concavity(
     n_agents: int = 2,
     *,
     exact: bool = True,
+    tol: Tolerances = DEFAULT_TOL,
 ) -> Concavity:
     """Is the potential concave on the product of simplices (Theorem 3)?
 
@@ -94,7 +96,10 @@ def concavity(
     n_agents : int
         N >= 1.
     exact : bool
-        Decide in exact rational arithmetic (else float eigenvalues).
+        Decide in exact rational arithmetic (else float eigenvalues, within
+        ``tol.eig``).
+    tol : Tolerances
+        The float tolerances (used only when ``exact`` is False).
 
     Returns
     -------
@@ -108,10 +113,11 @@ def concavity(
     >>> c.concave, c.strictly_concave, c.r_interval
     (True, True, (-2.0, 4.0))
     """
-    return concavity_of(build_game(a, C, beta_a, beta_i, beta_d, n_agents), exact)
+    game = build_game(a, C, beta_a, beta_i, beta_d, n_agents)
+    return concavity_of(game, exact, check_tolerances(tol))
 
 
-def concavity_of(game: Game, exact: bool) -> Concavity:
+def concavity_of(game: Game, exact: bool, tol: Tolerances = DEFAULT_TOL) -> Concavity:
     """:func:`concavity` of a built :class:`~nashalign.solvers.equilibria.game.Game`."""
     N, K = game.N, game.K
     faces = [list(range(m * K, (m + 1) * K)) for m in range(N)]
@@ -121,7 +127,7 @@ def concavity_of(game: Game, exact: bool) -> Concavity:
         psd, zeros = definiteness_exact(Y)
     else:
         Y = np.array(face_matrix(game.Q.tolist(), faces, 0.0))
-        psd, zeros = definiteness_float(Y)
+        psd, zeros = definiteness_float(Y, tol.eig)
     conc = Concavity(psd, psd and zeros == 0, exact)
     if not game.homogeneous:
         return Concavity(

@@ -17,12 +17,17 @@ from numpy.typing import NDArray
 
 from nashalign.solvers.equilibria.certificates import Point, check_exact
 from nashalign.solvers.equilibria.game import Game, bordered_exact, bordered_float, to_fmpq
-from nashalign.solvers.linalg import RTOL_DEGENERATE
+from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances
 
 __all__ = ["continuum", "continuum_exact"]
 
 
-def continuum(game: Game, supports: tuple[tuple[int, ...], ...], exact: bool) -> Point | None:
+def continuum(
+    game: Game,
+    supports: tuple[tuple[int, ...], ...],
+    exact: bool,
+    tol: Tolerances = DEFAULT_TOL,
+) -> Point | None:
     """A representative of the NE on a singular support system (LP), or None."""
     from scipy.optimize import linprog
 
@@ -30,10 +35,12 @@ def continuum(game: Game, supports: tuple[tuple[int, ...], ...], exact: bool) ->
     M, b, idx = bordered_float(game, supports)
     nI = len(idx)
     U, sv, Vt = np.linalg.svd(M)
-    tol_sv = RTOL_DEGENERATE * sv[0] * M.shape[0]
+    tol_sv = tol.rank * sv[0] * M.shape[0]
     rank = int(np.sum(sv > tol_sv))
     xp = Vt[:rank].T @ ((U[:, :rank].T @ b) / sv[:rank])
-    if np.linalg.norm(M @ xp - b) > 1e-9 * (np.linalg.norm(b) + sv[0] * np.linalg.norm(xp)):
+    if np.linalg.norm(M @ xp - b) > tol.consistency * (
+        np.linalg.norm(b) + sv[0] * np.linalg.norm(xp)
+    ):
         return None  # inconsistent
     Nul = Vt[rank:].T  # (n, d)
     d = Nul.shape[1]
@@ -49,7 +56,7 @@ def continuum(game: Game, supports: tuple[tuple[int, ...], ...], exact: bool) ->
     A_w = np.hstack([-Nul[:nI], np.ones((nI, 1))])
     A_o = np.hstack([GD, np.zeros((out.size, 1))])
     # Off-support rows with a margin first (HiGHS is feasible to ~1e-7 only), then without.
-    for margin in (1e-6 * game.scale, 0.0):
+    for margin in (tol.lp_margin * game.scale, 0.0):
         res = linprog(
             np.r_[np.zeros(d), -1.0],
             A_ub=np.vstack([A_w, A_o]),
@@ -57,7 +64,7 @@ def continuum(game: Game, supports: tuple[tuple[int, ...], ...], exact: bool) ->
             bounds=[(None, None)] * d + [(None, 1.0)],
             method="highs",
         )
-        if res.status == 0 and -res.fun > 1e-9:
+        if res.status == 0 and -res.fun > tol.lp_min_weight:
             break
     else:
         return None

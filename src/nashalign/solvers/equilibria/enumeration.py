@@ -33,6 +33,7 @@ from nashalign.solvers.equilibria.support_systems import (
     candidates,
     enumeration_size,
 )
+from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances, check_tolerances
 
 __all__ = ["all_equilibria"]
 
@@ -50,6 +51,7 @@ def all_equilibria(
     max_exact: int = 2000,
     max_systems: int = MAX_SYSTEMS,
     with_nashconv: bool = True,
+    tol: Tolerances = DEFAULT_TOL,
 ) -> EquilibriumSet:
     """Every Nash equilibrium of a small population, by joint support enumeration.
 
@@ -75,6 +77,9 @@ def all_equilibria(
     with_nashconv : bool
         Report the float NashConv of exactly certified equilibria too (else NaN
         for them; float-certified ones always carry theirs).
+    tol : Tolerances
+        The float tolerances (pre-filter, float certificates, continua,
+        classification); the exact certificates use none.
 
     Returns
     -------
@@ -93,6 +98,7 @@ def all_equilibria(
     """
     t0 = time.perf_counter()
     game = build_game(a, C, beta_a, beta_i, beta_d, n_agents)
+    tol = check_tolerances(tol)
     try:
         tau_f = float(tau)
     except (TypeError, ValueError):
@@ -109,7 +115,7 @@ def all_equilibria(
             f"(limit {max_systems}); use nashalign.solvers.equilibria.multi_start "
             "(not exhaustive)"
         )
-    cands, n_sys = candidates(game)
+    cands, n_sys = candidates(game, tol)
     use_exact = (len(cands) <= max_exact) if exact is None else bool(exact)
     notes: list[str] = []
     found: list[Equilibrium] = []
@@ -131,7 +137,7 @@ def all_equilibria(
                 pt = res  # type: ignore[assignment]
                 cert = "exact KKT check (rational arithmetic)"
         if singular:
-            pt = continuum(game, c.supports, use_exact)
+            pt = continuum(game, c.supports, use_exact, tol)
             if pt is None:
                 continue
             if pt.exact:
@@ -141,17 +147,17 @@ def all_equilibria(
         if pt is None:
             continue
         if not pt.exact:
-            ok, nc, tol = float_ok(game, pt)
+            ok, nc, bound = float_ok(game, pt, tol)
             if not ok:
                 rejected += 1
                 continue
             n_float += 1
-            cert = f"float: NashConv {nc:.2e} <= {tol:.2e} (eps x condition x scale)"
+            cert = f"float: NashConv {nc:.2e} <= {bound:.2e} (eps x condition x scale)"
         if nc is None and not with_nashconv:
             nc = math.nan
-        e = make_equilibrium(game, pt, c.supports, tau_f, cert, nc)
+        e = make_equilibrium(game, pt, c.supports, tau_f, cert, nc, tol)
         found.extend(orbit(e) if game.homogeneous else [e])
-    found = fold(found)
+    found = fold(found, tol.same_point)
     found.sort(
         key=lambda e: (
             not e.symmetric,
@@ -170,7 +176,7 @@ def all_equilibria(
             "continua: a representative point is reported with the dimension of its "
             "support system's affine solution set"
         )
-    conc = concavity_of(game, exact=True)
+    conc = concavity_of(game, exact=True, tol=tol)
     si = None
     for e in found:
         if e.symmetric and e.interior and not e.continuum:
@@ -197,4 +203,5 @@ def all_equilibria(
         n_rejected=rejected,
         elapsed=time.perf_counter() - t0,
         notes=notes,
+        tol=tol,
     )

@@ -16,11 +16,10 @@ from numpy.typing import ArrayLike
 from nashalign.errors import InputError
 from nashalign.instance import validate_n_agents
 from nashalign.solvers.equilibria.game import build_game
-from nashalign.solvers.equilibria.support_systems import CHUNK, KAPPA_FLAG, batch, plan
+from nashalign.solvers.equilibria.support_systems import CHUNK, batch, plan
+from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances, check_tolerances
 
 __all__ = ["grid_counts"]
-
-_EPS = float(np.finfo(float).eps)
 
 
 def grid_counts(
@@ -31,18 +30,20 @@ def grid_counts(
     n_agents: int = 2,
     *,
     tau: float = 0.05,
-    tol: float = 1e-9,
+    tol: Tolerances | float = DEFAULT_TOL,
 ) -> dict[str, Any]:
     """Float-certified NE counts of a homogeneous population over a grid of ``(s, r)``.
 
     The support systems depend on ``s`` only through the right-hand side
     ``[s a; 1]``, so for each ``r`` one batched inverse per support multiset
     serves every ``s``: ``x(s) = s x_a + x_1``. A profile is counted when its KKT
-    conditions hold within ``tol + 1e3 eps kappa`` (relative to the data scale,
+    conditions hold within ``tol.kkt + tol.kappa_eps eps kappa`` (relative to the data scale,
     ``kappa`` the system's 1-norm condition number); each multiset counts with its
     orbit size (distinct assignments of its supports to agents). Systems with
-    ``kappa > 1e8`` are counted in ``n_ill_conditioned`` (their verdict is a float
+    ``kappa > tol.kappa_flag`` are counted in ``n_ill_conditioned`` (their verdict is a float
     one); exactly certified sets come from :func:`all_equilibria`.
+
+    ``tol`` is a :class:`Tolerances` (a number is taken as its ``kkt``, as before).
 
     Returns
     -------
@@ -58,6 +59,9 @@ def grid_counts(
     """
     from nashalign.instance import finite_array, validate_a_C
 
+    if isinstance(tol, (int, float)) and not isinstance(tol, bool):
+        tol = DEFAULT_TOL.replace(kkt=float(tol))
+    tol = check_tolerances(tol)
     a_, C_ = validate_a_C(a, C)
     N = validate_n_agents(n_agents)
     if N < 2:
@@ -89,14 +93,12 @@ def grid_counts(
         for start in range(0, tuples.shape[0], CHUNK):
             t = tuples[start : start + CHUNK]
             on = masks[t].reshape(t.shape[0], nk)
-            game.g0 = np.tile(a_, N)
-            xa, logk, ok = batch(game, on)  # rhs [a; 1]
-            game.g0 = np.zeros(nk)
-            x1, _, _ = batch(game, on)  # rhs [0; 1]
+            xa, logk, ok = batch(game, on, np.tile(a_, N))  # rhs [a; 1]
+            x1, _, _ = batch(game, on, np.zeros(nk))  # rhs [0; 1]
             xa = xa - x1
             kappa = np.exp(np.minimum(logk, 700.0))
-            ill += int(np.sum(~ok | (kappa > KAPPA_FLAG)))
-            tolr = (tol + 1e3 * _EPS * kappa)[None, :]
+            ill += int(np.sum(~ok | (kappa > tol.kappa_flag)))
+            tolr = tol.slack(kappa)[None, :]
             X = sv[:, None, None] * xa[None] + x1[None]  # (S, B, n)
             W = np.where(on[None], X[..., :nk], 0.0)
             lam = X[..., nk:]

@@ -13,6 +13,7 @@ from nashalign.solvers.equilibria.certificates import Point
 from nashalign.solvers.equilibria.game import build_game
 from nashalign.solvers.equilibria.results import Equilibrium
 from nashalign.solvers.equilibria.stability import make_equilibrium
+from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances, check_tolerances
 
 __all__ = ["multi_start"]
 
@@ -28,10 +29,13 @@ def multi_start(
     starts: int = 16,
     seed: int = 0,
     tau: float = 0.05,
+    tol: Tolerances = DEFAULT_TOL,
 ) -> list[Equilibrium]:
     """Distinct NE from best-response dynamics started at random profiles (not exhaustive).
 
     Each is certified in float by NashConv (:func:`nashalign.solvers.iterative.solve_arrays`).
+    Profiles within ``tol.same_point`` of one already found are the same equilibrium;
+    ``tol`` (:class:`Tolerances`) also sets the float classification tolerances.
 
     Examples
     --------
@@ -42,6 +46,7 @@ def multi_start(
     from nashalign.solvers.iterative import solve_arrays
 
     game = build_game(a, C, beta_a, beta_i, beta_d, n_agents)
+    tol = check_tolerances(tol)
     if isinstance(starts, bool) or not isinstance(starts, int) or starts < 1:
         raise InputError(f"starts must be a positive integer, got {starts!r}")
     out: list[Equilibrium] = []
@@ -53,7 +58,7 @@ def multi_start(
         if not res.converged:
             continue
         W = res.profile
-        if any(np.max(np.abs(W - e.profile)) <= 1e-7 for e in out):
+        if any(np.max(np.abs(W - e.profile)) <= tol.same_point for e in out):
             continue
         G = game.g0 - game.Q @ W.reshape(-1)
         supports = tuple(tuple(int(k) for k in np.flatnonzero(W[m] > 0)) for m in range(game.N))
@@ -62,5 +67,5 @@ def multi_start(
         )
         pt = Point(W, lam, False, None, None, np.zeros((0, W.size)), False, 1.0)
         cert = f"float: NashConv {res.nashconv:.2e} <= {res.tol_used:.2e} (multi-start, not exhaustive)"
-        out.append(make_equilibrium(game, pt, supports, tau, cert, res.nashconv / game.bi))
+        out.append(make_equilibrium(game, pt, supports, tau, cert, res.nashconv / game.bi, tol))
     return out

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances
+
 __all__ = ["Concavity", "Equilibrium", "EquilibriumSet", "fold", "orbit", "permute"]
 
 
@@ -179,6 +181,8 @@ class EquilibriumSet:
         Seconds.
     notes : list of str
         Anything the caller should know (float certificates, continua).
+    tol : Tolerances
+        The float tolerances used.
     """
 
     equilibria: list[Equilibrium]
@@ -198,6 +202,7 @@ class EquilibriumSet:
     n_rejected: int
     elapsed: float
     notes: list[str] = field(default_factory=list)
+    tol: Tolerances = field(default=DEFAULT_TOL, repr=False)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -205,7 +210,10 @@ class EquilibriumSet:
         asymmetric, interior, boundary, with_exclusion, stable, saddle, degenerate,
         continua."""
         eqs = self.equilibria
-        orbits = {tuple(sorted(map(tuple, np.round(e.profile, 9).tolist()))) for e in eqs}
+        orbits = {
+            tuple(sorted(map(tuple, np.round(e.profile, self.tol.orbit_decimals).tolist())))
+            for e in eqs
+        }
         return {
             "total": len(eqs),
             "orbits": len(orbits) if self.homogeneous else len(eqs),
@@ -312,7 +320,7 @@ def orbit(e: Equilibrium) -> list[Equilibrium]:
     return list(seen.values())
 
 
-def fold(eqs: list[Equilibrium], tol: float = 1e-7) -> list[Equilibrium]:
+def fold(eqs: list[Equilibrium], tol: float = DEFAULT_TOL.same_point) -> list[Equilibrium]:
     """Drop points lying in the affine hull of a higher-dimensional continuum."""
     if not any(e.continuum for e in eqs):
         return eqs

@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from nashalign.solvers.equilibria.certificates import Point
 from nashalign.solvers.equilibria.game import Game, to_fmpq, to_fraction
 from nashalign.solvers.equilibria.results import Equilibrium
+from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances
 from nashalign.solvers.metrics import nash_conv
 
 __all__ = [
@@ -68,13 +69,13 @@ def definiteness_exact(Y: list[list[Any]]) -> tuple[bool, int]:
     return psd_from_charpoly(M.charpoly().coeffs(), n)
 
 
-def definiteness_float(Y: NDArray) -> tuple[bool, int]:
+def definiteness_float(Y: NDArray, eig: float = DEFAULT_TOL.eig) -> tuple[bool, int]:
     """``(PSD, number of zero eigenvalues)`` of a symmetric float matrix."""
     n = Y.shape[0]
     if n == 0:
         return True, 0
     ev = np.linalg.eigvalsh(0.5 * (Y + Y.T))
-    tol = 1e-9 * max(1.0, float(np.max(np.abs(ev))))
+    tol = eig * max(1.0, float(np.max(np.abs(ev))))
     return bool(ev[0] >= -tol), int(np.sum(np.abs(ev) <= tol))
 
 
@@ -91,7 +92,10 @@ def face_matrix(Q: Any, faces: list[list[int]], zero: Any) -> list[list[Any]]:
 
 
 def classify(
-    game: Game, pt: Point, supports: tuple[tuple[int, ...], ...]
+    game: Game,
+    pt: Point,
+    supports: tuple[tuple[int, ...], ...],
+    tol: Tolerances = DEFAULT_TOL,
 ) -> tuple[str, bool | None, bool]:
     """``(stability, local_max, strictly_complementary)`` of a certified point."""
     N, K = game.N, game.K
@@ -108,10 +112,10 @@ def classify(
     else:
         G = game.g0 - game.Q @ pt.W.reshape(-1)
         margin = [float(pt.lam[i // K] - G[i]) for i in range(N * K)]
-        tolm = 1e-9 * game.scale
+        tolm = tol.complementarity * game.scale
         weak_zero = lambda v: abs(v) <= tolm  # noqa: E731
         definite = lambda faces: definiteness_float(  # noqa: E731
-            np.array(face_matrix(game.Q.tolist(), faces, 0.0))
+            np.array(face_matrix(game.Q.tolist(), faces, 0.0)), tol.eig
         )
     faces = [[m * K + k for k in supports[m]] for m in range(N)]
     on = {i for f in faces for i in f}
@@ -138,6 +142,7 @@ def make_equilibrium(
     tau: float,
     certificate: str,
     nc: float | None = None,
+    tol: Tolerances = DEFAULT_TOL,
 ) -> Equilibrium:
     """The :class:`~nashalign.solvers.equilibria.Equilibrium` of a certified point."""
     W = pt.W
@@ -150,12 +155,12 @@ def make_equilibrium(
         )
         exact_profile = tuple(tuple(to_fraction(x) for x in row) for row in pt.Wq)  # type: ignore[union-attr]
     else:
-        symmetric = bool(np.all(np.abs(W - W[0]) <= 1e-9))
+        symmetric = bool(np.all(np.abs(W - W[0]) <= tol.symmetric))
         excluded = tuple(int(k) for k in np.flatnonzero(np.all(W < tau, axis=0)))
         exact_profile = None
     if nc is None:
         nc = nash_conv(W, game.A, game.Cs, game.ba, game.bi, game.bd) / game.bi
-    stability, local_max, strict_c = classify(game, pt, supports)
+    stability, local_max, strict_c = classify(game, pt, supports, tol)
     return Equilibrium(
         profile=W,
         supports=supports,

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nashalign.solvers.equilibria.game import Game, bordered_float
-from nashalign.solvers.linalg import RTOL_DEGENERATE
+from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances
 
 __all__ = [
     "MAX_SYSTEMS",
@@ -42,9 +42,6 @@ __all__ = [
 MAX_SYSTEMS = 1_000_000
 #: Rows per batched float solve.
 CHUNK = 8192
-#: Condition number above which a system gets an SVD.
-KAPPA_FLAG = 1e8
-_EPS = float(np.finfo(float).eps)
 
 
 def enumeration_size(K: int, n_agents: int, homogeneous: bool = True) -> int:
@@ -96,8 +93,12 @@ def plan(K: int, N: int, homogeneous: bool) -> tuple[NDArray, NDArray]:
     return tuples, masks
 
 
-def batch(game: Game, on: NDArray) -> tuple[NDArray, NDArray, NDArray]:
-    """Solve every masked system of a batch: ``(x (B, n), log kappa bound (B,), ok (B,))``."""
+def batch(game: Game, on: NDArray, g0: NDArray | None = None) -> tuple[NDArray, NDArray, NDArray]:
+    """Solve every masked system of a batch: ``(x (B, n), log kappa bound (B,), ok (B,))``.
+
+    The right-hand side is ``[g0; 1]`` with ``g0 = game.g0`` (``s a``) unless given.
+    """
+    g0 = game.g0 if g0 is None else g0
     N, K = game.N, game.K
     nk = N * K
     n = nk + N
@@ -111,7 +112,7 @@ def batch(game: Game, on: NDArray) -> tuple[NDArray, NDArray, NDArray]:
     M = base[None] * v[:, :, None] * v[:, None, :]
     idx = np.arange(nk)
     M[:, idx, idx] += 1.0 - v[:, :nk]
-    rhs = np.concatenate([np.broadcast_to(game.g0, (Bn, nk)) * v[:, :nk], np.ones((Bn, N))], axis=1)
+    rhs = np.concatenate([np.broadcast_to(g0, (Bn, nk)) * v[:, :nk], np.ones((Bn, N))], axis=1)
     ok = np.ones(Bn, dtype=bool)
     try:
         Minv = np.linalg.inv(M)
@@ -148,7 +149,8 @@ class Candidate:
     kappa: float
 
 
-def candidates(game: Game) -> tuple[list[Candidate], int]:
+def candidates(game: Game, tol: Tolerances = DEFAULT_TOL) -> tuple[list[Candidate], int]:
+    """The float pre-filter: ``(candidates, number of support systems solved)``."""
     N, K = game.N, game.K
     tuples, masks = plan(K, N, game.homogeneous)
     out: list[Candidate] = []
@@ -161,21 +163,23 @@ def candidates(game: Game) -> tuple[list[Candidate], int]:
         lam = x[:, N * K :]
         wmin, gmax = kkt_violation(game, W, lam, on)
         kappa = np.exp(np.minimum(logk, 700.0))
-        tol = 1e-9 + 1e3 * _EPS * kappa
-        flagged = (~ok) | (logk > math.log(KAPPA_FLAG))
-        good = ok & ~flagged & (wmin > -tol) & (gmax <= tol)
+        slack = tol.slack(kappa)
+        flagged = (~ok) | (logk > math.log(tol.kappa_flag))
+        good = ok & ~flagged & (wmin > -slack) & (gmax <= slack)
         for i in np.flatnonzero(good | flagged):
             sup = tuple(tuple(int(k) for k in np.flatnonzero(masks[j])) for j in t[i])
             if good[i]:
                 out.append(Candidate(sup, False, float(kappa[i])))
                 continue
-            c = svd_check(game, on[i], x[i], bool(ok[i]))
+            c = svd_check(game, on[i], x[i], bool(ok[i]), tol)
             if c is not None:
                 out.append(Candidate(sup, c[0], c[1]))
     return out, int(tuples.shape[0])
 
 
-def svd_check(game: Game, on: NDArray, x: NDArray, ok: bool) -> tuple[bool, float] | None:
+def svd_check(
+    game: Game, on: NDArray, x: NDArray, ok: bool, tol: Tolerances = DEFAULT_TOL
+) -> tuple[bool, float] | None:
     """SVD test of an ill-conditioned system: ``(singular, kappa)`` or None to drop."""
     N, K = game.N, game.K
     supports = tuple(
@@ -183,16 +187,16 @@ def svd_check(game: Game, on: NDArray, x: NDArray, ok: bool) -> tuple[bool, floa
     )
     M, b, idx = bordered_float(game, supports)
     sv = np.linalg.svd(M, compute_uv=False)
-    if sv[-1] <= RTOL_DEGENERATE * sv[0] * M.shape[0]:
+    if sv[-1] <= tol.rank * sv[0] * M.shape[0]:
         return True, math.inf
     kappa = float(sv[0] / sv[-1])
-    tol = 1e-9 + 1e3 * _EPS * kappa
-    if tol > 1e-2:
+    slack = tol.slack(kappa)
+    if slack > tol.float_verdict_max:
         return False, kappa  # too ill-conditioned for a float verdict: decide exactly
     xr = np.linalg.solve(M, b)
     W = np.zeros(N * K)
     W[idx] = xr[: len(idx)]
     wmin, gmax = kkt_violation(game, W[None].reshape(1, N, K), xr[None, len(idx) :], on[None])
-    if wmin[0] > -tol and gmax[0] <= tol:
+    if wmin[0] > -slack and gmax[0] <= slack:
         return False, kappa
     return None
