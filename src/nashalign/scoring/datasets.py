@@ -179,6 +179,31 @@ class Dataset:
         blob = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
         return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
+    def subsample(self, per_topic: int) -> Dataset:
+        """The first ``per_topic`` contexts of each topic, in dataset order (same subpopulations).
+
+        A deterministic, topic-balanced subsample for slow scorers (a causal LM
+        on CPU scores contexts x statements pairs). Its checksum is that of its
+        own content.
+
+        Examples
+        --------
+        >>> ds = load_dataset("politics").subsample(2)
+        >>> ds.n, len(ds.topics), ds.contexts[0] == load_dataset("politics").contexts[0]
+        (24, 12, True)
+        """
+        if isinstance(per_topic, bool) or not isinstance(per_topic, int) or per_topic < 1:
+            raise InputError(f"contexts per topic must be a positive integer, got {per_topic!r}")
+        seen: dict[str, int] = {}
+        keep = []
+        for topic, text in self.contexts:
+            seen[topic] = seen.get(topic, 0) + 1
+            if seen[topic] <= per_topic:
+                keep.append((topic, text))
+        return Dataset(
+            self.name, self.subpopulations, keep, source=self.source, description=self.description
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON object form (loadable again from a ``.json`` file)."""
         return {

@@ -61,31 +61,36 @@ def make_scorer(
     batch_size: int | None = None,
     dtype: str = "auto",
     progress: bool | None = None,
+    gguf_file: str | os.PathLike[str] | None = None,
 ) -> Scorer:
     """Build the scorer for ``backend`` (the model loads lazily, on first score).
 
     Validates everything that is cheap to check first: the backend name, the
-    model directory, the device and the batch size.
+    model directory, GGUF file or named model, the device and the batch size.
 
     Examples
     --------
     >>> make_scorer("embedding", device="cpu").backend
     'embedding'
-    >>> make_scorer("causal-lm")
+    >>> make_scorer("causal-lm")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    nashalign.errors.InputError: the causal-lm backend needs a local model directory (--model PATH)
+    nashalign.errors.InputError: the causal-lm backend needs a local model directory, a GGUF file or a named model (gemma3-270m) (--model PATH|NAME)
     """
     if backend not in BACKENDS:
         raise InputError(f"unknown backend {backend!r} (expected {' or '.join(BACKENDS)})")
     bs = DEFAULT_BATCH_SIZE[backend] if batch_size is None else batch_size
     if backend == "embedding":
+        if gguf_file is not None:
+            raise InputError("--gguf-file goes with the causal-lm backend")
         from nashalign.scoring.embedding import EmbeddingScorer
 
         return EmbeddingScorer(model, device=device, batch_size=bs, dtype=dtype, progress=progress)
     from nashalign.scoring.causal_lm import CausalLMScorer
 
-    return CausalLMScorer(model, device=device, batch_size=bs, dtype=dtype, progress=progress)
+    return CausalLMScorer(
+        model, device=device, batch_size=bs, dtype=dtype, progress=progress, gguf_file=gguf_file
+    )
 
 
 def dataset_provenance(ds: Dataset) -> dict[str, Any]:
@@ -120,6 +125,8 @@ def estimate_instance(
     progress: bool | None = None,
     scorer: Scorer | None = None,
     out: str | os.PathLike[str] | None = None,
+    gguf_file: str | os.PathLike[str] | None = None,
+    contexts_per_topic: int | None = None,
 ) -> Instance:
     """Score a dataset and return the instance (names, a, C, n, provenance).
 
@@ -153,6 +160,12 @@ def estimate_instance(
         ``model``, ``device``, ``batch_size`` and ``dtype``.
     out : path-like or None
         Instance JSON file to write (checked first; written atomically at the end).
+    gguf_file : path-like or None
+        GGUF file inside the directory ``model`` (causal-lm backend).
+    contexts_per_topic : int or None
+        Score only the first this many contexts of each topic (a documented
+        subsample for slow models; see :meth:`Dataset.subsample`). The
+        provenance records it with the full dataset's checksum.
 
     Returns
     -------
@@ -171,9 +184,10 @@ def estimate_instance(
         cache = ScoreCache(cache_dir)
         if cache_dir is not None:
             cache.check_writable()
-    ds = load_dataset(dataset)
+    full = load_dataset(dataset)
+    ds = full if contexts_per_topic is None else full.subsample(contexts_per_topic)
     if scorer is None:
-        scorer = make_scorer(backend, model, device, batch_size, dtype, progress)
+        scorer = make_scorer(backend, model, device, batch_size, dtype, progress, gguf_file)
     key = ""
     S = None
     run_provenance: dict[str, Any] | None = None
@@ -194,6 +208,13 @@ def estimate_instance(
                     f"could not write the score cache in {cache.directory}: {exc}", stacklevel=2
                 )
     provenance = {**(run_provenance or {}), **dataset_provenance(ds)}
+    if ds is not full:
+        provenance["context_subsample"] = {
+            "contexts_per_topic": contexts_per_topic,
+            "rule": "the first contexts_per_topic contexts of each topic, in dataset order",
+            "full_n_contexts": full.n,
+            "full_dataset_checksum": full.checksum,
+        }
     instance = Instance.from_scores(S, ds.names, provenance)
     if out_path is not None:
         instance.save(out_path)
