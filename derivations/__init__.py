@@ -4,6 +4,17 @@ Every module exposes ``NAME``, ``TITLE`` and ``derive(K, N, variant)``
 returning a :class:`~nashalign.symbolic.records.DerivationRecord`. The registry below is
 the single list that ``nashalign verify``, the tests and the book iterate.
 
+The registry is generic: each module declares its own limits and plan, which
+:func:`derive`, :func:`k_limit` and :func:`verification_plan` read:
+
+- ``MAX_K``, ``MAX_N``: the largest explicit K and N that ``derive`` accepts;
+- ``DEFAULT_N``: the agents when none is given;
+- ``POPULATION``: ``"homogeneous"`` or ``"heterogeneous"`` (a user game of the other
+  population gets a "not of the required form" record);
+- ``plan(max_k)``: the parameter dicts that ``nashalign verify --max-k max_k`` runs;
+- optionally ``check_params(K, N)``, a further limit (raises InputError), and
+  ``verify_options(params)``, extra ``derive`` options for ``verify``.
+
 Every record is honest about what backs it (:mod:`nashalign.symbolic.records`):
 its steps are typed (checked / cited / definition / unchecked), its checks are
 exact identities (with their generality: ``"symbolic K"`` or the explicit K),
@@ -26,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 from nashalign.derivations import (
     claim1_psd,
@@ -58,15 +70,21 @@ MODULES: dict[str, ModuleType] = {
 }
 NAMES: tuple[str, ...] = tuple(MODULES)
 
-#: Largest K accepted by ``derive`` for every result (explicit symbolic matrices grow fast;
-#: from K = 5 the polynomial-matrix checks use python-flint, :mod:`nashalign.symbolic.flint_poly`).
-MAX_K = 6
-#: Results accepted one K further (``verify --max-k K`` also runs them at K + 1).
-MAX_K_EXTRA = {"theorem1": MAX_K + 1, "lemma2": MAX_K + 1}
+#: Largest K accepted by ``derive`` for every result, and the bound of ``verify --max-k``
+#: (explicit symbolic matrices grow fast; from K = 5 the polynomial-matrix checks use
+#: python-flint, :mod:`nashalign.symbolic.matrix_backend`). The least of the modules' ``MAX_K``.
+MAX_K = min(m.MAX_K for m in MODULES.values())
+#: Results accepted further (``verify --max-k K`` also runs them at K + 1).
+MAX_K_EXTRA = {name: m.MAX_K for name, m in MODULES.items() if m.MAX_K > MAX_K}
 #: Largest N accepted by ``derive`` (Theorem 3 at K = 3 takes ~20 s at N = 16).
-MAX_N = 12
-#: Default agent counts per result.
-DEFAULT_N = {"theorem2": 3, "theorem3": 2, "heterogeneous": 2}
+MAX_N = max(m.MAX_N for m in MODULES.values())
+#: Default agent count per result.
+DEFAULT_N = {name: m.DEFAULT_N for name, m in MODULES.items()}
+#: Why a user game of the other population is not of the form a result needs.
+WRONG_POPULATION = {
+    "homogeneous": "{name} is stated for a homogeneous population",
+    "heterogeneous": "the heterogeneous reduction needs a heterogeneous game",
+}
 
 
 def title(name: str) -> str:
@@ -81,29 +99,41 @@ def _module(name: str) -> ModuleType:
 
 
 def k_limit(name: str) -> int:
-    """Largest explicit K accepted for one result (:data:`MAX_K`, or :data:`MAX_K_EXTRA`).
+    """Largest explicit K accepted for one result (the module's ``MAX_K``).
 
     Examples
     --------
     >>> k_limit("theorem2"), k_limit("theorem1")
     (6, 7)
     """
-    return MAX_K_EXTRA.get(name, MAX_K)
+    return _module(name).MAX_K
 
 
 def validate_params(
-    K: int, N: int | None = None, variant: str = "overlap", k_max: int = MAX_K
+    K: int,
+    N: int | None = None,
+    variant: str = "overlap",
+    k_max: int = MAX_K,
+    n_max: int = MAX_N,
 ) -> None:
-    """Validate K, N and variant; raise InputError with one clear line."""
+    """Validate K, N and variant; raise InputError with one clear line.
+
+    Examples
+    --------
+    >>> validate_params(8, k_max=7)
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: K = 8 is beyond the explicit symbolic range (K <= 7)
+    """
     if isinstance(K, bool) or not isinstance(K, int) or K < 2:
         raise InputError(f"K must be an integer >= 2, got {K!r}")
     if K > k_max:
         raise InputError(f"K = {K} is beyond the explicit symbolic range (K <= {k_max})")
     if N is not None and (isinstance(N, bool) or not isinstance(N, int) or N < 2):
         raise InputError(f"N must be an integer >= 2, got {N!r}")
-    if N is not None and N > MAX_N:
+    if N is not None and N > n_max:
         raise InputError(
-            f"N = {N} is beyond the explicit symbolic range (N <= {MAX_N}); every agent is "
+            f"N = {N} is beyond the explicit symbolic range (N <= {n_max}); every agent is "
             "a block of the expressions, so they grow with N"
         )
     if variant not in VARIANTS:
@@ -150,7 +180,8 @@ def derive(
         Number of subpopulations (explicit, 2..MAX_K; Theorem 1 and Lemma 2 up to
         MAX_K + 1, see :func:`k_limit`).
     N : int, optional
-        Number of agents (default per result, see :data:`DEFAULT_N`).
+        Number of agents (default per result: the module's ``DEFAULT_N``, see
+        :data:`DEFAULT_N`).
     variant : str
         Diversity variant of the utility: ``overlap``, ``spread`` or ``distance``.
     game : Game, optional
@@ -169,25 +200,29 @@ def derive(
     ('not established', 'not of the required form: the utility does not treat the other agents symmetrically')
     """
     module = _module(name)
-    if game is not None:
-        if not isinstance(game, Game):
-            raise InputError(f"game must be a nashalign Game, got {type(game).__name__}")
-        validate_params(game.K, game.N, "overlap", k_max=k_limit(name))
-        if name == "heterogeneous" and not game.heterogeneous:
-            return not_of_form(name, game, "the heterogeneous reduction needs a heterogeneous game")
-        if name != "heterogeneous" and game.heterogeneous:
-            return not_of_form(name, game, f"{name} is stated for a homogeneous population")
-        try:
-            return module.derive(game=game)
-        except (InputError, BasePolynomialError, ValueError, TypeError) as err:
-            return not_of_form(name, game, str(err).splitlines()[0] if str(err) else repr(err))
-    validate_params(K, N, variant, k_max=k_limit(name))
-    if name == "heterogeneous" and (K > 2 or (N or 2) > 3):
-        raise InputError(
-            "the fully symbolic heterogeneous derivation is limited to K = 2, N <= 3 "
-            "(the polynomials grow too fast beyond); use the float solvers for larger populations"
-        )
-    return module.derive(K=K, N=N if N is not None else DEFAULT_N.get(name, 2), variant=variant)
+    if game is None:
+        return _derive(module, K, N, variant)
+    if not isinstance(game, Game):
+        raise InputError(f"game must be a nashalign Game, got {type(game).__name__}")
+    validate_params(game.K, game.N, "overlap", k_max=module.MAX_K, n_max=module.MAX_N)
+    if game.heterogeneous != (module.POPULATION == "heterogeneous"):
+        return not_of_form(name, game, WRONG_POPULATION[module.POPULATION].format(name=name))
+    try:
+        return module.derive(game=game)
+    except (InputError, BasePolynomialError, ValueError, TypeError) as err:
+        return not_of_form(name, game, str(err).splitlines()[0] if str(err) else repr(err))
+
+
+def _derive(
+    module: ModuleType, K: int, N: int | None = None, variant: str = "overlap", **options: Any
+) -> DerivationRecord:
+    """``module.derive`` at explicit parameters, checked against the module's declarations."""
+    validate_params(K, N, variant, k_max=module.MAX_K, n_max=module.MAX_N)
+    N = module.DEFAULT_N if N is None else N
+    check = getattr(module, "check_params", None)
+    if check is not None:
+        check(K, N)
+    return module.derive(K=K, N=N, variant=variant, **options)
 
 
 def verification_plan(max_k: int = 4) -> list[tuple[str, dict]]:
@@ -206,21 +241,7 @@ def verification_plan(max_k: int = 4) -> list[tuple[str, dict]]:
         raise InputError(f"--max-k must be an integer >= 2, got {max_k!r}")
     if max_k > MAX_K:
         raise InputError(f"--max-k must be at most {MAX_K}")
-    k_extra = max(5, max_k + 1)
-    plan: list[tuple[str, dict]] = []
-    for name in NAMES:
-        if name == "heterogeneous":
-            plan.append((name, {"K": 2, "N": 2}))
-            continue
-        ks = list(range(2, max_k + 1))
-        if name in MAX_K_EXTRA:
-            ks.append(k_extra)
-        for K in ks:
-            if name in ("theorem2", "theorem3"):
-                plan += [(name, {"K": K, "N": 2}), (name, {"K": K, "N": 3})]
-            else:
-                plan.append((name, {"K": K}))
-    return plan
+    return [(name, params) for name, m in MODULES.items() for params in m.plan(max_k)]
 
 
 def verify_all(
@@ -237,10 +258,9 @@ def verify_all(
 
         iterator = tqdm(plan, desc="verify", unit="derivation")
     for name, params in iterator:
-        if name == "theorem1" and params["K"] >= 5:
-            rec = theorem1_interior_ne.derive(K=params["K"], expressions=False)
-        else:
-            rec = derive(name, **params)
+        module = MODULES[name]
+        options = getattr(module, "verify_options", lambda params: {})(params)
+        rec = _derive(module, **params, **options)
         records.append(rec)
         if on_record is not None:
             on_record(rec)

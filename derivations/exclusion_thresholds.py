@@ -36,20 +36,35 @@ from __future__ import annotations
 
 import sympy as sp
 
-from nashalign.symbolic.bordered import closed_form_parts, closed_form_parts_for
-from nashalign.symbolic.flint_poly import (
-    closed_form_parts_flint,
-    closed_form_parts_flint_for,
-    is_flint,
-    use_flint,
-)
+from nashalign.symbolic.bordered import closed_form_parts
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.linear import concavity_failure, scaled_c_plus_ri, timed
+from nashalign.symbolic.matrix_backend import is_flint
 from nashalign.symbolic.records import DerivationRecord
 from nashalign.symbolic.symbols import r, s, tau
 
 NAME = "exclusion"
 TITLE = "Exclusion thresholds and the minimal diversity incentive"
+
+# -- registry declarations (read by nashalign.derivations) --------------------------------
+#: Largest explicit K and N that ``derive`` accepts.
+MAX_K = 6
+MAX_N = 12
+#: Agents when none is given.
+DEFAULT_N = 2
+#: The population the result is stated for.
+POPULATION = "homogeneous"
+
+
+def plan(max_k: int) -> list[dict[str, int]]:
+    """What ``nashalign verify --max-k max_k`` runs: K = 2..max_k.
+
+    Examples
+    --------
+    >>> plan(3)
+    [{'K': 2}, {'K': 3}]
+    """
+    return [{"K": K} for K in range(2, max_k + 1)]
 
 
 def stated_threshold(w0num, slope, alpha, t):
@@ -96,12 +111,7 @@ def derive(
                 r"\text{not claimed: Lemma 0's concavity hypothesis does not hold}"
             )
             return rec.finish()
-        if use_flint(backend, K):
-            parts = (
-                closed_form_parts_flint_for(game) if custom else closed_form_parts_flint(K, variant)
-            )
-        else:
-            parts = closed_form_parts_for(game) if custom else closed_form_parts(K, variant)
+        parts = closed_form_parts(game if custom else K, variant, backend=backend)
         flint = is_flint(parts.domain)
         if flint:
             rec.method += "; exact arithmetic by python-flint (fmpq_mpoly)"

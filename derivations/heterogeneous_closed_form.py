@@ -31,6 +31,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
+from nashalign.errors import InputError
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.linear import concavity_failure, linear_structure, timed
 from nashalign.symbolic.polyalg import (
@@ -46,6 +47,44 @@ from nashalign.symbolic.symbols import r, s
 
 NAME = "heterogeneous"
 TITLE = "Heterogeneous closed form"
+
+# -- registry declarations (read by nashalign.derivations) --------------------------------
+#: Largest explicit K and N that ``derive`` accepts.
+MAX_K = 6
+MAX_N = 12
+#: Agents when none is given.
+DEFAULT_N = 2
+#: The population the result is stated for.
+POPULATION = "heterogeneous"
+
+
+def plan(max_k: int) -> list[dict[str, int]]:
+    """What ``nashalign verify`` runs, for every ``max_k``: (K, N) = (2, 2) (the test
+    suite adds (2, 3)).
+
+    Examples
+    --------
+    >>> plan(6)
+    [{'K': 2, 'N': 2}]
+    """
+    return [{"K": 2, "N": 2}]
+
+
+def check_params(K: int, N: int) -> None:
+    """The registry's further limit for explicit parameters: K = 2, N <= 3.
+
+    Examples
+    --------
+    >>> check_params(3, 2)
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: the fully symbolic heterogeneous derivation is limited to K = 2, N <= 3 ...
+    """
+    if K > 2 or N > 3:
+        raise InputError(
+            "the fully symbolic heterogeneous derivation is limited to K = 2, N <= 3 "
+            "(the polynomials grow too fast beyond); use the float solvers for larger populations"
+        )
 
 
 def reduced_system(L0, Us, us, bs, cof, Qd):

@@ -37,17 +37,10 @@ from itertools import combinations
 import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
-from nashalign.symbolic.bordered import closed_form_parts, closed_form_parts_for
-from nashalign.symbolic.flint_poly import (
-    closed_form_parts_flint,
-    closed_form_parts_flint_for,
-    is_flint,
-    matrix_type,
-    to_matrix,
-    use_flint,
-)
+from nashalign.symbolic.bordered import closed_form_parts
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.linear import concavity_failure, timed
+from nashalign.symbolic.matrix_backend import FLINT_MIN_K, is_flint, matrix_type, to_matrix
 from nashalign.symbolic.polyalg import is_zero_dm
 from nashalign.symbolic.records import GENERAL_K, DerivationRecord
 from nashalign.symbolic.symbols import r
@@ -57,6 +50,26 @@ TITLE = "Lemma 2 (finitely many degenerate ratios)"
 #: Largest K at which alpha(r) is converted to a SymPy expression (and stored in the record);
 #: beyond, its degree and leading coefficient are read off the ring element directly.
 EXPRESSIONS_MAX_K = 4
+
+# -- registry declarations (read by nashalign.derivations) --------------------------------
+#: Largest explicit K and N that ``derive`` accepts (one K beyond the other results).
+MAX_K = 7
+MAX_N = 12
+#: Agents when none is given.
+DEFAULT_N = 2
+#: The population the result is stated for.
+POPULATION = "homogeneous"
+
+
+def plan(max_k: int) -> list[dict[str, int]]:
+    """What ``nashalign verify --max-k max_k`` runs: K = 2..max_k and max(5, max_k + 1).
+
+    Examples
+    --------
+    >>> [p["K"] for p in plan(6)]
+    [2, 3, 4, 5, 6, 7]
+    """
+    return [{"K": K} for K in [*range(2, max_k + 1), max(FLINT_MIN_K, max_k + 1)]]
 
 
 def general_k_leading_coefficient() -> sp.Expr:
@@ -118,12 +131,7 @@ def derive(
                 r"\text{not claimed: Lemma 0's concavity hypothesis does not hold}"
             )
             return rec.finish()
-        if use_flint(backend, K):
-            parts = (
-                closed_form_parts_flint_for(game) if custom else closed_form_parts_flint(K, variant)
-            )
-        else:
-            parts = closed_form_parts_for(game) if custom else closed_form_parts(K, variant)
+        parts = closed_form_parts(game if custom else K, variant, backend=backend)
         dom = parts.domain
         how = "FlintMatrix (python-flint fmpq_mpoly)" if is_flint(dom) else "DomainMatrix"
         if is_flint(dom):

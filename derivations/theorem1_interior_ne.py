@@ -46,18 +46,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-from nashalign.symbolic.bordered import ClosedFormParts, closed_form_parts, closed_form_parts_for
-from nashalign.symbolic.flint_poly import (
-    closed_form_parts_flint,
-    closed_form_parts_flint_for,
-    is_flint,
-    matrix_type,
-    to_matrix,
-    use_flint,
-)
+from nashalign.symbolic.bordered import ClosedFormParts, closed_form_parts
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.general_k import theorem1_general_k
 from nashalign.symbolic.linear import concavity_failure, timed
+from nashalign.symbolic.matrix_backend import FLINT_MIN_K, is_flint, matrix_type, to_matrix
 from nashalign.symbolic.polyalg import is_zero_dm, linear_parts
 from nashalign.symbolic.records import GENERAL_K, DerivationRecord
 from nashalign.symbolic.symbols import beta_A, beta_D, beta_I, c_matrix, r, s
@@ -67,6 +60,38 @@ TITLE = "Theorem 1 (closed-form interior NE)"
 #: Largest K at which the derived polynomials are converted to SymPy expressions by default
 #: (``expressions=None``); beyond, w*, Pi, ... have tens of thousands of terms.
 EXPRESSIONS_MAX_K = 5
+
+# -- registry declarations (read by nashalign.derivations) --------------------------------
+#: Largest explicit K and N that ``derive`` accepts (one K beyond the other results).
+MAX_K = 7
+MAX_N = 12
+#: Agents when none is given.
+DEFAULT_N = 2
+#: The population the result is stated for.
+POPULATION = "homogeneous"
+
+
+def plan(max_k: int) -> list[dict[str, int]]:
+    """What ``nashalign verify --max-k max_k`` runs: K = 2..max_k and max(5, max_k + 1).
+
+    Examples
+    --------
+    >>> [p["K"] for p in plan(3)]
+    [2, 3, 5]
+    """
+    return [{"K": K} for K in [*range(2, max_k + 1), max(FLINT_MIN_K, max_k + 1)]]
+
+
+def verify_options(params: dict[str, int]) -> dict[str, bool]:
+    """Extra ``derive`` options for ``nashalign verify``: from K = 5 the record skips the
+    SymPy expressions (tens of thousands of terms); the checks are the same.
+
+    Examples
+    --------
+    >>> verify_options({"K": 4}), verify_options({"K": 5})
+    ({}, {'expressions': False})
+    """
+    return {"expressions": False} if params["K"] >= 5 else {}
 
 
 def stated_M(K: int) -> sp.Matrix:
@@ -121,7 +146,7 @@ def derive(
     (None) converts them up to :data:`EXPRESSIONS_MAX_K`.
     ``backend`` chooses the exact arithmetic of the checks: ``"sympy"``
     (DomainMatrix), ``"flint"`` (:mod:`nashalign.symbolic.flint_poly`) or
-    ``"auto"`` (FLINT from K = 5, :data:`~nashalign.symbolic.flint_poly.FLINT_MIN_K`).
+    ``"auto"`` (FLINT from K = 5, :data:`~nashalign.symbolic.matrix_backend.FLINT_MIN_K`).
     M(r), b0, b1 and the gradients are derived by SymPy either way.
     """
     custom = game is not None
@@ -152,12 +177,7 @@ def derive(
                 r"\text{not claimed: }" + r"\text{Lemma 0's concavity hypothesis does not hold}"
             )
             return rec.finish()
-        if use_flint(backend, K):
-            parts = (
-                closed_form_parts_flint_for(game) if custom else closed_form_parts_flint(K, variant)
-            )
-        else:
-            parts = closed_form_parts_for(game) if custom else closed_form_parts(K, variant)
+        parts = closed_form_parts(game if custom else K, variant, backend=backend)
         ls = parts.structure
         dom = parts.domain
         T = matrix_type(dom)

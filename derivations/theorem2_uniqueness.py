@@ -31,16 +31,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from nashalign.symbolic.flint_poly import (
-    FlintMatrix,
-    FlintRing,
-    bordered_any,
-    is_flint,
-    to_matrix,
-    use_flint,
-)
+from nashalign.symbolic.flint_poly import FlintMatrix, FlintRing
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.linear import concavity_failure, linear_structure, timed
+from nashalign.symbolic.matrix_backend import bordered_any, is_flint, to_matrix, use_flint
 from nashalign.symbolic.polyalg import bordered, ones_dm, ring_of
 from nashalign.symbolic.records import DerivationRecord
 from nashalign.symbolic.symbols import c_matrix, r, s
@@ -50,6 +44,26 @@ TITLE = "Theorem 2 (uniqueness for N agents)"
 #: Largest K at which alpha_tilde(r) is converted to a SymPy expression (and stored); beyond,
 #: with the FLINT backend, its degree and leading coefficient are read off the ring element.
 EXPRESSIONS_MAX_K = 4
+
+# -- registry declarations (read by nashalign.derivations) --------------------------------
+#: Largest explicit K and N that ``derive`` accepts.
+MAX_K = 6
+MAX_N = 12
+#: Agents when none is given.
+DEFAULT_N = 3
+#: The population the result is stated for.
+POPULATION = "homogeneous"
+
+
+def plan(max_k: int) -> list[dict[str, int]]:
+    """What ``nashalign verify --max-k max_k`` runs: K = 2..max_k, each for N = 2 and 3.
+
+    Examples
+    --------
+    >>> plan(2)
+    [{'K': 2, 'N': 2}, {'K': 2, 'N': 3}]
+    """
+    return [{"K": K, "N": N} for K in range(2, max_k + 1) for N in (2, 3)]
 
 
 def continuum_root(N: int) -> int:

@@ -51,6 +51,26 @@ from nashalign.symbolic.symbols import beta_A, beta_D, beta_I, r
 NAME = "theorem3"
 TITLE = "Theorem 3 (potential game)"
 
+# -- registry declarations (read by nashalign.derivations) --------------------------------
+#: Largest explicit K and N that ``derive`` accepts.
+MAX_K = 6
+MAX_N = 12
+#: Agents when none is given.
+DEFAULT_N = 2
+#: The population the result is stated for.
+POPULATION = "homogeneous"
+
+
+def plan(max_k: int) -> list[dict[str, int]]:
+    """What ``nashalign verify --max-k max_k`` runs: K = 2..max_k, each for N = 2 and 3.
+
+    Examples
+    --------
+    >>> plan(2)
+    [{'K': 2, 'N': 2}, {'K': 2, 'N': 3}]
+    """
+    return [{"K": K, "N": N} for K in range(2, max_k + 1) for N in (2, 3)]
+
 
 def build_potential(game: Game) -> tuple[sp.Expr, bool]:
     """The engine's candidate potential and whether the cross-Hessians are symmetric."""

@@ -18,7 +18,8 @@ from nashalign.derivations import (
 
 from nashalign.errors import InputError
 from nashalign.symbolic import flint_poly
-from nashalign.symbolic.flint_poly import FlintMatrix, closed_form_parts_flint
+from nashalign.symbolic.bordered import closed_form_parts
+from nashalign.symbolic.flint_poly import FlintMatrix
 from nashalign.symbolic.symbols import r
 from nashalign.symbolic.utility_parser import parse_utility
 
@@ -32,10 +33,10 @@ MODULES = {
 
 @pytest.fixture(autouse=True)
 def _fresh_flint_cache():
-    """Mutated parts must never stay in the cache of closed_form_parts_flint."""
-    closed_form_parts_flint.cache_clear()
+    """Mutated parts must never stay in the cache of closed_form_parts."""
+    closed_form_parts.cache_clear()
     yield
-    closed_form_parts_flint.cache_clear()
+    closed_form_parts.cache_clear()
 
 
 def _checks(rec):
@@ -119,15 +120,15 @@ def _bump(M: FlintMatrix) -> FlintMatrix:
 
 
 def _patch_flint_parts(mp, module, **changes):
-    real = closed_form_parts_flint
+    real = closed_form_parts
 
-    def mutated(K, variant="overlap", N=2):
-        parts = real(K, variant, N)
+    def mutated(K, variant="overlap", N=2, backend="auto"):
+        parts = real(K, variant, N, backend=backend)
         return dataclasses.replace(
             parts, **{k: f(getattr(parts, k), parts.domain) for k, f in changes.items()}
         )
 
-    mp.setattr(module, "closed_form_parts_flint", mutated)
+    mp.setattr(module, "closed_form_parts", mutated)
 
 
 FLINT_MUTATIONS = [
@@ -217,7 +218,7 @@ def test_exclusion_flint_mutations(monkeypatch, K):
     assert any("p_k(r) = alpha (w*_k - tau)" in d for d in red), red
     assert any("alpha (w*_k(s_k(r, tau), r) - tau) = 0" in d for d in red), red
     monkeypatch.undo()
-    s_ = closed_form_parts_flint(K).domain.from_sympy(sp.Symbol("s") ** 2)
+    s_ = closed_form_parts(K, backend="flint").domain.from_sympy(sp.Symbol("s") ** 2)
     _patch_flint_parts(
         monkeypatch, exclusion_thresholds, w_num=lambda w, F: w + FlintMatrix.ones(w.shape, F) * s_
     )

@@ -79,7 +79,11 @@ def _patch_parts(module, **changes):
     def apply(mp):
         fields = closed_form_parts(2)
         new = {k: f(getattr(fields, k)) for k, f in changes.items()}
-        mp.setattr(module, "closed_form_parts", lambda K, variant="overlap", N=2: _parts(K, **new))
+        mp.setattr(
+            module,
+            "closed_form_parts",
+            lambda K, variant="overlap", N=2, backend="auto": _parts(K, **new),
+        )
 
     return apply
 

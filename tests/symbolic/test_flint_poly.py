@@ -9,15 +9,8 @@ import sympy as sp
 from sympy.polys.matrices import DomainMatrix
 
 from nashalign.symbolic.bordered import closed_form_parts
-from nashalign.symbolic.flint_poly import (
-    FlintMatrix,
-    FlintRing,
-    bordered_any,
-    closed_form_parts_flint,
-    from_domain_matrix,
-    to_matrix,
-    use_flint,
-)
+from nashalign.symbolic.flint_poly import FlintMatrix, FlintRing, from_domain_matrix
+from nashalign.symbolic.matrix_backend import bordered_any, to_matrix, use_flint
 from nashalign.symbolic.polyalg import bordered, ring_of, to_dm
 from nashalign.symbolic.symbols import c_matrix, r
 
@@ -90,7 +83,7 @@ def test_conversions_are_exact_and_reject_non_polynomials():
 
 def test_theorem1_parts_agree_exactly_with_sympy():
     for K in (2, 3):
-        sym, fl = closed_form_parts(K), closed_form_parts_flint(K)
+        sym, fl = closed_form_parts(K), closed_form_parts(K, backend="flint")
         F = fl.domain
         for field in ("A", "B", "adjB", "Pi", "A1", "Pib0", "Pib1", "w_num"):
             assert getattr(fl, field) == from_domain_matrix(getattr(sym, field), F), field
@@ -117,7 +110,7 @@ def test_k7_adjugate_check_is_fast_and_can_fail():
 
 
 def test_parts_mutation_is_caught_by_the_bordered_identity():
-    fl = closed_form_parts_flint(3)
+    fl = closed_form_parts(3, backend="flint")
     bad = dataclasses.replace(fl, alpha=fl.alpha * 2)
     assert not fl.domain.is_zero(bad.detB + bad.alpha)
     assert fl.domain.is_zero(fl.detB + fl.alpha)

@@ -13,7 +13,9 @@ derivations use (``zero``, ``one``, ``is_zero``, ``from_sympy``, ``to_sympy``,
 ``convert``, ``exquo``), and :class:`FlintMatrix` the part of DomainMatrix
 (``+``, ``-``, ``*``, ``transpose``, ``extract``, ``hstack``/``vstack``,
 ``is_zero_matrix``, ``M[i, j].element``, ``adj_det``, ``adjugate``, ``det``), so a
-derivation can run one code path over either backend.
+derivation can run one code path over either backend
+(:mod:`nashalign.symbolic.matrix_backend` chooses and converts; this module imports
+no other nashalign module).
 
 Determinants and adjugates are division-free: the characteristic polynomial
 by Berkowitz's algorithm (Berkowitz 1984), then Cayley–Hamilton for the
@@ -38,7 +40,6 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 import flint
@@ -46,19 +47,10 @@ import sympy as sp
 from sympy.polys.polyerrors import BasePolynomialError
 
 __all__ = [
-    "BACKENDS",
-    "FLINT_MIN_K",
     "FlintMatrix",
     "FlintRing",
-    "bordered_any",
-    "closed_form_parts_flint",
-    "closed_form_parts_flint_for",
     "flint_ring_for",
     "from_domain_matrix",
-    "is_flint",
-    "matrix_type",
-    "to_matrix",
-    "use_flint",
 ]
 
 
@@ -435,112 +427,3 @@ def from_domain_matrix(M: Any, F: FlintRing | None = None) -> FlintMatrix:
     F = F or flint_ring_for(M.domain)
     rows = M.to_list()
     return FlintMatrix([[F.from_dict(dict(e)) for e in row] for row in rows], F)
-
-
-# -- one code path over either backend ------------------------------------------------------
-
-#: Explicit K from which the derivations use this backend by default (``backend="auto"``).
-FLINT_MIN_K = 5
-BACKENDS = ("auto", "sympy", "flint")
-
-
-def use_flint(backend: str, K: int) -> bool:
-    """Whether ``backend`` (``"auto"``, ``"sympy"`` or ``"flint"``) means FLINT at this ``K``.
-
-    Examples
-    --------
-    >>> use_flint("auto", 3), use_flint("auto", FLINT_MIN_K), use_flint("flint", 2)
-    (False, True, True)
-    """
-    if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
-    return backend == "flint" or (backend == "auto" and K >= FLINT_MIN_K)
-
-
-def is_flint(domain: Any) -> bool:
-    """Whether ``domain`` is a :class:`FlintRing`."""
-    return isinstance(domain, FlintRing)
-
-
-def to_matrix(M: sp.MatrixBase, domain: Any) -> Any:
-    """A SymPy matrix as a FlintMatrix (FLINT ``domain``) or a DomainMatrix (SymPy ``domain``)."""
-    if is_flint(domain):
-        return FlintMatrix.from_sympy(M, domain)
-    from nashalign.symbolic.polyalg import to_dm
-
-    return to_dm(M, domain)
-
-
-def matrix_type(domain: Any) -> type:
-    """``FlintMatrix`` or ``DomainMatrix`` (both have ``eye``, ``zeros``, ``ones``)."""
-    if is_flint(domain):
-        return FlintMatrix
-    from sympy.polys.matrices import DomainMatrix
-
-    return DomainMatrix
-
-
-def bordered_any(M: Any) -> Any:
-    """The bordered matrix ``[[M, 1], [1^T, 0]]`` of a FlintMatrix or a DomainMatrix."""
-    K = M.shape[0]
-    T = matrix_type(M.domain)
-    top = M.hstack(T.ones((K, 1), M.domain))
-    bottom = T.ones((1, K), M.domain).hstack(T.zeros((1, 1), M.domain))
-    return top.vstack(bottom)
-
-
-def bordered_solution_flint(M: FlintMatrix, b0: FlintMatrix, b1: FlintMatrix, s_elem: Any):
-    """:func:`nashalign.symbolic.bordered.bordered_solution` over FLINT (same formulas)."""
-    from nashalign.symbolic.bordered import BorderedSolution
-
-    K = M.shape[0]
-    F = M.domain
-    A, det = M.adj_det()
-    one = FlintMatrix.ones((K, 1), F)
-    alpha = (one.transpose() * A * one)[0, 0].element
-    B = bordered_any(M)
-    adjB, detB = B.adj_det()
-    Pi = -adjB.extract(list(range(K)), list(range(K)))
-    A1 = A * one
-    Pib0 = Pi * b0
-    Pib1 = Pi * b1
-    w_num = A1 + Pib0 + Pib1 * s_elem
-    lam_num = (one.transpose() * A * (b0 + b1 * s_elem))[0, 0].element - det
-    return BorderedSolution(A, det, alpha, B, adjB, detB, Pi, A1, Pib0, Pib1, w_num, lam_num)
-
-
-def closed_form_parts_flint_for(game: Any):
-    """:func:`nashalign.symbolic.bordered.closed_form_parts_for` with FLINT arithmetic.
-
-    ``M(r)``, ``b0`` and ``b1`` are derived by SymPy from the game's utility
-    (:func:`~nashalign.symbolic.linear.linear_structure`, which raises InputError
-    for a utility not of the required form) and converted exactly; every field of
-    the returned ``ClosedFormParts`` is over a :class:`FlintRing`.
-    """
-    from nashalign.symbolic.bordered import ClosedFormParts, ring_gens
-    from nashalign.symbolic.linear import linear_structure
-    from nashalign.symbolic.symbols import s
-
-    ls = linear_structure(game)
-    gens = ring_gens(game)
-    F = FlintRing(gens)
-    M = FlintMatrix.from_sympy(ls.M_sym, F)
-    sol = bordered_solution_flint(
-        M, FlintMatrix.from_sympy(ls.b0, F), FlintMatrix.from_sympy(ls.b1, F), F.from_sympy(s)
-    )
-    return ClosedFormParts(**vars(sol), game=game, structure=ls, domain=F, gens=gens, M=M)
-
-
-@lru_cache(maxsize=16)
-def closed_form_parts_flint(K: int, variant: str = "overlap", N: int = 2):
-    """:func:`nashalign.symbolic.bordered.closed_form_parts` with FLINT arithmetic (cached).
-
-    Examples
-    --------
-    >>> parts = closed_form_parts_flint(2)
-    >>> parts.sym(parts.alpha)
-    2*c11 - 4*c12 + 2*c22 + 2*r
-    """
-    from nashalign.symbolic.game import Game
-
-    return closed_form_parts_flint_for(Game.from_variant(variant, K=K, N=N))
