@@ -1,0 +1,101 @@
+"""The Coq/mathcomp kernel proofs (derivations/coq): compiled when coqc exists."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from nashalign.derivations import NAMES, coq_kernel
+
+HAVE_COQC = shutil.which("coqc") is not None
+needs_coqc = pytest.mark.skipif(not HAVE_COQC, reason=coq_kernel.INSTALL_HINT)
+
+
+def test_every_result_is_kernel_proved_or_listed_open():
+    assert set(coq_kernel.THEOREMS) | set(coq_kernel.OPEN) <= set(NAMES)
+    for name in NAMES:
+        if name in ("lemma0",):  # Lemma 0 is calculus (a gradient), not a Coq result
+            continue
+        assert name in coq_kernel.THEOREMS or name in coq_kernel.OPEN, name
+
+
+def test_sources_have_no_admitted_or_axiom():
+    assert coq_kernel.forbidden_keywords() == []
+
+
+def test_every_main_theorem_has_a_statement_in_its_file():
+    for pairs in coq_kernel.THEOREMS.values():
+        for fname, thm in pairs:
+            text = coq_kernel.coq_statement(thm)
+            assert text in (coq_kernel.COQ_DIR / f"{fname}.v").read_text()
+            assert text.split()[1] == thm
+
+
+def test_forbidden_scan_catches_admitted(tmp_path):
+    proj = tmp_path / "coq"
+    shutil.copytree(coq_kernel.COQ_DIR, proj, ignore=shutil.ignore_patterns("*.vo*", "*.glob"))
+    f = proj / "Claim1.v"
+    f.write_text(f.read_text() + "\nLemma cheat : False.\nProof. Admitted.\n(* Axiom x *)\n")
+    assert coq_kernel.forbidden_keywords(proj) == ["Claim1.v:Admitted"]
+    assert coq_kernel.source_digest(proj) != coq_kernel.source_digest()
+
+
+def test_without_coqc_nothing_is_claimed(monkeypatch):
+    monkeypatch.setattr(coq_kernel, "_coqc", lambda: None)
+    res = coq_kernel.compile_project()
+    assert not res.available and not res.ok
+    assert res.label("theorem1") == "coqc not installed"
+    assert coq_kernel.INSTALL_HINT in res.error
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    if not HAVE_COQC:
+        pytest.skip(coq_kernel.INSTALL_HINT)
+    return coq_kernel.compile_project()
+
+
+@needs_coqc
+def test_project_compiles_closed_under_the_global_context(compiled):
+    assert compiled.ok, compiled.error
+    assert compiled.seconds < 180
+    expected = {(f, t) for pairs in coq_kernel.THEOREMS.values() for f, t in pairs}
+    assert {(t.file, t.name) for t in compiled.theorems} == expected
+    for t in compiled.theorems:
+        assert t.assumptions == coq_kernel.CLOSED, (t.name, t.assumptions)
+    for result in coq_kernel.THEOREMS:
+        assert compiled.label(result) == coq_kernel.KERNEL_LABEL
+    for result in coq_kernel.OPEN:
+        assert compiled.label(result).startswith("open")
+
+
+@needs_coqc
+def test_stamp_is_tied_to_the_sources(compiled, tmp_path):
+    stamp = coq_kernel.write_stamp(compiled, tmp_path / "stamp.json")
+    assert coq_kernel.check_stamp(stamp)
+    proj = tmp_path / "coq"
+    shutil.copytree(coq_kernel.COQ_DIR, proj, ignore=shutil.ignore_patterns("*.vo*", "*.glob"))
+    (proj / "Lemma2.v").write_text((proj / "Lemma2.v").read_text().replace("n%:R", "n.+1%:R"))
+    assert not coq_kernel.check_stamp(stamp, proj)
+
+
+@needs_coqc
+def test_an_axiom_is_caught_by_print_assumptions(tmp_path, monkeypatch):
+    proj = tmp_path / "coq"
+    proj.mkdir()
+    (proj / "_CoqProject").write_text("-R . NashAlign\nCheat.v\n")
+    (proj / "Cheat.v").write_text(
+        "Section S.\nHypothesis h : False.\nTheorem ok : True.\nProof. exact I. Qed.\nEnd S.\n"
+        "Definition bad_ax := forall P : Prop, P \\/ ~ P.\n"
+        "Require Import Coq.Logic.Classical_Prop.\n"
+        "Theorem uses_axiom : forall P : Prop, P \\/ ~ P.\nProof. exact classic. Qed.\n"
+    )
+    monkeypatch.setattr(
+        coq_kernel, "THEOREMS", {"theorem1": (("Cheat", "ok"), ("Cheat", "uses_axiom"))}
+    )
+    res = coq_kernel.compile_project(timeout=60, coq_dir=proj)
+    assert res.available and not res.ok
+    closed = {t.name: t.closed for t in res.theorems}
+    assert closed == {"ok": True, "uses_axiom": False}
+    assert "uses_axiom" in res.error
+    assert res.label("theorem1") == "kernel check failed"
