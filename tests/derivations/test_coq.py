@@ -99,3 +99,49 @@ def test_an_axiom_is_caught_by_print_assumptions(tmp_path, monkeypatch):
     assert closed == {"ok": True, "uses_axiom": False}
     assert "uses_axiom" in res.error
     assert res.label("theorem1") == "kernel check failed"
+
+
+def test_verify_without_coq_never_claims_the_kernel(capsys):
+    from nashalign.cli import main
+
+    main(["verify", "--max-k", "2"])
+    out = capsys.readouterr().out
+    assert "Coq kernel" not in out and coq_kernel.KERNEL_LABEL not in out
+
+
+def test_verify_coq_without_coqc_is_refused(monkeypatch, capsys):
+    from nashalign.cli import main
+
+    monkeypatch.setattr(coq_kernel, "_coqc", lambda: None)
+    assert main(["verify", "--coq", "--max-k", "2"]) == 2
+    assert coq_kernel.INSTALL_HINT in capsys.readouterr().err
+
+
+@needs_coqc
+def test_verify_coq_labels_come_from_the_compile(compiled, monkeypatch, capsys):
+    import json
+
+    from nashalign.cli import main
+
+    calls = []
+
+    def fake_compile(*a, **k):
+        calls.append(1)
+        return compiled
+
+    monkeypatch.setattr(coq_kernel, "compile_project", fake_compile)
+    monkeypatch.setattr(coq_kernel, "write_stamp", lambda *a, **k: None)
+    main(["verify", "--coq", "--max-k", "2", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert calls == [1]
+    assert doc["coq_kernel"]["ok"] is True
+    assert doc["coq_kernel"]["results"]["theorem1"] == coq_kernel.KERNEL_LABEL
+    assert doc["coq_kernel"]["results"]["exclusion"].startswith("open")
+    # a failed compile is never labelled proved, and verify exits non-zero
+    import dataclasses
+
+    broken = dataclasses.replace(compiled, ok=False, error="coqc failed")
+    monkeypatch.setattr(coq_kernel, "compile_project", lambda *a, **k: broken)
+    assert main(["verify", "--coq", "--max-k", "2"]) == 1
+    out = capsys.readouterr().out
+    assert coq_kernel.KERNEL_LABEL not in out.split("Coq kernel")[1]
