@@ -49,10 +49,15 @@ def test_without_coqc_nothing_is_claimed(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def compiled():
+def build_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("coq-build")
+
+
+@pytest.fixture(scope="module")
+def compiled(build_dir):
     if not HAVE_COQC:
         pytest.skip(coq_kernel.INSTALL_HINT)
-    return coq_kernel.compile_project()
+    return coq_kernel.compile_project(keep=build_dir)
 
 
 @needs_coqc
@@ -145,3 +150,27 @@ def test_verify_coq_labels_come_from_the_compile(compiled, monkeypatch, capsys):
     assert main(["verify", "--coq", "--max-k", "2"]) == 1
     out = capsys.readouterr().out
     assert coq_kernel.KERNEL_LABEL not in out.split("Coq kernel")[1]
+
+
+@needs_coqc
+def test_book_statements_are_the_compiled_ones(compiled, build_dir):
+    """Every Coq statement the book renders occurs verbatim in the file the kernel compiled."""
+    import re
+
+    from nashalign.publish import chapters
+
+    assert compiled.ok, compiled.error
+    assert coq_kernel.source_digest(build_dir) == compiled.digest
+    closed = {t.name for t in compiled.theorems if t.closed}
+    for result in coq_kernel.THEOREMS:
+        md = chapters.coq_statements(result)
+        blocks = re.findall(
+            r"`(\w+)` in `derivations/coq/(\w+\.v)`:\n\n```coq\n(.*?)\n```", md, re.S
+        )
+        assert [b[0] for b in blocks] == [t for _, t in coq_kernel.THEOREMS[result]]
+        for thm, fname, text in blocks:
+            assert text in (build_dir / fname).read_text(), (result, thm)
+            assert (build_dir / fname).with_suffix(".vo").exists()
+            assert thm in closed
+    for result in coq_kernel.OPEN:
+        assert "open" in chapters.coq_statements(result)

@@ -56,6 +56,12 @@ from nashalign.publish.chapters.glue import (
     glue_records,
     glue_text,
 )
+from nashalign.publish.chapters.kernel import (
+    coq_statements,
+    kernel_overview,
+    kernel_status,
+    reading_guide,
+)
 from nashalign.publish.chapters.lemma0 import best_response_table, lemma0_variants
 from nashalign.publish.chapters.lemma2_theorems23 import (
     degenerate_ratio_table,
@@ -83,6 +89,10 @@ from nashalign.publish.chapters.statements import general_statement, scope_markd
 from nashalign.publish.chapters.theorem1 import theorem1_k2_forms, theorem1_solver_table
 
 __all__ = [
+    "coq_statements",
+    "kernel_overview",
+    "kernel_status",
+    "reading_guide",
     "FIGURE_KEYS",
     "LEMMA2_CHAPTER_SIZES",
     "POINT",
