@@ -338,6 +338,7 @@ def test_cli_estimate_with_a_gguf_file(tmp_path: Path, gguf_dir: Path, capfd, mo
         capfd,
     )
     assert code == 0, err
+    assert "Converting" not in err  # --quiet hides transformers' GGUF conversion bar too
     inst = json.loads(out.read_text())
     assert inst["n"] == 12 and inst["provenance"]["context_subsample"]["contexts_per_topic"] == 1
 

@@ -69,6 +69,7 @@ from nashalign.scoring.base import (
     quiet_hf_loading,
     resolve_device,
     resolve_dtype,
+    show_progress,
     torch_dtype,
     validate_score_inputs,
 )
@@ -125,6 +126,12 @@ def _load(
     dtype_kw = "dtype" if major_minor >= (4, 56) else "torch_dtype"
     where = f"{path}/{gguf_file}" if gguf_file else path
     extra: dict[str, Any] = {"gguf_file": gguf_file} if gguf_file else {}
+    # transformers' GGUF conversion bar ignores its own progress-bar switch; tqdm reads
+    # TQDM_DISABLE when a bar is created, so hide it that way unless a bar is wanted.
+    hide_bars = gguf_file is not None and not show_progress(progress)
+    saved = os.environ.get("TQDM_DISABLE")
+    if hide_bars:
+        os.environ["TQDM_DISABLE"] = "1"
     try:
         with quiet_hf_loading(progress=progress if gguf_file else False):
             if not gguf_file:  # a GGUF file's config comes with the model (parsing it is slow)
@@ -146,6 +153,12 @@ def _load(
         raise InputError(
             f"cannot load a causal language model from {where}: {_first_line(exc)}"
         ) from None
+    finally:
+        if hide_bars:
+            if saved is None:
+                os.environ.pop("TQDM_DISABLE", None)
+            else:
+                os.environ["TQDM_DISABLE"] = saved
     missing = list(info.get("missing_keys") or [])
     if missing:
         raise InputError(
