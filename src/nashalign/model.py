@@ -43,6 +43,7 @@ from nashalign.errors import InputError
 from nashalign.validation import (
     MAX_RATIO,
     finite_array,
+    finite_number,
     validate_a_C,
     validate_betas,
     validate_n_agents,
@@ -53,7 +54,7 @@ from nashalign.validation import (
 if TYPE_CHECKING:
     import sympy as sp
 
-__all__ = ["ExactPopulation", "Incentives", "Population"]
+__all__ = ["ExactPopulation", "Incentives", "Population", "model_of"]
 
 
 @dataclass(frozen=True)
@@ -173,13 +174,47 @@ class Population:
         for i, inst in enumerate(instances[1:], start=2):
             if list(inst.names) != first:
                 raise InputError(
-                    f"instance {i}: subpopulation names {list(inst.names)} differ from {first}"
+                    f"heterogeneous instances must share subpopulation names: instance {i}'s "
+                    f"{list(inst.names)} differ from instance 1's {first}"
                 )
         return cls(
             np.stack([i.a for i in instances]),
             np.stack([i.C for i in instances]),
             names=tuple(first),
         )
+
+    @classmethod
+    def stacked(cls, a: Any, C: Any, n_agents: Any = None) -> Population:
+        """A population from ``a`` (K,) or (N, K) and ``C`` (K, K) or (N, K, K).
+
+        Homogeneous when both are shared; otherwise the shared one is repeated
+        per agent. ``n_agents`` defaults to the per-agent arrays' N, else 2.
+
+        Examples
+        --------
+        >>> Population.stacked([1.0, 0.0], [np.eye(2), 2 * np.eye(2)], 2).homogeneous
+        False
+        >>> Population.stacked([1.0, 0.0], np.eye(2), 3).N
+        3
+        """
+        a_arr = finite_array(a, "a")
+        C_arr = finite_array(C, "C")
+        if n_agents is None:
+            n_agents = a_arr.shape[0] if a_arr.ndim == 2 else C_arr.shape[0] if C_arr.ndim == 3 else 2
+        N = validate_n_agents(n_agents)
+        if a_arr.ndim == 1 and C_arr.ndim == 2:
+            return cls(a_arr, C_arr, n_agents=N)
+        if a_arr.ndim == 1:
+            a_arr = np.broadcast_to(a_arr, (N,) + a_arr.shape)
+        if C_arr.ndim == 2:
+            C_arr = np.broadcast_to(C_arr, (N,) + C_arr.shape)
+        if a_arr.ndim != 2 or a_arr.shape[0] != N:
+            raise InputError(f"a must have shape (K,) or ({N}, K), got {np.shape(a)}")
+        if C_arr.ndim != 3 or C_arr.shape[0] != N:
+            raise InputError(f"C must have shape (K, K) or ({N}, K, K), got {np.shape(C)}")
+        if C_arr.shape[1:] != (a_arr.shape[1],) * 2:
+            raise InputError(f"C has shape {C_arr.shape[1:]} per agent, expected K = {a_arr.shape[1]}")
+        return cls(a_arr, C_arr)
 
     @property
     def K(self) -> int:
@@ -263,8 +298,14 @@ class Incentives:
         ``beta_D/beta_I`` (any sign; Theorem 3's concavity statements need ``r >= 0``).
     tau : float, optional
         Exclusion threshold in (0, 1).
-    exact : tuple of two sympy Rationals, optional
-        The exact ``(s, r)`` where the user typed them exactly.
+    exact : tuple of two fractions.Fraction, optional
+        The exact ``(s, r)``: the exact quotients of the betas (:meth:`from_betas`)
+        or the rationals the user typed (:meth:`from_exact`).
+    unit : float
+        ``beta_I``, the unit of utility: equilibria do not depend on it, but
+        regrets and NashConv are reported in utility units (``beta_I`` times their
+        value at ``beta_I = 1``). 1 unless built :meth:`from_betas` with a scalar
+        ``beta_i``.
 
     Examples
     --------
@@ -280,6 +321,7 @@ class Incentives:
     r: Any
     tau: float | None = None
     exact: tuple[Any, Any] | None = field(default=None, compare=False)
+    unit: float = 1.0
 
     def __post_init__(self) -> None:
         s = _ratio(self.s, "s = beta_A/beta_I")
@@ -292,6 +334,10 @@ class Incentives:
             raise InputError(f"s and r shapes {np.shape(s)}, {np.shape(r)} do not broadcast") from None
         object.__setattr__(self, "s", s)
         object.__setattr__(self, "r", r)
+        unit = finite_number(self.unit, "beta_i")
+        if not unit > 0:
+            raise InputError(f"beta_i must be > 0, got {unit:g}")
+        object.__setattr__(self, "unit", unit)
         if self.tau is not None:
             object.__setattr__(self, "tau", validate_tau(self.tau))
 
@@ -312,23 +358,44 @@ class Incentives:
         """
         ba, bi, bd = validate_betas(beta_a, beta_i, beta_d)
         s, r = ba / bi, bd / bi
-        return cls(float(s) if s.ndim == 0 else s, float(r) if r.ndim == 0 else r, tau=tau)
+        scalar = s.ndim == 0 and r.ndim == 0
+        return cls(
+            float(s) if s.ndim == 0 else s,
+            float(r) if r.ndim == 0 else r,
+            tau=tau,
+            exact=(
+                (Fraction(float(ba)) / Fraction(float(bi)), Fraction(float(bd)) / Fraction(float(bi)))
+                if scalar
+                else None
+            ),
+            unit=float(bi) if bi.ndim == 0 else 1.0,
+        )
 
-    @classmethod
-    def from_exact(cls, s: Any, r: Any, tau: Any = None) -> Incentives:
-        """Incentives from exact rationals (sympy or Fraction), keeping them exact.
+    @property
+    def betas(self) -> tuple[Any, Any, Any]:
+        """``(beta_A, beta_I, beta_D) = unit * (s, 1, r)``.
 
         Examples
         --------
-        >>> import sympy as sp
-        >>> Incentives.from_exact(sp.Rational(1, 3), 2).exact
-        (1/3, 2)
+        >>> Incentives.from_betas(3.0, 2.0, 1.0).betas
+        (3.0, 2.0, 1.0)
         """
-        import sympy as sp
+        return self.s * self.unit, self.unit, self.r * self.unit
 
-        sq, rq = sp.nsimplify(s, rational=True), sp.nsimplify(r, rational=True)
-        if not (sq.is_Rational and rq.is_Rational):
-            raise InputError(f"exact incentives must be rational, got s = {s}, r = {r}")
+    @classmethod
+    def from_exact(cls, s: Any, r: Any, tau: Any = None) -> Incentives:
+        """Incentives from exact rationals (int, Fraction, sympy Rational), kept exact.
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> Incentives.from_exact(Fraction(1, 3), 2).exact
+        (Fraction(1, 3), Fraction(2, 1))
+        """
+        try:
+            sq, rq = Fraction(str(s)), Fraction(str(r))
+        except (ValueError, ZeroDivisionError):
+            raise InputError(f"exact incentives must be rational, got s = {s}, r = {r}") from None
         return cls(float(sq), float(rq), tau=None if tau is None else float(tau), exact=(sq, rq))
 
     @property
@@ -360,17 +427,60 @@ class Incentives:
             raise InputError("this computation needs an exclusion threshold tau")
         return validate_tau(self.tau, K)
 
-    def exact_ratios(self) -> tuple[Any, Any]:
-        """``(s, r)`` as sympy Rationals: as given, or the exact values of the floats.
+    def exact_ratios(self) -> tuple[Fraction, Fraction]:
+        """``(s, r)`` as Fractions: as given, or the exact values of the floats.
 
         Examples
         --------
         >>> Incentives(0.5, 0.25).exact_ratios()
-        (1/2, 1/4)
+        (Fraction(1, 2), Fraction(1, 4))
+        >>> Incentives.from_betas(1.0, 3.0, 0.0).exact_ratios()[0]
+        Fraction(1, 3)
         """
         if not self.scalar:
             raise InputError("exact ratios exist for one point, not a grid")
         if self.exact is not None:
             return self.exact
-        return _rational(self.s), _rational(self.r)
+        return Fraction(float(self.s)), Fraction(float(self.r))
 
+
+def model_of(
+    a: Any,
+    C: Any,
+    beta_a: Any = None,
+    beta_i: Any = None,
+    beta_d: Any = None,
+    n_agents: Any = None,
+) -> tuple[Population, Incentives]:
+    """The ``(population, incentives)`` of a call, validated once.
+
+    The solvers take ``f(population, incentives, ...)``; their convenience form
+    ``f(a, C, beta_a, beta_i, beta_d, n_agents)`` is adapted here (and validated
+    here, once). Typed arguments pass through untouched.
+
+    Examples
+    --------
+    >>> pop, inc = model_of([1.0, 0.0], np.eye(2), 2.0, 1.0, 1.0, 3)
+    >>> pop.N, inc.s
+    (3, 2.0)
+    >>> model_of(pop, inc) == (pop, inc)
+    True
+    >>> model_of(pop, 1.0)
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: a Population goes with Incentives, got float
+    """
+    if isinstance(a, Population):
+        if not isinstance(C, Incentives):
+            raise InputError(f"a Population goes with Incentives, got {type(C).__name__}")
+        if any(x is not None for x in (beta_a, beta_i, beta_d)):
+            raise InputError("pass either (population, incentives) or (a, C, beta_a, beta_i, beta_d)")
+        if n_agents is not None and validate_n_agents(n_agents) != a.N:
+            raise InputError(f"n_agents = {n_agents} differs from the population's N = {a.N}")
+        return a, C
+    if any(x is None for x in (beta_a, beta_i, beta_d)):
+        raise InputError("beta_a, beta_i and beta_d are required with arrays a and C")
+    return (
+        Population(a, C, n_agents=n_agents),
+        Incentives.from_betas(beta_a, beta_i, beta_d),
+    )

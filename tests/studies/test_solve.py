@@ -7,8 +7,9 @@ import pytest
 
 from nashalign.errors import InputError
 from nashalign.instance import Instance, shipped_instance_paths
+from nashalign.publish.plain import solve_text as render_table
 from nashalign.solvers.closed_form import symmetric_ne
-from nashalign.studies.solve import render_table, solve_population
+from nashalign.studies.solve import solve_population
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,8 @@ from __future__ import annotations
 import argparse
 
 from nashalign.jsonformat import dumps, envelope, help_text
-from nashalign.studies.solve import METHODS, render_table, solve_population
+from nashalign.publish.plain import solve_text
+from nashalign.studies.solve import METHODS, solve_population
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
@@ -88,5 +89,5 @@ def _run(args: argparse.Namespace) -> int:
     if args.json:
         print(dumps(envelope("solve", out)))
     else:
-        print(render_table(out))
+        print(solve_text(out))
     return 0

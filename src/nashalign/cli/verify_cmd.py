@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the verification plan."""
     from nashalign.derivations import verification_plan, verify_all
     from nashalign.jsonformat import dumps, verify_record
-    from nashalign.publish.plain import verification_text
+    from nashalign.publish.plain import kernel_json, kernel_text, verification_text
 
     verification_plan(args.max_k)  # validates --max-k before any work
     kernel = None
@@ -89,34 +89,3 @@ def run(args: argparse.Namespace) -> int:
         print(f"NOT PROVED by the Coq kernel: {kernel.error}", file=sys.stderr)
         return 1
     return 1 if failed else 0
-
-
-def _result_names(names: list[str]) -> list[str]:
-    seen: list[str] = []
-    for n in names:
-        if n not in seen:
-            seen.append(n)
-    return seen
-
-
-def kernel_text(kernel, names: list[str]) -> str:
-    """The kernel table of ``verify --coq``: one row per result, compiled in this run."""
-    from nashalign.derivations import coq_kernel
-    from nashalign.tables import text_table
-
-    rows = []
-    for name in _result_names(names):
-        thms = ", ".join(t for _, t in coq_kernel.THEOREMS.get(name, ()))
-        rows.append((name, kernel.label(name), thms or coq_kernel.OPEN.get(name, "-")))
-    head = (
-        f"Coq kernel ({kernel.coqc_version or 'coqc'}, mathcomp 1.15): derivations/coq compiled "
-        f"in this run in {kernel.seconds:.1f} s, sources sha256 {kernel.digest[:12]}"
-    )
-    return head + "\n" + text_table(("result", "kernel", "Coq theorems"), rows)
-
-
-def kernel_json(kernel, names: list[str]) -> dict:
-    """The ``coq_kernel`` member of ``verify --coq --json``."""
-    doc = kernel.to_json()
-    doc["results"] = {name: kernel.label(name) for name in _result_names(names)}
-    return doc

@@ -71,14 +71,37 @@ def rational_instance(
     """Validate ``(a, C)`` and convert them exactly to rationals (C symmetrised exactly).
 
     Ints, strings and SymPy rationals are taken as given; floats are converted
-    exactly (``sympy.Rational(float)``).
+    exactly (``sympy.Rational(float)``). ``C`` must be symmetric PSD within
+    :data:`~nashalign.validation.PSD_TOL` (the closed form is an equilibrium only
+    where each agent's utility is concave), and every number within float range.
+
+    Examples
+    --------
+    >>> rational_instance([1, 0], [[1, 2], [2, 1]])
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: C is not positive semidefinite (smallest eigenvalue -1, 0.333 of ||C||)
     """
-    validate_a_C(np.asarray(a, dtype=float), np.asarray(C, dtype=float), check_psd=False)
+    validate_a_C(_as_float_array(a, "a"), _as_float_array(C, "C"))
     a_q = _as_rationals(a)
     C_q = _as_rationals(C)
     K = len(a_q)
     C_q = [[(C_q[i][j] + C_q[j][i]) / 2 for j in range(K)] for i in range(K)]
     return a_q, C_q
+
+
+def _as_float_array(x: ArrayLike, what: str) -> np.ndarray:
+    """``x`` as floats for validation (strings and SymPy rationals included)."""
+    try:
+        with np.errstate(over="ignore"):
+            out = np.vectorize(lambda v: float(to_rational(v)), otypes=[float])(
+                np.asarray(x, dtype=object)
+            )
+    except OverflowError:
+        out = np.array([np.inf])
+    if np.any(np.isinf(out)):
+        raise InputError(f"{what} holds a number beyond float range (|x| > 1.8e+308)")
+    return out
 
 
 def _as_rationals(x: ArrayLike) -> list:
@@ -133,7 +156,7 @@ def _values(K: int, a_q, C_q) -> dict[sp.Symbol, sp.Rational]:
 def _from_derived(K: int, a_q, C_q) -> InstancePolynomials:
     from nashalign.symbolic.bordered import closed_form_parts
 
-    parts = closed_form_parts(K)
+    parts = closed_form_parts(K, backend="sympy")  # its entries are SymPy ring elements
     vals = _values(K, a_q, C_q)
     R = parts.domain
     fixed = [(g, vals[sym]) for g, sym in zip(R.gens, parts.gens, strict=True) if sym in vals]

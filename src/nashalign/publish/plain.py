@@ -3,12 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from nashalign.tables import text_table
 
-__all__ = ["check_counts", "record_text", "verification_text"]
+__all__ = [
+    "check_counts",
+    "kernel_json",
+    "kernel_text",
+    "record_text",
+    "solve_text",
+    "verification_text",
+]
 
 
 def check_counts(rec: Any) -> str:
@@ -81,3 +88,110 @@ def record_text(rec: Any, max_expr: int = 400) -> str:
         text = sp.sstr(val)
         lines.append(f"{key} = {text if len(text) < max_expr else text[:max_expr] + ' ...'}")
     return "\n".join(lines)
+
+
+#: Equilibria listed one by one in :func:`solve_text`.
+MAX_LISTED = 30
+
+
+def _fmt_value(x: Any) -> str:
+    if x is None:
+        return "n/a"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    return f"{x:.6g}"
+
+
+def solve_text(out: dict[str, Any]) -> str:
+    """Human-readable rendering of :func:`nashalign.studies.solve.solve_game`'s result."""
+    W = out["weights"]
+    symmetric = all(row == W[0] for row in W)
+    names = out["names"]
+    width = max(len("subpopulation"), *(len(n) for n in names))
+    lines = [
+        f"method {out['method']}, {out['n_agents']} agent(s); "
+        f"s = beta_A/beta_I = {out['s']:.6g}, r = beta_D/beta_I = {out['r']:.6g}",
+        "",
+    ]
+    if symmetric:
+        lines.append(f"{'subpopulation':<{width}}  weight (every agent)")
+        for k, n in enumerate(names):
+            lines.append(f"{n:<{width}}  {W[0][k]:.6f}")
+    else:
+        head = "  ".join(f"{'agent ' + str(m + 1):>9}" for m in range(len(W)))
+        lines.append(f"{'subpopulation':<{width}}  {head}")
+        for k, n in enumerate(names):
+            lines.append(f"{n:<{width}}  " + "  ".join(f"{row[k]:>9.6f}" for row in W))
+    lines.append("")
+    lines.append(
+        f"alpha(r) = {_fmt_value(out['alpha'])}   alpha_tilde(r) = {_fmt_value(out['alpha_tilde'])}"
+        + (f"   cond = {_fmt_value(out['cond_alpha'])}" if out.get("cond_alpha") else "")
+    )
+    lines.append(
+        f"interior: {_fmt_value(out['interior'])}   NashConv: {_fmt_value(out['nashconv'])}   "
+        f"converged: {_fmt_value(out['converged'])}"
+    )
+    if out.get("equilibria") and len(out["equilibria"]) > 1:
+        lines.append("symmetric NE:")
+        for e in out["equilibria"]:
+            lines.append(
+                "  support {"
+                + ", ".join(e["support"])
+                + "}: "
+                + " ".join(f"{x:.4f}" for x in e["weights"])
+                + (f"  (continuum of dimension {e['dimension']})" if e["continuum"] else "")
+            )
+    es = out.get("equilibrium_set")
+    if es is not None:
+        lines.append(f"equilibrium set ({es['method']}):")
+        for i, e in enumerate(es["equilibria"][:MAX_LISTED]):
+            kind = [
+                "symmetric" if e["symmetric"] else "asymmetric",
+                "interior" if e["interior"] else "boundary",
+                e["stability"],
+                "exact" if e["exact"] else "float",
+            ]
+            if e["continuum"]:
+                kind.append(f"continuum of dimension {e['dimension']}")
+            exc = ", ".join(map(str, e["excluded"])) or "none"
+            lines.append(f"  NE {i + 1}: {', '.join(kind)}; excluded: {exc}")
+            for m, row in enumerate(e["profile"]):
+                lines.append(f"    agent {m + 1}: " + " ".join(f"{x:.4f}" for x in row))
+        extra = len(es["equilibria"]) - MAX_LISTED
+        if extra > 0:
+            lines.append(f"  ... and {extra} more (see --json)")
+    if out.get("equilibrium_summary"):
+        lines.append(f"equilibria: {out['equilibrium_summary']['text']}")
+    if out.get("note"):
+        lines.append(f"note: {out['note'].strip().rstrip(';')}")
+    return "\n".join(lines)
+
+
+def _result_names(names: list[str]) -> list[str]:
+    seen: list[str] = []
+    for n in names:
+        if n not in seen:
+            seen.append(n)
+    return seen
+
+
+def kernel_text(kernel: Any, names: list[str]) -> str:
+    """The kernel table of ``verify --coq``: one row per result, compiled in this run."""
+    from nashalign.derivations import coq_kernel
+
+    rows = []
+    for name in _result_names(names):
+        thms = ", ".join(t for _, t in coq_kernel.THEOREMS.get(name, ()))
+        rows.append((name, kernel.label(name), thms or coq_kernel.OPEN.get(name, "-")))
+    head = (
+        f"Coq kernel ({kernel.coqc_version or 'coqc'}, mathcomp 1.15): derivations/coq compiled "
+        f"in this run in {kernel.seconds:.1f} s, sources sha256 {kernel.digest[:12]}"
+    )
+    return head + "\n" + text_table(("result", "kernel", "Coq theorems"), rows)
+
+
+def kernel_json(kernel: Any, names: list[str]) -> dict[str, Any]:
+    """The ``coq_kernel`` member of ``verify --coq --json``."""
+    doc = kernel.to_json()
+    doc["results"] = {name: kernel.label(name) for name in _result_names(names)}
+    return doc

@@ -79,8 +79,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import DegenerateError, InputError
-from nashalign.instance import validate_a_C, validate_betas, validate_n_agents
+from nashalign.model import Incentives, Population, model_of
 from nashalign.solvers.linalg import RTOL_DEGENERATE, perp_basis
+from nashalign.validation import validate_a_C, validate_n_agents
 
 _TINY = float(np.finfo(float).tiny)
 #: Points per chunk of the vectorised evaluation (keeps the work arrays in cache).
@@ -206,6 +207,10 @@ def degenerate_ratios(C: ArrayLike, n_agents: int = 2) -> dict[str, NDArray[np.f
     """
     N = validate_n_agents(n_agents)
     _, _, sp = _prepare(np.zeros(np.shape(C)[0]), C)
+    return _roots(sp, N)
+
+
+def _roots(sp: Spectrum, N: int) -> dict[str, NDArray[np.float64]]:
     out = {"alpha": -2.0 * sp.mu[::-1]}
     out["alpha_tilde"] = 2.0 * (N - 1) * sp.mu if N >= 2 else np.array([])
     return out
@@ -477,12 +482,12 @@ def _nearest(roots: NDArray, x: float) -> float:
 
 
 def symmetric_ne(
-    a: ArrayLike,
-    C: ArrayLike,
-    beta_a: ArrayLike,
-    beta_i: ArrayLike,
-    beta_d: ArrayLike,
-    n_agents: int = 2,
+    a: ArrayLike | Population,
+    C: ArrayLike | Incentives,
+    beta_a: ArrayLike | None = None,
+    beta_i: ArrayLike | None = None,
+    beta_d: ArrayLike | None = None,
+    n_agents: int | None = None,
     rtol_degenerate: float = RTOL_DEGENERATE,
     interior_tol: float = 0.0,
 ) -> ClosedFormResult:
@@ -490,15 +495,18 @@ def symmetric_ne(
 
     Parameters
     ----------
-    a : array_like, shape (K,)
-        Attractiveness vector.
-    C : array_like, shape (K, K)
-        Inconsistency matrix (symmetric PSD, validated).
-    beta_a, beta_i, beta_d : array_like
-        Incentive weights, broadcast against each other (``beta_i > 0``, ``beta_a >= 0``).
+    a : Population or array_like, shape (K,)
+        A homogeneous :class:`~nashalign.model.Population` (then ``C`` is its
+        :class:`~nashalign.model.Incentives`, whose ``s`` and ``r`` may be grids), or
+        the attractiveness vector of the convenience form.
+    C : Incentives or array_like, shape (K, K)
+        The incentives, or the inconsistency matrix (symmetric PSD, validated).
+    beta_a, beta_i, beta_d : array_like, optional
+        Convenience form: incentive weights, broadcast against each other
+        (``beta_i > 0``, ``beta_a >= 0``).
     n_agents : int
-        Number of agents N (enters only alpha_tilde; N = 1 has no diversity term,
-        so ``r`` is taken as 0 and alpha_tilde is NaN).
+        Convenience form: number of agents N (enters only alpha_tilde; N = 1 has no
+        diversity term, so ``r`` is taken as 0 and alpha_tilde is NaN).
     rtol_degenerate : float
         Relative distance to a root of alpha / alpha_tilde below which a point is
         degenerate (module docstring).
@@ -534,23 +542,29 @@ def symmetric_ne(
     ([0.55, 0.45], -1.15, True)
     >>> symmetric_ne([0.5, 0.2], np.eye(2), 20.0, 1.0, 1.0).interior
     False
+    >>> from nashalign.model import Incentives, Population
+    >>> grid = Incentives(s=[[1.0], [20.0]], r=[0.5, 1.0])
+    >>> symmetric_ne(Population([0.5, 0.2], np.eye(2)), grid).interior.tolist()
+    [[True, True], [False, False]]
     >>> try:
     ...     symmetric_ne([0.5, 0.2], np.eye(2), 1.0, 1.0, 4.0, n_agents=3)
     ... except DegenerateError as exc:
     ...     print(exc.which, round(exc.root, 9))
     alpha_tilde 4.0
     """
-    a_, C_, sp = _prepare(a, C)
-    N = validate_n_agents(n_agents)
-    ba, bi, bd = validate_betas(beta_a, beta_i, beta_d)
+    pop, inc = model_of(a, C, beta_a, beta_i, beta_d, n_agents)
+    if not pop.homogeneous:
+        raise InputError("the closed form is for a homogeneous population (one a, C)")
+    N = pop.N
     if not (np.isfinite(rtol_degenerate) and rtol_degenerate >= 0):
         raise InputError("rtol_degenerate must be a finite number >= 0")
     big = 1.0 / float(rtol_degenerate) if rtol_degenerate > 0 else np.inf
-    shape = np.broadcast_shapes(ba.shape, bi.shape, bd.shape)
-    co = _coef(a_, C_, sp)
+    s_small = np.asarray(inc.s, dtype=np.float64)
+    r_small = np.asarray(inc.r_for(pop), dtype=np.float64)
+    shape = np.broadcast_shapes(s_small.shape, r_small.shape)
+    sp = spectrum(pop.C)
+    co = _coef(pop.a, pop.C, sp)
     K = co.K
-    s_small = ba / bi
-    r_small = bd / bi if N >= 2 else np.zeros(np.broadcast_shapes(bd.shape, bi.shape))
     r_small = r_small.reshape((1,) * (len(shape) - r_small.ndim) + r_small.shape)
     s_b = np.broadcast_to(s_small, shape)
     r_b = np.broadcast_to(r_small, shape)
@@ -588,7 +602,7 @@ def symmetric_ne(
                 fields[key] = val.item()
         fields["weights"] = np.array(fields["weights"])
         rv = float(fields["r"])
-        roots = degenerate_ratios(C_, N)
+        roots = _roots(sp, N)
         if fields["degenerate_alpha"]:
             root = _nearest(roots["alpha"], rv)
             raise DegenerateError(

@@ -49,13 +49,15 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import InputError
-from nashalign.instance import Instance, validate_betas, validate_n_agents
+from nashalign.instance import Instance
+from nashalign.model import Incentives, Population, model_of
 from nashalign.solvers.metrics import (
     check_profile,
     normalized_regrets,
     stack_instances,
 )
 from nashalign.solvers.simplex_qp import simplex_qp
+from nashalign.validation import validate_betas, validate_n_agents
 
 __all__ = ["NResult", "potential", "solve", "solve_arrays"]
 
@@ -288,12 +290,12 @@ def _initial(init: Any, N: int, K: int, seed: int | None) -> NDArray[np.float64]
 
 
 def solve_arrays(
-    a: ArrayLike,
-    C: ArrayLike,
-    beta_a: float,
-    beta_i: float,
-    beta_d: float,
-    n_agents: int = 2,
+    a: ArrayLike | Population,
+    C: ArrayLike | Incentives,
+    beta_a: float | None = None,
+    beta_i: float | None = None,
+    beta_d: float | None = None,
+    n_agents: int | None = None,
     *,
     tol: float = 1e-10,
     max_iter: int = 2000,
@@ -305,14 +307,15 @@ def solve_arrays(
 
     Parameters
     ----------
-    a : array_like, shape (K,) or (N, K)
-        Shared or per-agent attractiveness vectors.
-    C : array_like, shape (K, K) or (N, K, K)
-        Shared or per-agent inconsistency matrices (symmetric PSD).
-    beta_a, beta_i, beta_d : float
-        Incentive weights.
+    a : Population or array_like, shape (K,) or (N, K)
+        The population, or (convenience form) shared or per-agent attractiveness
+        vectors.
+    C : Incentives or array_like, shape (K, K) or (N, K, K)
+        Its incentives, or shared or per-agent inconsistency matrices (symmetric PSD).
+    beta_a, beta_i, beta_d : float, optional
+        Convenience form: incentive weights.
     n_agents : int
-        N >= 1 (must match the leading dimension of per-agent arrays).
+        Convenience form: N >= 1 (must match the leading dimension of per-agent arrays).
     tol : float
         Target NashConv (utility units).
     max_iter : int
@@ -334,16 +337,22 @@ def solve_arrays(
     >>> res.profile.round(6).tolist(), res.converged
     ([[0.75, 0.25], [0.25, 0.75]], True)
     """
-    N = validate_n_agents(n_agents)
-    A, Cs = stack_instances(a, C, N)
-    ba, bi, bd = (float(b) for b in validate_betas(beta_a, beta_i, beta_d))
+    if not isinstance(a, Population):
+        a = Population.stacked(a, C, n_agents)
+        C = Incentives.from_betas(beta_a, beta_i, beta_d)
+        beta_a = beta_i = beta_d = None
+    pop, inc = model_of(a, C, beta_a, beta_i, beta_d)
+    if not inc.scalar:
+        raise InputError("the iterative solver takes scalar beta_a, beta_i, beta_d")
+    N, A, Cs = pop.N, pop.a_per_agent, pop.C_per_agent
+    ba, bi, bd = (float(b) for b in inc.betas)
     if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
         raise InputError(f"max_iter must be a positive integer, got {max_iter!r}")
     if not (np.isfinite(tol) and tol >= 0):
         raise InputError("tol must be a finite number >= 0")
     K = A.shape[1]
     W = _initial(init, N, K, seed)
-    s, r = ba / bi, bd / bi
+    s, r = float(inc.s), float(inc.r)
     rho = r / (N - 1) if N > 1 else 0.0
     H = 2.0 * Cs
     norms = max(float(np.max(np.abs(np.linalg.eigvalsh(Cs[m])))) for m in range(N))
@@ -434,20 +443,13 @@ def solve(
     >>> solve([i1, i2], 1.0, 1.0, 1.0).profile.round(6).tolist()
     [[1.0, 0.0], [0.0, 1.0]]
     """
+    inc = Incentives.from_betas(beta_a, beta_i, beta_d)
     if isinstance(instances, Instance):
-        N = 2 if n_agents is None else validate_n_agents(n_agents)
-        return solve_arrays(instances.a, instances.C, beta_a, beta_i, beta_d, N, **kwargs)
+        N = 2 if n_agents is None else n_agents
+        return solve_arrays(Population.from_instance(instances, N), inc, **kwargs)
     insts = list(instances)
     if not insts or not all(isinstance(i, Instance) for i in insts):
         raise InputError("instances must be an Instance or a non-empty list of Instances")
     if n_agents is not None and validate_n_agents(n_agents) != len(insts):
         raise InputError(f"n_agents = {n_agents} but {len(insts)} instances were given")
-    names = insts[0].names
-    for i in insts[1:]:
-        if i.names != names:
-            raise InputError(
-                f"heterogeneous instances must share subpopulation names: {names} vs {i.names}"
-            )
-    A = np.stack([i.a for i in insts])
-    Cs = np.stack([i.C for i in insts])
-    return solve_arrays(A, Cs, beta_a, beta_i, beta_d, len(insts), **kwargs)
+    return solve_arrays(Population.from_instances(insts), inc, **kwargs)

@@ -39,8 +39,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import InputError
-from nashalign.instance import finite_array, validate_a_C, validate_betas
+from nashalign.model import Incentives, Population, model_of
 from nashalign.solvers.simplex_qp import simplex_qp
+from nashalign.validation import finite_array, validate_a_C, validate_betas
 
 __all__ = [
     "SIMPLEX_TOL",
@@ -163,23 +164,8 @@ def stack_instances(
     >>> A.shape, Cs.shape
     ((3, 2), (3, 2, 2))
     """
-    a_arr = np.asarray(a, dtype=np.float64)
-    C_arr = np.asarray(C, dtype=np.float64)
-    if a_arr.ndim == 1:
-        a_arr = np.broadcast_to(a_arr, (n_agents,) + a_arr.shape)
-    if C_arr.ndim == 2:
-        C_arr = np.broadcast_to(C_arr, (n_agents,) + C_arr.shape)
-    if a_arr.ndim != 2 or a_arr.shape[0] != n_agents:
-        raise InputError(f"a must have shape (K,) or ({n_agents}, K), got {np.shape(a)}")
-    if C_arr.ndim != 3 or C_arr.shape[0] != n_agents:
-        raise InputError(f"C must have shape (K, K) or ({n_agents}, K, K), got {np.shape(C)}")
-    A = np.empty(a_arr.shape)
-    Cs = np.empty(C_arr.shape)
-    if C_arr.shape[1:] != (a_arr.shape[1],) * 2:
-        raise InputError(f"C has shape {C_arr.shape[1:]} per agent, expected K = {a_arr.shape[1]}")
-    for m in range(n_agents):
-        A[m], Cs[m] = validate_a_C(a_arr[m], C_arr[m])
-    return A, Cs
+    pop = Population.stacked(a, C, n_agents)
+    return np.array(pop.a_per_agent), np.array(pop.C_per_agent)
 
 
 def normalized_regrets(
@@ -202,17 +188,19 @@ def normalized_regrets(
 
 def regrets(
     profile: ArrayLike,
-    a: ArrayLike,
-    C: ArrayLike,
-    beta_a: float,
-    beta_i: float,
-    beta_d: float,
+    a: ArrayLike | Population,
+    C: ArrayLike | Incentives,
+    beta_a: float | None = None,
+    beta_i: float | None = None,
+    beta_d: float | None = None,
     *,
     tol: float = 1e-13,
 ) -> NDArray[np.float64]:
     """Each agent's gain from deviating to its exact best response (utility units).
 
-    ``a`` and ``C`` are shared (shapes (K,), (K, K)) or per agent ((N, K), (N, K, K)).
+    ``(a, C)`` is a :class:`~nashalign.model.Population` with its
+    :class:`~nashalign.model.Incentives`, or (convenience form) arrays shared
+    (shapes (K,), (K, K)) or per agent ((N, K), (N, K, K)) with the betas.
 
     Examples
     --------
@@ -220,21 +208,28 @@ def regrets(
     [0.125, 0.125]
     """
     W = check_profile(profile)
-    A, Cs = stack_instances(a, C, W.shape[0])
-    if A.shape[1] != W.shape[1]:
-        raise InputError(f"profile has {W.shape[1]} columns, the instance has K = {A.shape[1]}")
-    ba, bi, bd = (float(b) for b in validate_betas(beta_a, beta_i, beta_d))
-    reg, _ = normalized_regrets(W, A, Cs, ba / bi, bd / bi, tol)
-    return bi * reg
+    if not isinstance(a, Population):
+        a = Population.stacked(a, C, W.shape[0])
+        C = Incentives.from_betas(beta_a, beta_i, beta_d)
+        beta_a = beta_i = beta_d = None
+    pop, inc = model_of(a, C, beta_a, beta_i, beta_d, W.shape[0])
+    if not inc.scalar:
+        raise InputError("regrets take scalar beta_a, beta_i, beta_d")
+    if pop.K != W.shape[1]:
+        raise InputError(f"profile has {W.shape[1]} columns, the instance has K = {pop.K}")
+    reg, _ = normalized_regrets(
+        W, pop.a_per_agent, pop.C_per_agent, float(inc.s), float(inc.r), tol
+    )
+    return inc.unit * reg
 
 
 def nash_conv(
     profile: ArrayLike,
-    a: ArrayLike,
-    C: ArrayLike,
-    beta_a: float,
-    beta_i: float,
-    beta_d: float,
+    a: ArrayLike | Population,
+    C: ArrayLike | Incentives,
+    beta_a: float | None = None,
+    beta_i: float | None = None,
+    beta_d: float | None = None,
     *,
     tol: float = 1e-13,
 ) -> float:
@@ -244,10 +239,11 @@ def nash_conv(
     ----------
     profile : array_like, shape (N, K)
         One mixture per agent (rows on the simplex).
-    a, C : array_like
-        Shared ((K,), (K, K)) or per agent ((N, K), (N, K, K)).
-    beta_a, beta_i, beta_d : float
-        Incentive weights.
+    a, C : Population and Incentives, or array_like
+        The population and its incentives; or (convenience form) arrays shared
+        ((K,), (K, K)) or per agent ((N, K), (N, K, K)).
+    beta_a, beta_i, beta_d : float, optional
+        Convenience form: incentive weights.
     tol : float
         Relative tolerance of the best-response QP.
 

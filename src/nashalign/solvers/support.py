@@ -44,7 +44,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import InputError
-from nashalign.instance import validate_a_C, validate_betas, validate_n_agents
+from nashalign.model import Incentives, Population, model_of
 from nashalign.solvers.linalg import RTOL_DEGENERATE
 from nashalign.solvers.simplex_qp import face_solutions, kkt_points
 
@@ -98,12 +98,12 @@ def _kkt_residual(H: NDArray, g: NDArray, w: NDArray, S: NDArray, scale: float) 
 
 
 def symmetric_equilibria(
-    a: ArrayLike,
-    C: ArrayLike,
-    beta_a: float,
-    beta_i: float,
-    beta_d: float,
-    n_agents: int = 2,
+    a: ArrayLike | Population,
+    C: ArrayLike | Incentives,
+    beta_a: float | None = None,
+    beta_i: float | None = None,
+    beta_d: float | None = None,
+    n_agents: int | None = None,
     tol: float = 1e-9,
     rtol_singular: float = RTOL_DEGENERATE,
     max_k: int = 16,
@@ -112,10 +112,11 @@ def symmetric_equilibria(
 
     Parameters
     ----------
-    a, C : array_like
-        The instance (validated; C symmetric PSD).
-    beta_a, beta_i, beta_d : float
-        Incentive weights (scalars).
+    a, C : Population and Incentives, or array_like
+        A homogeneous population and scalar incentives, or (convenience form) the
+        instance ``a``, ``C`` (validated; C symmetric PSD).
+    beta_a, beta_i, beta_d : float, optional
+        Convenience form: incentive weights (scalars).
     n_agents : int
         N >= 1; the symmetric conditions do not depend on N >= 2, and a single
         agent has no diversity term (r = 0).
@@ -139,16 +140,15 @@ def symmetric_equilibria(
     >>> [(e.support, e.continuum, e.dimension) for e in eqs]
     [((0, 1), True, 1)]
     """
-    a_, C_ = validate_a_C(a, C)
-    N = validate_n_agents(n_agents)
-    ba, bi, bd = validate_betas(beta_a, beta_i, beta_d)
-    if ba.ndim or bi.ndim or bd.ndim:
+    pop, inc = model_of(a, C, beta_a, beta_i, beta_d, n_agents)
+    if not inc.scalar:
         raise InputError("support enumeration takes scalar beta_a, beta_i, beta_d")
-    K = a_.shape[0]
+    if not pop.homogeneous:
+        raise InputError("symmetric support enumeration is for a homogeneous population")
+    a_, C_, K = pop.a, pop.C, pop.K
     if K > max_k:
         raise InputError(f"support enumeration over 2^{K} supports is too large (max_k = {max_k})")
-    s = float(ba / bi)
-    r = float(bd / bi) if N >= 2 else 0.0
+    s, r = float(inc.s), float(inc.r_for(pop))
     H = 2.0 * C_ + r * np.eye(K)
     g = s * a_
     norm = float(np.max(np.abs(np.linalg.eigvalsh(H)))) or 1.0

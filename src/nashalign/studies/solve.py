@@ -1,9 +1,11 @@
 r"""Solve one population from Python: the dispatch behind ``nashalign solve``.
 
-:func:`solve_population` takes instance files (or shipped names), the three
-coefficients and a method, and returns a JSON-ready dict; :func:`render_table`
-renders it for people. One instance with ``agents = N`` (default 2) is a
-homogeneous population; one instance per agent is a heterogeneous one.
+:func:`solve_game` takes a :class:`~nashalign.model.Population` and its
+:class:`~nashalign.model.Incentives` and a method, and returns a JSON-ready dict;
+:func:`solve_population` is its adapter for instance files (or shipped names) and
+the three coefficients (one instance with ``agents = N``, default 2, is a
+homogeneous population; one instance per agent is a heterogeneous one).
+:func:`nashalign.publish.plain.solve_text` renders the result for people.
 
 Methods:
 
@@ -63,9 +65,25 @@ import math
 from os import PathLike
 from typing import Any
 
-from nashalign.errors import InputError
+import numpy as np
 
-__all__ = ["METHODS", "render_table", "solve_population"]
+from nashalign.errors import DegenerateError, InputError
+from nashalign.instance import Instance
+from nashalign.model import Incentives, Population
+from nashalign.solvers.closed_form import symmetric_ne
+from nashalign.solvers.equilibria import (
+    MAX_SYSTEMS,
+    all_equilibria,
+    concavity,
+    in_reach,
+    multi_start,
+)
+from nashalign.solvers.iterative import solve_arrays
+from nashalign.solvers.metrics import regrets
+from nashalign.solvers.support import symmetric_equilibria
+from nashalign.validation import validate_n_agents
+
+__all__ = ["METHODS", "MULTI_START_MAX_AGENTS", "solve_game", "solve_population"]
 
 
 METHODS = ("auto", "closed-form", "support", "iterative", "all")
@@ -74,8 +92,10 @@ METHODS = ("auto", "closed-form", "support", "iterative", "all")
 #: homogeneous is 46,376: about a second); ``all`` goes to ``MAX_SYSTEMS``.
 AUTO_SYSTEMS = 50_000
 
-#: Equilibria listed one by one in :func:`render_table`.
-MAX_LISTED = 30
+#: Largest N for which ``auto`` and ``all`` run multi-start best-response dynamics
+#: beyond enumeration (16 starts, each sweep N simplex QPs): larger populations get
+#: the symmetric NE and its certificate only, in seconds.
+MULTI_START_MAX_AGENTS = 64
 
 
 def _num(x: Any) -> float | None:
@@ -93,9 +113,9 @@ def solve_population(
     agents: int | None = None,
     method: str = "auto",
 ) -> dict[str, Any]:
-    """Load the instances, solve, and return the JSON-ready result (see module docstring).
+    """Load the instances, build the population, and :func:`solve_game` it.
 
-    Raises :class:`~nashalign.errors.InputError` on any bad input.
+    Raises :class:`~nashalign.errors.InputError` on any bad input, before any work.
 
     Examples
     --------
@@ -103,42 +123,56 @@ def solve_population(
     >>> out["equilibrium_summary"]["counts"]["total"], out["equilibrium_summary"]["exact"]
     (23, True)
     """
-    out, instances, N = _solve(paths, beta_a, beta_i, beta_d, agents, method)
+    if method not in METHODS:
+        raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    incentives = Incentives.from_betas(beta_a, beta_i, beta_d)
+    if not incentives.scalar:
+        raise InputError("solve takes one value each of beta_a, beta_i and beta_d")
+    instances = [Instance.resolve(p) for p in paths]
+    if len(instances) > 1:
+        if agents is not None and validate_n_agents(agents) != len(instances):
+            raise InputError(
+                f"--agents {agents} does not match the {len(instances)} instances given"
+            )
+        population = Population.from_instances(instances)
+    else:
+        population = Population.from_instance(instances[0], 2 if agents is None else agents)
+    return solve_game(population, incentives, method)
+
+
+def solve_game(population: Population, incentives: Incentives, method: str = "auto") -> dict[str, Any]:
+    """Solve one population with one method; the JSON-ready result (module docstring).
+
+    Examples
+    --------
+    >>> pop = Population([0.5, 0.3, 0.2], np.eye(3), n_agents=3, names=("x", "y", "z"))
+    >>> out = solve_game(pop, Incentives(1.0, 1.0), "closed-form")
+    >>> out["method"], out["interior"], out["nashconv"] < 1e-12
+    ('closed-form', True, True)
+    """
+    if method not in METHODS:
+        raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if not incentives.scalar:
+        raise InputError("solve takes scalar incentives s and r")
+    if not population.homogeneous and method in ("closed-form", "support"):
+        raise InputError(
+            f"--method {method} needs a homogeneous population (one --instance); "
+            "use --method iterative"
+        )
+    out = _solve(population, incentives, method)
     if method in ("auto", "all"):
-        _add_set(out, instances, N, beta_a, beta_i, beta_d, full=(method == "all"))
+        _add_set(out, population, incentives, full=(method == "all"))
     return out
 
 
-def _add_set(
-    out: dict[str, Any],
-    instances: list[Any],
-    N: int,
-    beta_a: float,
-    beta_i: float,
-    beta_d: float,
-    full: bool,
-) -> None:
+def _add_set(out: dict[str, Any], pop: Population, inc: Incentives, full: bool) -> None:
     """Add ``equilibrium_summary`` (and with ``full`` the whole set and its headline NE)."""
-    import numpy as np
-
-    from nashalign.solvers.equilibria import (
-        MAX_SYSTEMS,
-        all_equilibria,
-        concavity,
-        in_reach,
-        multi_start,
-    )
-
-    hetero = len(instances) > 1
-    a = np.stack([i.a for i in instances]) if hetero else instances[0].a
-    C = np.stack([i.C for i in instances]) if hetero else instances[0].C
-    K = instances[0].K
-    names = list(instances[0].names)
+    N, K, names = pop.N, pop.K, list(pop.names)
     limit = MAX_SYSTEMS if full else AUTO_SYSTEMS
-    if in_reach(K, N, homogeneous=not hetero, limit=limit):
-        es = all_equilibria(a, C, beta_a, beta_i, beta_d, n_agents=N)
+    if in_reach(K, N, homogeneous=pop.homogeneous, limit=limit):
+        es = all_equilibria(pop, inc)
         si = es.symmetric_interior
-        summary = {
+        out["equilibrium_summary"] = {
             "text": es.summary(),
             "counts": es.counts,
             "unique": es.unique,
@@ -150,26 +184,35 @@ def _add_set(
             "exact": es.exact,
             "method": es.method,
         }
-        out["equilibrium_summary"] = summary
         if full:
             js = es.to_json(names)
             js.pop("elapsed_seconds", None)
             out["equilibrium_set"] = js
             pick = si or next((e for e in es.equilibria if e.stable), es.equilibria[0])
-            _headline(out, pick.profile, pick.nashconv, "all", names)
+            _headline(out, pick.profile, pick.nashconv, "all")
         return
-    eqs = multi_start(a, C, beta_a, beta_i, beta_d, n_agents=N)
-    conc = concavity(a, C, beta_a, beta_i, beta_d, n_agents=N)
+    conc = concavity(pop, inc)
     where = (
         "beyond joint support enumeration"
-        if full or not in_reach(K, N, homogeneous=not hetero)
+        if full or not in_reach(K, N, homogeneous=pop.homogeneous)
         else "enumeration skipped by auto (use --method all)"
     )
-    text = (
-        f"N = {N}, K = {K}: {where}; multi-start, not exhaustive: "
-        f"{len(eqs)} distinct NE from 16 starts; Phi "
-        f"{'concave' if conc.concave else 'not concave'}: {conc.condition}"
-    )
+    if N > MULTI_START_MAX_AGENTS:
+        eqs: list[Any] = []
+        text = (
+            f"N = {N}, K = {K}: {where}; multi-start skipped beyond N = "
+            f"{MULTI_START_MAX_AGENTS} agents (only the NE above is known); Phi "
+            f"{'concave' if conc.concave else 'not concave'}: {conc.condition}"
+        )
+        how = "none beyond the reported NE (population too large for multi-start)"
+    else:
+        eqs = multi_start(pop, inc)
+        text = (
+            f"N = {N}, K = {K}: {where}; multi-start, not exhaustive: "
+            f"{len(eqs)} distinct NE from 16 starts; Phi "
+            f"{'concave' if conc.concave else 'not concave'}: {conc.condition}"
+        )
+        how = "multi-start, not exhaustive"
     out["equilibrium_summary"] = {
         "text": text,
         "counts": {"total": len(eqs), "symmetric": sum(e.symmetric for e in eqs)},
@@ -180,23 +223,21 @@ def _add_set(
         "concavity": conc.condition,
         "complete": False,
         "exact": False,
-        "method": "multi-start, not exhaustive",
+        "method": how,
     }
     if full:
         out["equilibrium_set"] = {
-            "method": "multi-start, not exhaustive",
+            "method": how,
             "complete": False,
             "equilibria": [e.to_json(names) for e in eqs],
             "concavity": conc.to_json(),
             "summary": text,
         }
         if eqs:
-            _headline(out, eqs[0].profile, eqs[0].nashconv, "all", names)
+            _headline(out, eqs[0].profile, eqs[0].nashconv, "all")
 
 
-def _headline(out: dict[str, Any], W: Any, nc: float, method: str, names: list[str]) -> None:
-    import numpy as np
-
+def _headline(out: dict[str, Any], W: Any, nc: float, method: str) -> None:
     W = np.asarray(W, dtype=float)
     out.update(
         method=method,
@@ -207,58 +248,29 @@ def _headline(out: dict[str, Any], W: Any, nc: float, method: str, names: list[s
     )
 
 
-def _solve(
-    paths: list[str | PathLike[str]],
-    beta_a: float,
-    beta_i: float,
-    beta_d: float,
-    agents: int | None,
-    method: str,
-) -> tuple[dict[str, Any], list[Any], int]:
-    import numpy as np
+def _symmetric_nashconv(pop: Population, inc: Incentives, w: Any) -> float:
+    """NashConv of the symmetric profile (w, ..., w) of a homogeneous population.
 
-    from nashalign.errors import DegenerateError
-    from nashalign.instance import Instance
-    from nashalign.solvers.closed_form import (
-        alpha,
-        alpha_tilde,
-        symmetric_ne,
-        validate_betas,
-        validate_n_agents,
-    )
-    from nashalign.solvers.iterative import solve
-    from nashalign.solvers.metrics import nash_conv
-    from nashalign.solvers.support import symmetric_equilibria
+    Every agent faces the same best-response problem there (the mean of the others
+    is ``w`` itself), so NashConv is N times one agent's regret: that of the first
+    agent of the two-agent profile ``(w, w)`` at the same ``s`` and ``r``. One
+    simplex QP instead of N, so ``--agents 10000`` answers at once.
+    """
+    two = Population(pop.a, pop.C, n_agents=2, names=pop.names)
+    scaled = Incentives(inc.s, inc.r_for(pop), unit=inc.unit)
+    reg = regrets(np.tile(np.asarray(w, dtype=float), (2, 1)), two, scaled)
+    return float(pop.N * reg[0])
 
-    if method not in METHODS:
-        raise InputError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-    ba, bi, bd = (float(b) for b in validate_betas(beta_a, beta_i, beta_d))
-    instances = [Instance.resolve(p) for p in paths]
-    hetero = len(instances) > 1
-    if hetero:
-        if agents is not None and validate_n_agents(agents) != len(instances):
-            raise InputError(
-                f"--agents {agents} does not match the {len(instances)} instances given"
-            )
-        N = len(instances)
-        for p, inst in zip(paths[1:], instances[1:], strict=True):
-            if inst.names != instances[0].names:
-                raise InputError(
-                    f"{p}: subpopulation names {inst.names} differ from {instances[0].names}"
-                )
-        if method in ("closed-form", "support"):
-            raise InputError(
-                f"--method {method} needs a homogeneous population (one --instance); "
-                "use --method iterative"
-            )
-    else:
-        N = 2 if agents is None else validate_n_agents(agents)
-    inst0 = instances[0]
-    s, r = ba / bi, (bd / bi if N >= 2 else 0.0)
+
+def _solve(pop: Population, inc: Incentives, method: str) -> dict[str, Any]:
+    from nashalign.solvers.closed_form import alpha, alpha_tilde
+
+    N, names = pop.N, list(pop.names)
+    r = float(inc.r_for(pop))
     out: dict[str, Any] = {
-        "names": list(inst0.names),
+        "names": names,
         "n_agents": N,
-        "s": s,
+        "s": float(inc.s),
         "r": r,
         "alpha": None,
         "alpha_tilde": None,
@@ -266,21 +278,16 @@ def _solve(
         "equilibria": None,
         "note": "",
     }
-    if not hetero:
-        out["alpha"] = _num(alpha(inst0.C, r))
-        out["alpha_tilde"] = _num(alpha_tilde(inst0.C, r, N)) if N >= 2 else None
+    if pop.homogeneous:
+        out["alpha"] = _num(alpha(pop.C, r))
+        out["alpha_tilde"] = _num(alpha_tilde(pop.C, r, N)) if N >= 2 else None
 
-    def certify(profile: Any) -> float:
-        a = np.stack([i.a for i in instances]) if hetero else inst0.a
-        C = np.stack([i.C for i in instances]) if hetero else inst0.C
-        return nash_conv(profile, a, C, ba, bi, bd)
-
-    chosen = "iterative" if (hetero and method in ("auto", "all")) else method
+    chosen = "iterative" if (not pop.homogeneous and method in ("auto", "all")) else method
     if chosen == "all":
         chosen = "auto"
     if chosen in ("auto", "closed-form"):
         try:
-            cf = symmetric_ne(inst0.a, inst0.C, ba, bi, bd, n_agents=N)
+            cf = symmetric_ne(pop, inc)
         except DegenerateError as exc:
             if chosen == "closed-form":
                 raise
@@ -290,10 +297,10 @@ def _solve(
             out["cond_alpha"] = _num(cf.cond_alpha)
         if cf is not None and (cf.interior or chosen == "closed-form"):
             w = np.asarray(cf.weights, dtype=float)
-            profile = np.tile(w, (N, 1))
-            out.update(method="closed-form", weights=profile.tolist(), interior=bool(cf.interior))
+            out.update(method="closed-form", weights=np.tile(w, (N, 1)).tolist())
+            out["interior"] = bool(cf.interior)
             if cf.interior:
-                out["nashconv"] = certify(profile)
+                out["nashconv"] = _symmetric_nashconv(pop, inc, w)
                 out["converged"] = True
             else:
                 out["nashconv"] = None
@@ -302,25 +309,24 @@ def _solve(
                     "no interior NE: the interior conditions give a point outside the "
                     "simplex (use --method support for the boundary NE)"
                 )
-            return out, instances, N
+            return out
         if cf is not None:
             out["note"] += "no interior NE, so support enumeration; "
         chosen = "support"
     if chosen == "support":
-        eqs = symmetric_equilibria(inst0.a, inst0.C, ba, bi, bd, n_agents=N)
+        eqs = symmetric_equilibria(pop, inc)
         first = eqs[0]
-        profile = np.tile(first.weights, (N, 1))
         out.update(
             method="support",
-            weights=profile.tolist(),
+            weights=np.tile(first.weights, (N, 1)).tolist(),
             interior=bool(first.interior),
-            nashconv=certify(profile),
+            nashconv=_symmetric_nashconv(pop, inc, first.weights),
             converged=True,
         )
         out["equilibria"] = [
             {
                 "weights": e.weights.tolist(),
-                "support": [inst0.names[k] for k in e.support],
+                "support": [names[k] for k in e.support],
                 "continuum": e.continuum,
                 "dimension": e.dimension,
             }
@@ -330,8 +336,8 @@ def _solve(
             out["note"] += f"{len(eqs)} symmetric NE found" + (
                 " (a continuum)" if first.continuum else ""
             )
-        return out, instances, N
-    res = solve(instances if hetero else inst0, ba, bi, bd, n_agents=N)
+        return out
+    res = solve_arrays(pop, inc)
     out.update(
         method="iterative",
         weights=res.profile.tolist(),
@@ -342,77 +348,4 @@ def _solve(
     out["note"] += res.message
     if not res.converged:
         out["note"] += f" (NashConv {res.nashconv:.3g} > tolerance {res.tol_used:.3g})"
-    return out, instances, N
-
-
-def _fmt(x: Any) -> str:
-    if x is None:
-        return "n/a"
-    if isinstance(x, bool):
-        return "yes" if x else "no"
-    return f"{x:.6g}"
-
-
-def render_table(out: dict[str, Any]) -> str:
-    """Human-readable rendering of :func:`solve_population`'s result."""
-    W = out["weights"]
-    symmetric = all(row == W[0] for row in W)
-    names = out["names"]
-    width = max(len("subpopulation"), *(len(n) for n in names))
-    lines = [
-        f"method {out['method']}, {out['n_agents']} agent(s); "
-        f"s = beta_A/beta_I = {out['s']:.6g}, r = beta_D/beta_I = {out['r']:.6g}",
-        "",
-    ]
-    if symmetric:
-        lines.append(f"{'subpopulation':<{width}}  weight (every agent)")
-        for k, n in enumerate(names):
-            lines.append(f"{n:<{width}}  {W[0][k]:.6f}")
-    else:
-        head = "  ".join(f"{'agent ' + str(m + 1):>9}" for m in range(len(W)))
-        lines.append(f"{'subpopulation':<{width}}  {head}")
-        for k, n in enumerate(names):
-            lines.append(f"{n:<{width}}  " + "  ".join(f"{row[k]:>9.6f}" for row in W))
-    lines.append("")
-    lines.append(
-        f"alpha(r) = {_fmt(out['alpha'])}   alpha_tilde(r) = {_fmt(out['alpha_tilde'])}"
-        + (f"   cond = {_fmt(out['cond_alpha'])}" if out.get("cond_alpha") else "")
-    )
-    lines.append(
-        f"interior: {_fmt(out['interior'])}   NashConv: {_fmt(out['nashconv'])}   "
-        f"converged: {_fmt(out['converged'])}"
-    )
-    if out.get("equilibria") and len(out["equilibria"]) > 1:
-        lines.append("symmetric NE:")
-        for e in out["equilibria"]:
-            lines.append(
-                "  support {"
-                + ", ".join(e["support"])
-                + "}: "
-                + " ".join(f"{x:.4f}" for x in e["weights"])
-                + (f"  (continuum of dimension {e['dimension']})" if e["continuum"] else "")
-            )
-    es = out.get("equilibrium_set")
-    if es is not None:
-        lines.append(f"equilibrium set ({es['method']}):")
-        for i, e in enumerate(es["equilibria"][:MAX_LISTED]):
-            kind = [
-                "symmetric" if e["symmetric"] else "asymmetric",
-                "interior" if e["interior"] else "boundary",
-                e["stability"],
-                "exact" if e["exact"] else "float",
-            ]
-            if e["continuum"]:
-                kind.append(f"continuum of dimension {e['dimension']}")
-            exc = ", ".join(map(str, e["excluded"])) or "none"
-            lines.append(f"  NE {i + 1}: {', '.join(kind)}; excluded: {exc}")
-            for m, row in enumerate(e["profile"]):
-                lines.append(f"    agent {m + 1}: " + " ".join(f"{x:.4f}" for x in row))
-        extra = len(es["equilibria"]) - MAX_LISTED
-        if extra > 0:
-            lines.append(f"  ... and {extra} more (see --json)")
-    if out.get("equilibrium_summary"):
-        lines.append(f"equilibria: {out['equilibrium_summary']['text']}")
-    if out.get("note"):
-        lines.append(f"note: {out['note'].strip().rstrip(';')}")
-    return "\n".join(lines)
+    return out

@@ -53,8 +53,8 @@ def crosscheck_summary(n_instances: int, seed: int) -> CrossCheckResult:
     Raises :class:`~nashalign.publish.chapters.common.ChapterCheckError` when any
     comparison exceeds its stated tolerance.
     """
-    from nashalign.studies.crosscheck import run_crosscheck
     from nashalign.publish.render import crosscheck_summary_markdown
+    from nashalign.studies.crosscheck import run_crosscheck
 
     t0 = time.perf_counter()
     table = run_crosscheck(n_instances=n_instances, seed=seed)

@@ -214,8 +214,8 @@ def robust_steering_table(
     NE is too, so r lies in :func:`~nashalign.exact.steering.steer`'s intervals; and
     "every NE" implies "every stable NE".
     """
-    from nashalign.studies.robust_steering import robust_steer
     from nashalign.exact.steering import steer
+    from nashalign.studies.robust_steering import robust_steer
 
     rows = []
     for name, inst in shipped().items():

@@ -37,8 +37,8 @@ from typing import Any
 import sympy as sp
 
 from nashalign.publish.render import math_block
-from nashalign.tables import markdown_table
 from nashalign.symbolic.records import GENERAL_K, PROVED_GENERAL
+from nashalign.tables import markdown_table
 
 __all__ = ["general_statement", "general_statement_latex", "matrix_form", "scope_markdown"]
 

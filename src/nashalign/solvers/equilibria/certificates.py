@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import InputError
+from nashalign.model import Incentives, Population
 from nashalign.solvers.equilibria.game import (
     Game,
     bordered_exact,
@@ -137,7 +138,7 @@ def certify_float(game: Game, supports: tuple[tuple[int, ...], ...], kappa: floa
 
 def float_ok(game: Game, pt: Point, tol: Tolerances = DEFAULT_TOL) -> tuple[bool, float, float]:
     """``(NashConv within tolerance, NashConv, tolerance)`` of a float point."""
-    nc = nash_conv(pt.W, game.A, game.Cs, game.ba, game.bi, game.bd) / game.bi
+    nc = nash_conv(pt.W, game.population, game.incentives) / game.incentives.unit
     kappa = pt.kappa if math.isfinite(pt.kappa) else tol.kappa_flag
     bound = max(tol.nashconv_floor, tol.kappa_eps * EPS * kappa) * game.scale * game.N
     return nc <= bound, nc, bound
@@ -145,11 +146,11 @@ def float_ok(game: Game, pt: Point, tol: Tolerances = DEFAULT_TOL) -> tuple[bool
 
 def certify_profile(
     profile: Any,
-    a: ArrayLike,
-    C: ArrayLike,
-    beta_a: float,
-    beta_i: float,
-    beta_d: float,
+    a: ArrayLike | Population,
+    C: ArrayLike | Incentives,
+    beta_a: float | None = None,
+    beta_i: float | None = None,
+    beta_d: float | None = None,
 ) -> bool:
     """Exact check that a profile is a Nash equilibrium of the (rationalised) game.
 

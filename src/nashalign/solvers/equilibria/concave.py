@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nashalign.model import Incentives, Population, model_of
 from nashalign.solvers.equilibria.game import Game, build_game, to_fmpq
 from nashalign.solvers.equilibria.results import Concavity
 from nashalign.solvers.equilibria.stability import (
@@ -31,7 +32,7 @@ from nashalign.solvers.equilibria.stability import (
 )
 from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances, check_tolerances
 
-__all__ = ["concavity", "concavity_of", "mu_min_exact"]
+__all__ = ["HOMOGENEOUS_SPECTRAL_MIN", "concavity", "concavity_of", "homogeneous_concavity", "mu_min_exact"]
 
 
 def mu_min_exact(C: NDArray) -> tuple[Any, Any]:
@@ -75,12 +76,12 @@ def _mu_min_uncached(C: NDArray) -> tuple[Any, Any]:
 
 
 def concavity(
-    a: ArrayLike,
-    C: ArrayLike,
-    beta_a: float,
-    beta_i: float,
-    beta_d: float,
-    n_agents: int = 2,
+    a: ArrayLike | Population,
+    C: ArrayLike | Incentives,
+    beta_a: float | None = None,
+    beta_i: float | None = None,
+    beta_d: float | None = None,
+    n_agents: int | None = None,
     *,
     exact: bool = True,
     tol: Tolerances = DEFAULT_TOL,
@@ -89,10 +90,11 @@ def concavity(
 
     Parameters
     ----------
-    a, C : array_like
-        Shared ((K,), (K, K)) or per agent ((N, K), (N, K, K)).
-    beta_a, beta_i, beta_d : float
-        Incentive weights (only ``r = beta_d/beta_i`` matters).
+    a, C : Population and Incentives, or array_like
+        The population and its incentives; or (convenience form) arrays shared
+        ((K,), (K, K)) or per agent ((N, K), (N, K, K)).
+    beta_a, beta_i, beta_d : float, optional
+        Convenience form: incentive weights (only ``r = beta_d/beta_i`` matters).
     n_agents : int
         N >= 1.
     exact : bool
@@ -113,8 +115,78 @@ def concavity(
     >>> c.concave, c.strictly_concave, c.r_interval
     (True, True, (-2.0, 4.0))
     """
-    game = build_game(a, C, beta_a, beta_i, beta_d, n_agents)
-    return concavity_of(game, exact, check_tolerances(tol))
+    tol = check_tolerances(tol)
+    if not isinstance(a, Population):
+        a = Population.stacked(a, C, n_agents)
+        C = Incentives.from_betas(beta_a, beta_i, beta_d)
+        beta_a = beta_i = beta_d = n_agents = None
+    pop, inc = model_of(a, C, beta_a, beta_i, beta_d, n_agents)
+    if pop.homogeneous and pop.N >= 2 and pop.N * pop.K > HOMOGENEOUS_SPECTRAL_MIN:
+        return homogeneous_concavity(pop, inc, exact, tol)
+    return concavity_of(build_game(pop, inc), exact, tol)
+
+
+#: Size N K beyond which a homogeneous population's concavity is read off the
+#: spectrum of C (:func:`homogeneous_concavity`) instead of the N K x N K Hessian.
+HOMOGENEOUS_SPECTRAL_MIN = 64
+
+
+def homogeneous_concavity(
+    pop: Population, inc: Incentives, exact: bool = True, tol: Tolerances = DEFAULT_TOL
+) -> Concavity:
+    """Theorem 3's test for a homogeneous population, from the spectrum of ``C`` alone.
+
+    ``Q = I_N (x) 2C + rho (J_N - I_N) (x) I_K`` with ``rho = r/(N-1)`` acts on the
+    symmetric directions ``1_N (x) x`` (x in 1-perp) as ``2C + r`` and on the
+    antisymmetric ones ``y (x) x`` (``y`` in 1_N-perp) as ``2C - r/(N-1)``, so on
+    ``(1-perp)^N`` its eigenvalues are ``2 mu_j + r`` (once) and ``2 mu_j - r/(N-1)``
+    (N - 1 times each), ``mu_j`` the eigenvalues of C compressed to 1-perp. Hence
+    Phi is concave iff ``-2 mu_min <= r <= 2 (N-1) mu_min`` and strictly so iff both
+    inequalities are strict: an N-independent amount of work (``--agents 10000``).
+    Exact comparisons use the algebraic ``mu_min`` (:func:`mu_min_exact`).
+
+    Examples
+    --------
+    >>> c = homogeneous_concavity(Population([0.0, 0.0], np.eye(2), n_agents=100), Incentives(1.0, 1.0))
+    >>> c.concave, c.strictly_concave, c.r_interval
+    (True, True, (-2.0, 198.0))
+    """
+    import sympy as sp
+
+    N, K = pop.N, pop.K
+    r = float(inc.r_for(pop))
+    if exact:
+        mu, mu_f = mu_min_exact(pop.C)
+        rq = sp.Rational(*inc.exact_ratios()[1].as_integer_ratio()) if N > 1 else sp.Integer(0)
+        lo, hi = -2 * mu, 2 * (N - 1) * mu
+        lo_ok, hi_ok = sp.simplify(rq - lo), sp.simplify(hi - rq)
+        psd = bool(lo_ok >= 0) and bool(hi_ok >= 0)
+        strict = psd and bool(lo_ok > 0) and bool(hi_ok > 0)
+        lo_s, hi_s = str(lo), str(hi)
+        lo_f, hi_f = float(sp.N(lo, 30)), float(sp.N(hi, 30))
+    else:
+        from nashalign.solvers.linalg import perp_basis
+
+        Z = perp_basis(K)
+        mu_f = float(np.linalg.eigvalsh(Z.T @ pop.C @ Z)[0])
+        lo_f, hi_f = -2 * mu_f, 2 * (N - 1) * mu_f
+        slack = tol.eig * max(1.0, float(np.max(np.abs(pop.C))), abs(r))
+        psd = lo_f - slack <= r <= hi_f + slack
+        strict = lo_f + slack < r < hi_f - slack
+        lo_s = hi_s = None
+    cond = (
+        f"2 mu_min + r >= 0 and 2 mu_min - r/(N-1) >= 0, i.e. {lo_f:.6g} <= r <= {hi_f:.6g} "
+        f"(mu_min = {mu_f:.6g}); r = {r:.6g} is " + ("inside" if psd else "outside")
+    )
+    return Concavity(
+        psd,
+        strict,
+        exact,
+        mu_min=mu_f,
+        r_interval=(lo_f, hi_f),
+        r_interval_exact=(lo_s, hi_s) if exact else None,
+        condition=cond,
+    )
 
 
 def concavity_of(game: Game, exact: bool, tol: Tolerances = DEFAULT_TOL) -> Concavity:

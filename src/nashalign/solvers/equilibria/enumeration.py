@@ -17,6 +17,7 @@ import numpy as np  # noqa: F401  (the docstring examples use np)
 from numpy.typing import ArrayLike
 
 from nashalign.errors import InputError
+from nashalign.model import Incentives, Population
 from nashalign.solvers.equilibria.certificates import (
     Point,
     certify_exact,
@@ -39,12 +40,12 @@ __all__ = ["all_equilibria"]
 
 
 def all_equilibria(
-    a: ArrayLike,
-    C: ArrayLike,
-    beta_a: float,
-    beta_i: float,
-    beta_d: float,
-    n_agents: int = 2,
+    a: ArrayLike | Population,
+    C: ArrayLike | Incentives,
+    beta_a: float | None = None,
+    beta_i: float | None = None,
+    beta_d: float | None = None,
+    n_agents: int | None = None,
     *,
     tau: float = 0.05,
     exact: bool | None = None,
@@ -57,12 +58,14 @@ def all_equilibria(
 
     Parameters
     ----------
-    a : array_like, shape (K,) or (N, K)
-        Shared or per-agent attractiveness vectors.
-    C : array_like, shape (K, K) or (N, K, K)
-        Shared or per-agent inconsistency matrices (symmetric PSD).
-    beta_a, beta_i, beta_d : float
-        Incentive weights (scalars).
+    a : Population or array_like, shape (K,) or (N, K)
+        The population (:class:`~nashalign.model.Population`), or (convenience form)
+        shared or per-agent attractiveness vectors.
+    C : Incentives or array_like, shape (K, K) or (N, K, K)
+        Its scalar :class:`~nashalign.model.Incentives`, or shared or per-agent
+        inconsistency matrices (symmetric PSD).
+    beta_a, beta_i, beta_d : float, optional
+        Convenience form: incentive weights (scalars).
     n_agents : int
         N >= 1.
     tau : float

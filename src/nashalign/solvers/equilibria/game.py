@@ -24,8 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import InputError
-from nashalign.instance import validate_betas, validate_n_agents
-from nashalign.solvers.metrics import stack_instances
+from nashalign.model import Incentives, Population, model_of
 
 __all__ = ["Game", "bordered_exact", "bordered_float", "build_game", "to_fmpq", "to_fraction"]
 
@@ -75,8 +74,10 @@ class Game:
         Every agent has the same ``(a, C)``.
     sq, rq : Fraction
         ``s`` and ``r`` exactly.
-    ba, bi, bd : float
-        The betas.
+    population : Population
+        The population (validated once, where it was built).
+    incentives : Incentives
+        Its incentives (``unit`` is ``beta_I``, the unit of NashConv).
     """
 
     A: NDArray  # (N, K)
@@ -91,9 +92,8 @@ class Game:
     homogeneous: bool
     sq: Fraction
     rq: Fraction
-    ba: float
-    bi: float
-    bd: float
+    population: Population
+    incentives: Incentives
     _exact: tuple[list[list[Any]], list[Any]] | None = None
 
     @property
@@ -124,26 +124,39 @@ class Game:
 
 
 def build_game(
-    a: ArrayLike, C: ArrayLike, beta_a: Any, beta_i: Any, beta_d: Any, n_agents: int
+    a: ArrayLike | Population,
+    C: ArrayLike | Incentives,
+    beta_a: Any = None,
+    beta_i: Any = None,
+    beta_d: Any = None,
+    n_agents: int | None = None,
 ) -> Game:
-    """Validate the inputs and build the :class:`Game`.
+    """The :class:`Game` of a population and its (scalar) incentives.
+
+    The convenience form ``build_game(a, C, beta_a, beta_i, beta_d, n_agents)``
+    takes shared or per-agent arrays (validated here, once).
 
     Examples
     --------
     >>> g = build_game([1.0, 0.0], np.eye(2), 2.0, 1.0, 1.0, 2)
     >>> g.s, g.r, g.homogeneous, g.Q.shape
     (2.0, 1.0, True, (4, 4))
+    >>> build_game(Population([1.0, 0.0], np.eye(2)), Incentives(2.0, 1.0)).rho
+    1.0
     """
-    N = validate_n_agents(n_agents)
-    ba_, bi_, bd_ = validate_betas(beta_a, beta_i, beta_d)
-    if ba_.ndim or bi_.ndim or bd_.ndim:
+    if not isinstance(a, Population):
+        a = Population.stacked(a, C, n_agents)
+        C = Incentives.from_betas(beta_a, beta_i, beta_d)
+        beta_a = beta_i = beta_d = None
+    pop, inc = model_of(a, C, beta_a, beta_i, beta_d)
+    if not inc.scalar:
         raise InputError("the equilibrium set takes scalar beta_a, beta_i, beta_d")
-    ba, bi, bd = float(ba_), float(bi_), float(bd_)
-    A, Cs = stack_instances(a, C, N)
-    K = A.shape[1]
-    homogeneous = bool(np.all(A == A[0]) and np.all(Cs == Cs[0]))
-    sq = Fraction(ba) / Fraction(bi)
-    rq = Fraction(bd) / Fraction(bi) if N > 1 else Fraction(0)
+    N, K = pop.N, pop.K
+    A, Cs = np.array(pop.a_per_agent), np.array(pop.C_per_agent)
+    homogeneous = pop.homogeneous or bool(np.all(A == A[0]) and np.all(Cs == Cs[0]))
+    sq, rq = inc.exact_ratios()
+    if N < 2:
+        rq = Fraction(0)
     s, r = float(sq), float(rq)
     rho = r / (N - 1) if N > 1 else 0.0
     Q = np.zeros((N * K, N * K))
@@ -153,7 +166,7 @@ def build_game(
             if j != m:
                 Q[m * K : (m + 1) * K, j * K : (j + 1) * K] = rho * np.eye(K)
     g0 = (s * A).reshape(-1)
-    return Game(A, Cs, N, K, s, r, rho, Q, g0, homogeneous, sq, rq, ba, bi, bd)
+    return Game(A, Cs, N, K, s, r, rho, Q, g0, homogeneous, sq, rq, pop, inc)
 
 
 def support_index(game: Game, supports: tuple[tuple[int, ...], ...]) -> list[int]:

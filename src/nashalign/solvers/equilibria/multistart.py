@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nashalign.errors import InputError
+from nashalign.model import Incentives, Population
 from nashalign.solvers.equilibria.certificates import Point
 from nashalign.solvers.equilibria.game import build_game
 from nashalign.solvers.equilibria.results import Equilibrium
@@ -19,12 +20,12 @@ __all__ = ["multi_start"]
 
 
 def multi_start(
-    a: ArrayLike,
-    C: ArrayLike,
-    beta_a: float,
-    beta_i: float,
-    beta_d: float,
-    n_agents: int = 2,
+    a: ArrayLike | Population,
+    C: ArrayLike | Incentives,
+    beta_a: float | None = None,
+    beta_i: float | None = None,
+    beta_d: float | None = None,
+    n_agents: int | None = None,
     *,
     starts: int = 16,
     seed: int = 0,
@@ -53,7 +54,7 @@ def multi_start(
     for i in range(starts):
         init = "uniform" if i == 0 else "random"
         res = solve_arrays(
-            game.A, game.Cs, game.ba, game.bi, game.bd, game.N, init=init, seed=seed + i
+            game.population, game.incentives, init=init, seed=seed + i
         )
         if not res.converged:
             continue
@@ -67,5 +68,5 @@ def multi_start(
         )
         pt = Point(W, lam, False, None, None, np.zeros((0, W.size)), False, 1.0)
         cert = f"float: NashConv {res.nashconv:.2e} <= {res.tol_used:.2e} (multi-start, not exhaustive)"
-        out.append(make_equilibrium(game, pt, supports, tau, cert, res.nashconv / game.bi, tol))
+        out.append(make_equilibrium(game, pt, supports, tau, cert, res.nashconv / game.incentives.unit, tol))
     return out

@@ -159,7 +159,7 @@ def make_equilibrium(
         excluded = tuple(int(k) for k in np.flatnonzero(np.all(W < tau, axis=0)))
         exact_profile = None
     if nc is None:
-        nc = nash_conv(W, game.A, game.Cs, game.ba, game.bi, game.bd) / game.bi
+        nc = nash_conv(W, game.population, game.incentives) / game.incentives.unit
     stability, local_max, strict_c = classify(game, pt, supports, tol)
     return Equilibrium(
         profile=W,
