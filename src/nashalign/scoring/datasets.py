@@ -78,6 +78,7 @@ from typing import Any
 
 from nashalign.errors import InputError
 from nashalign.instance import shipped_instance_paths  # noqa: F401 (re-exported beside the datasets)
+from nashalign.validation import MAX_JSON_DEPTH, json_depth
 
 #: Shipped datasets, in book order, with one-line descriptions.
 SHIPPED_DATASETS: dict[str, str] = {
@@ -310,6 +311,10 @@ def _jsonl_rows(text: str, source: str) -> Iterable[tuple[int, Mapping[str, Any]
     for line_no, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
+        if json_depth(line) > MAX_JSON_DEPTH:
+            raise InputError(
+                f"dataset {source}, line {line_no}: nests deeper than {MAX_JSON_DEPTH} levels"
+            )
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -368,6 +373,8 @@ class _DuplicateKey(Exception):
 
 def _from_json_object(text: str, name: str, source: str) -> Dataset:
     where = f"dataset {source}"
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise InputError(f"{where}: nests deeper than {MAX_JSON_DEPTH} levels")
     try:
         obj = json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except _DuplicateKey as exc:
