@@ -29,6 +29,72 @@ from typing import Any
 
 from nashalign.errors import InputError
 
+#: Longest file-name component (bytes, as the file system counts them) and whole path
+#: accepted for anything nashalign reads or writes (POSIX NAME_MAX and PATH_MAX).
+NAME_MAX = 255
+PATH_MAX = 4096
+
+
+def check_path(path: str | os.PathLike[str], what: str = "path") -> Path:
+    """``path`` as a Path, refused in one line when no file system could hold it.
+
+    Each component must fit in :data:`NAME_MAX` bytes and the whole path in
+    :data:`PATH_MAX`; NUL characters are refused. Checked before anything is
+    created, so an over-long ``--out`` or model path never leaves partial files.
+
+    Examples
+    --------
+    >>> check_path("out/figures").name
+    'figures'
+    >>> check_path("x" * 300, "--out")
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: --out has a component of 300 bytes ('xxxxxxxxxxxxxxxxxxxx'...); file systems allow at most 255
+    """
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    if "\0" in text:
+        raise InputError(f"{what} contains a NUL character")
+    encoded = os.fsencode(text)
+    if len(encoded) > PATH_MAX:
+        raise InputError(f"{what} is {len(encoded)} bytes long; paths may be at most {PATH_MAX}")
+    for part in Path(text).parts:
+        size = len(os.fsencode(part))
+        if size > NAME_MAX:
+            raise InputError(
+                f"{what} has a component of {size} bytes ({part[:20]!r}...); "
+                f"file systems allow at most {NAME_MAX}"
+            )
+    return Path(text)
+
+
+def check_creatable_dir(path: str | os.PathLike[str], what: str = "output directory") -> Path:
+    """Check that ``path`` is, or could be created as, a writable directory; create nothing.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()) / "a" / "b"
+    >>> check_creatable_dir(d) == d, d.exists()
+    (True, False)
+    """
+    p = check_path(path, what)
+    if p.exists():
+        if not p.is_dir():
+            raise InputError(f"{what} {p} exists and is not a directory")
+        if not os.access(p, os.W_OK | os.X_OK):
+            raise InputError(f"{what} {p} is not writable")
+        return p
+    ancestor = p.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError(f"cannot create {what} {p}: {ancestor} is not a directory")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise InputError(f"cannot create {what} {p}: {ancestor} is not writable")
+    return p
+
 
 def ensure_writable_dir(path: str | os.PathLike[str], create: bool = True) -> Path:
     """Return ``path`` as a directory that exists and is writable, or raise InputError.
@@ -46,7 +112,7 @@ def ensure_writable_dir(path: str | os.PathLike[str], create: bool = True) -> Pa
     >>> ensure_writable_dir(tempfile.mkdtemp()).is_dir()
     True
     """
-    p = Path(path)
+    p = check_path(path, "output directory")
     if p.exists() and not p.is_dir():
         raise InputError(f"output path {p} exists and is not a directory")
     if not p.exists():
@@ -70,7 +136,7 @@ def check_output_file(path: str | os.PathLike[str]) -> Path:
     >>> check_output_file(pathlib.Path(tempfile.mkdtemp()) / "out.json").name
     'out.json'
     """
-    p = Path(path)
+    p = check_path(path, "output file")
     if p.is_dir():
         raise InputError(f"output path {p} is a directory, expected a file")
     parent = p.parent if str(p.parent) else Path(".")
@@ -92,7 +158,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     b'xy'
     """
     p = check_output_file(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    # The temporary name is short whatever the target's length (a 250-byte name is allowed).
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name[:100]}.", suffix=".tmp", dir=p.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -227,6 +294,8 @@ def _release(lock: Path, token: str) -> None:
             lock.unlink()
     except FileNotFoundError:
         pass
+    except OSError:  # the directory turned read-only: the dead pid makes the lock stale
+        pass
 
 
 def directory_manifest(path: str | os.PathLike[str]) -> str:
@@ -272,8 +341,10 @@ def locked_output_dir(path: str | os.PathLike[str], command: str = "nashalign") 
     removed. On an exception (or an interrupt) ``INCOMPLETE`` stays, so an
     interrupted directory is recognisable, except that an :class:`InputError`
     raised before anything was written restores the directory as it was (and
-    removes it when this call created it): bad input writes nothing. The lock is
-    released either way.
+    removes it when this call created it): bad input writes nothing. An
+    :class:`OSError` while writing (the directory turned read-only, a full disk)
+    becomes a one-line :class:`InputError` naming the file. The lock is released
+    either way.
 
     Raises
     ------
@@ -293,7 +364,7 @@ def locked_output_dir(path: str | os.PathLike[str], command: str = "nashalign") 
     """
     import time
 
-    created = not Path(path).exists()
+    created = not check_path(path, "output directory").exists()
     out = ensure_writable_dir(path)
     lock = out / LOCK_NAME
     token = _acquire(lock)
@@ -322,8 +393,20 @@ def locked_output_dir(path: str | os.PathLike[str], command: str = "nashalign") 
                     except OSError:
                         pass
             raise
-        atomic_write_text(complete, directory_manifest(out))
-        (out / INCOMPLETE_NAME).unlink(missing_ok=True)
+        except OSError as exc:
+            # The directory became unwritable mid-run (permissions, a full disk): one
+            # line, and the directory keeps INCOMPLETE where it can still be read.
+            where = exc.filename or out
+            raise InputError(
+                f"cannot write {where}: {exc.strerror or exc}; {out} is left INCOMPLETE"
+            ) from None
+        try:
+            atomic_write_text(complete, directory_manifest(out))
+            (out / INCOMPLETE_NAME).unlink(missing_ok=True)
+        except OSError as exc:
+            raise InputError(
+                f"cannot finish {out}: {exc.strerror or exc}; it is left INCOMPLETE"
+            ) from None
     finally:
         _release(lock, token)
 

@@ -8,6 +8,7 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from nashalign.instance import Instance
@@ -50,13 +51,27 @@ def scorer_name(instance: Instance) -> str:
     return ":".join(parts) if parts else "unknown"
 
 
+#: Longest file stem :func:`slug` returns: with an extension it stays far below the
+#: 255 bytes a file name may have, whatever the lengths of the names behind it.
+MAX_STEM = 120
+
+
 def slug(*parts: str) -> str:
     """A filesystem-safe file stem: ``parts`` joined by ``_``, other characters as ``-``.
+
+    Stems longer than :data:`MAX_STEM` (long subpopulation or instance names) are
+    cut and end in a hash of the whole stem, so they stay distinct.
 
     Examples
     --------
     >>> slug("heatmap", "Big Five", "beta_a")
     'heatmap_Big-Five_beta-a'
+    >>> len(slug("heatmap", "x" * 245, "y" * 200))
+    120
     """
     cleaned = [re.sub(r"[^A-Za-z0-9.+-]+", "-", str(p)).strip("-") or "x" for p in parts]
-    return "_".join(cleaned)
+    stem = "_".join(cleaned)
+    if len(stem) <= MAX_STEM:
+        return stem
+    digest = hashlib.sha256(stem.encode("utf-8")).hexdigest()[:12]
+    return stem[: MAX_STEM - len(digest) - 1] + "-" + digest

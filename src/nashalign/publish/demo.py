@@ -191,9 +191,17 @@ class DemoSettings:
             ("n_s", self.n_s, 1),
             ("n_slice", self.n_slice, 2),
         ]
+        checks.append(("seed", self.seed, 0))
         for name, value, lo in checks:
             if isinstance(value, bool) or not isinstance(value, int) or value < lo:
                 raise InputError(f"{name} must be an integer >= {lo}, got {value!r}")
+        from nashalign.derivations import verification_plan
+
+        verification_plan(self.max_k)  # the verify stage's own limits, before any stage runs
+        if self.estimate:
+            from nashalign.scoring.base import resolve_device
+
+            resolve_device(self.device)
         if self.datasets is not None:
             from nashalign.scoring.datasets import list_datasets
 

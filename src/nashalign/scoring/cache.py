@@ -49,7 +49,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import InputError
-from nashalign.io import atomic_write_json, ensure_writable_dir
+from nashalign.io import atomic_write_json, check_creatable_dir
 
 #: Environment variable naming the cache directory.
 CACHE_ENV = "NASHALIGN_CACHE"
@@ -152,9 +152,13 @@ class ScoreCache:
         return self.directory / f"{safe}-{key[:32]}.json"
 
     def check_writable(self) -> Path:
-        """Create the directory if needed and check it is writable (InputError if not)."""
+        """Check the directory is, or can be created as, a writable one; create nothing.
+
+        The directory is made by :meth:`put`, after the run's inputs have all been
+        validated, so a refused call leaves no directory behind.
+        """
         try:
-            return ensure_writable_dir(self.directory)
+            return check_creatable_dir(self.directory, "directory")
         except InputError as exc:
             raise InputError(f"cache directory: {exc} (use --no-cache to skip caching)") from None
 

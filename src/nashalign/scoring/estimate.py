@@ -43,7 +43,7 @@ from typing import Any
 
 from nashalign.errors import InputError
 from nashalign.instance import Instance
-from nashalign.io import check_output_file
+from nashalign.io import check_output_file, check_path
 from nashalign.scoring.base import Scorer
 from nashalign.scoring.cache import ScoreCache, cache_key
 from nashalign.scoring.datasets import Dataset, load_dataset
@@ -80,6 +80,10 @@ def make_scorer(
     if backend not in BACKENDS:
         raise InputError(f"unknown backend {backend!r} (expected {' or '.join(BACKENDS)})")
     bs = DEFAULT_BATCH_SIZE[backend] if batch_size is None else batch_size
+    if model is not None:
+        check_path(model, "--model")
+    if gguf_file is not None:
+        check_path(gguf_file, "--gguf-file")
     if backend == "embedding":
         if gguf_file is not None:
             raise InputError("--gguf-file goes with the causal-lm backend")
