@@ -30,11 +30,13 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import inspect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -54,7 +56,9 @@ from nashalign.validation import (
 if TYPE_CHECKING:
     import sympy as sp
 
-__all__ = ["ExactPopulation", "Incentives", "Population", "model_of"]
+__all__ = ["ExactPopulation", "Incentives", "Population", "model_of", "takes_population"]
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -455,8 +459,9 @@ def model_of(
     """The ``(population, incentives)`` of a call, validated once.
 
     The solvers take ``f(population, incentives, ...)``; their convenience form
-    ``f(a, C, beta_a, beta_i, beta_d, n_agents)`` is adapted here (and validated
-    here, once). Typed arguments pass through untouched.
+    ``f(a, C, beta_a, beta_i, beta_d, n_agents)`` (``a``, ``C`` shared or per agent,
+    see :meth:`Population.stacked`) is adapted here, and validated here, once.
+    Typed arguments pass through untouched.
 
     Examples
     --------
@@ -480,7 +485,52 @@ def model_of(
         return a, C
     if any(x is None for x in (beta_a, beta_i, beta_d)):
         raise InputError("beta_a, beta_i and beta_d are required with arrays a and C")
-    return (
-        Population(a, C, n_agents=n_agents),
-        Incentives.from_betas(beta_a, beta_i, beta_d),
+    return Population.stacked(a, C, n_agents), Incentives.from_betas(beta_a, beta_i, beta_d)
+
+
+_CONVENIENCE = (
+    inspect.Parameter("a", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+    inspect.Parameter("C", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+    *(
+        inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
+        for name in ("beta_a", "beta_i", "beta_d", "n_agents")
+    ),
+)
+
+
+def takes_population(fn: Callable[..., _T]) -> Callable[..., _T]:
+    """Give ``fn(population, incentives, *, options)`` its convenience form as well.
+
+    The decorated function is called ``f(population, incentives, **options)`` or
+    ``f(a, C, beta_a, beta_i, beta_d, n_agents=None, **options)``; both go through
+    :func:`model_of`, so arrays are validated once and typed arguments not at all.
+
+    Examples
+    --------
+    >>> @takes_population
+    ... def size(population, incentives, *, scale=1):
+    ...     return scale * population.N
+    >>> size([1.0, 0.0], np.eye(2), 1, 1, 1, 4), size(Population([1.0, 0.0], np.eye(2)), Incentives(1, 1))
+    (4, 2)
+    >>> import inspect; str(inspect.signature(size))
+    '(a, C, beta_a=None, beta_i=None, beta_d=None, n_agents=None, *, scale=1)'
+    """
+
+    @functools.wraps(fn)
+    def wrapper(
+        a: Any,
+        C: Any,
+        beta_a: Any = None,
+        beta_i: Any = None,
+        beta_d: Any = None,
+        n_agents: Any = None,
+        **options: Any,
+    ) -> _T:
+        return fn(*model_of(a, C, beta_a, beta_i, beta_d, n_agents), **options)
+
+    options = list(inspect.signature(fn).parameters.values())[2:]
+    wrapper.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [*_CONVENIENCE, *(p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in options)],
+        return_annotation=inspect.signature(fn).return_annotation,
     )
+    return wrapper

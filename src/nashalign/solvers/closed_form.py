@@ -79,7 +79,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import DegenerateError, InputError
-from nashalign.model import Incentives, Population, model_of
+from nashalign.model import Incentives, Population, takes_population
 from nashalign.solvers.linalg import RTOL_DEGENERATE, perp_basis
 from nashalign.validation import validate_a_C, validate_n_agents
 
@@ -481,13 +481,11 @@ def _nearest(roots: NDArray, x: float) -> float:
     return float(roots[np.argmin(np.abs(roots - x))])
 
 
+@takes_population
 def symmetric_ne(
-    a: ArrayLike | Population,
-    C: ArrayLike | Incentives,
-    beta_a: ArrayLike | None = None,
-    beta_i: ArrayLike | None = None,
-    beta_d: ArrayLike | None = None,
-    n_agents: int | None = None,
+    population: Population,
+    incentives: Incentives,
+    *,
     rtol_degenerate: float = RTOL_DEGENERATE,
     interior_tol: float = 0.0,
 ) -> ClosedFormResult:
@@ -495,18 +493,15 @@ def symmetric_ne(
 
     Parameters
     ----------
-    a : Population or array_like, shape (K,)
-        A homogeneous :class:`~nashalign.model.Population` (then ``C`` is its
-        :class:`~nashalign.model.Incentives`, whose ``s`` and ``r`` may be grids), or
-        the attractiveness vector of the convenience form.
-    C : Incentives or array_like, shape (K, K)
-        The incentives, or the inconsistency matrix (symmetric PSD, validated).
-    beta_a, beta_i, beta_d : array_like, optional
-        Convenience form: incentive weights, broadcast against each other
+    population : Population
+        A homogeneous :class:`~nashalign.model.Population` (N enters only
+        alpha_tilde; N = 1 has no diversity term, so ``r`` is taken as 0 and
+        alpha_tilde is NaN). Convenience form (:func:`~nashalign.model.takes_population`):
+        ``symmetric_ne(a, C, beta_a, beta_i, beta_d, n_agents)`` with broadcast betas
         (``beta_i > 0``, ``beta_a >= 0``).
-    n_agents : int
-        Convenience form: number of agents N (enters only alpha_tilde; N = 1 has no
-        diversity term, so ``r`` is taken as 0 and alpha_tilde is NaN).
+    incentives : Incentives
+        Its :class:`~nashalign.model.Incentives`; ``s`` and ``r`` may be grids,
+        broadcast against each other.
     rtol_degenerate : float
         Relative distance to a root of alpha / alpha_tilde below which a point is
         degenerate (module docstring).
@@ -552,7 +547,7 @@ def symmetric_ne(
     ...     print(exc.which, round(exc.root, 9))
     alpha_tilde 4.0
     """
-    pop, inc = model_of(a, C, beta_a, beta_i, beta_d, n_agents)
+    pop, inc = population, incentives
     if not pop.homogeneous:
         raise InputError("the closed form is for a homogeneous population (one a, C)")
     N = pop.N

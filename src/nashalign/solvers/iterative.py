@@ -50,7 +50,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import InputError
 from nashalign.instance import Instance
-from nashalign.model import Incentives, Population, model_of
+from nashalign.model import Incentives, Population, takes_population
 from nashalign.solvers.metrics import (
     check_profile,
     normalized_regrets,
@@ -289,13 +289,10 @@ def _initial(init: Any, N: int, K: int, seed: int | None) -> NDArray[np.float64]
     return np.clip(W, 0.0, None) / np.clip(W, 0.0, None).sum(axis=1, keepdims=True)
 
 
+@takes_population
 def solve_arrays(
-    a: ArrayLike | Population,
-    C: ArrayLike | Incentives,
-    beta_a: float | None = None,
-    beta_i: float | None = None,
-    beta_d: float | None = None,
-    n_agents: int | None = None,
+    population: Population,
+    incentives: Incentives,
     *,
     tol: float = 1e-10,
     max_iter: int = 2000,
@@ -307,15 +304,13 @@ def solve_arrays(
 
     Parameters
     ----------
-    a : Population or array_like, shape (K,) or (N, K)
-        The population, or (convenience form) shared or per-agent attractiveness
-        vectors.
-    C : Incentives or array_like, shape (K, K) or (N, K, K)
-        Its incentives, or shared or per-agent inconsistency matrices (symmetric PSD).
-    beta_a, beta_i, beta_d : float, optional
-        Convenience form: incentive weights.
-    n_agents : int
-        Convenience form: N >= 1 (must match the leading dimension of per-agent arrays).
+    population : Population
+        Homogeneous or heterogeneous. Convenience form
+        (:func:`~nashalign.model.takes_population`):
+        ``solve_arrays(a, C, beta_a, beta_i, beta_d, n_agents)`` with ``a``, ``C``
+        shared ((K,), (K, K)) or per agent ((N, K), (N, K, K)).
+    incentives : Incentives
+        Scalar incentives (``unit`` = beta_I scales NashConv to utility units).
     tol : float
         Target NashConv (utility units).
     max_iter : int
@@ -337,11 +332,7 @@ def solve_arrays(
     >>> res.profile.round(6).tolist(), res.converged
     ([[0.75, 0.25], [0.25, 0.75]], True)
     """
-    if not isinstance(a, Population):
-        a = Population.stacked(a, C, n_agents)
-        C = Incentives.from_betas(beta_a, beta_i, beta_d)
-        beta_a = beta_i = beta_d = None
-    pop, inc = model_of(a, C, beta_a, beta_i, beta_d)
+    pop, inc = population, incentives
     if not inc.scalar:
         raise InputError("the iterative solver takes scalar beta_a, beta_i, beta_d")
     N, A, Cs = pop.N, pop.a_per_agent, pop.C_per_agent

@@ -41,10 +41,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from nashalign.errors import InputError
-from nashalign.model import Incentives, Population, model_of
+from nashalign.model import Incentives, Population, takes_population
 from nashalign.solvers.linalg import RTOL_DEGENERATE
 from nashalign.solvers.simplex_qp import face_solutions, kkt_points
 
@@ -97,13 +97,11 @@ def _kkt_residual(H: NDArray, g: NDArray, w: NDArray, S: NDArray, scale: float) 
     return max(eq, ineq, 0.0) / scale
 
 
+@takes_population
 def symmetric_equilibria(
-    a: ArrayLike | Population,
-    C: ArrayLike | Incentives,
-    beta_a: float | None = None,
-    beta_i: float | None = None,
-    beta_d: float | None = None,
-    n_agents: int | None = None,
+    population: Population,
+    incentives: Incentives,
+    *,
     tol: float = 1e-9,
     rtol_singular: float = RTOL_DEGENERATE,
     max_k: int = 16,
@@ -112,14 +110,13 @@ def symmetric_equilibria(
 
     Parameters
     ----------
-    a, C : Population and Incentives, or array_like
-        A homogeneous population and scalar incentives, or (convenience form) the
-        instance ``a``, ``C`` (validated; C symmetric PSD).
-    beta_a, beta_i, beta_d : float, optional
-        Convenience form: incentive weights (scalars).
-    n_agents : int
-        N >= 1; the symmetric conditions do not depend on N >= 2, and a single
-        agent has no diversity term (r = 0).
+    population : Population
+        A homogeneous population; the symmetric conditions do not depend on N >= 2,
+        and a single agent has no diversity term (r = 0). Convenience form
+        (:func:`~nashalign.model.takes_population`):
+        ``symmetric_equilibria(a, C, beta_a, beta_i, beta_d, n_agents)``.
+    incentives : Incentives
+        Scalar incentives.
     tol : float
         Weights on the support must exceed ``tol``; the off-support KKT inequalities
         may be violated by ``tol`` times ``max|s a| + ||M||_2``.
@@ -140,7 +137,7 @@ def symmetric_equilibria(
     >>> [(e.support, e.continuum, e.dimension) for e in eqs]
     [((0, 1), True, 1)]
     """
-    pop, inc = model_of(a, C, beta_a, beta_i, beta_d, n_agents)
+    pop, inc = population, incentives
     if not inc.scalar:
         raise InputError("support enumeration takes scalar beta_a, beta_i, beta_d")
     if not pop.homogeneous:
