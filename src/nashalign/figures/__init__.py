@@ -53,12 +53,8 @@ from nashalign.figures.governance import (
     governance,
     r_star_curve,
 )
-from nashalign.figures.heatmaps import (
-    HeatmapData,
-    compute_heatmap,
-    exclusion_heatmap,
-    heatmap_grid,
-)
+from nashalign.figures.heatmap_data import HeatmapData, compute_heatmap
+from nashalign.figures.heatmaps import exclusion_heatmap, heatmap_grid
 from nashalign.figures.make_all import FiguresSummary, make_all_figures
 from nashalign.figures.slices import SliceData, compute_slices, weight_slices
 from nashalign.figures.tables import TableData, exclusion_table

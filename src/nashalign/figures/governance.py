@@ -46,14 +46,13 @@ from numpy.typing import NDArray
 
 from nashalign.errors import DegenerateError, InputError
 from nashalign.figures.grid import LIM, TAU, GridSpec, check_lim, check_resolution, log_axis
-from nashalign.figures.heatmaps import (
+from nashalign.figures.heatmap_data import (
     HeatmapData,
-    colour_norm,
-    draw_heatmap,
     heatmap_csvs,
     heatmap_on,
     validated_heatmap,
 )
+from nashalign.figures.heatmaps import colour_norm, draw_heatmap
 from nashalign.figures.naming import dataset_name, slug
 from nashalign.figures.output import csv_text
 from nashalign.figures.pipeline import Drawn, produce

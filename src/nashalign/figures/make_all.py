@@ -48,7 +48,8 @@ from nashalign.errors import InputError
 from nashalign.figures.equilibrium_maps import stable_exclusion_map
 from nashalign.figures.governance import compute_r_star, governance, r_star_curve
 from nashalign.figures.grid import LIM, TAU, GridSpec, check_resolution
-from nashalign.figures.heatmaps import compute_heatmap, exclusion_heatmap, heatmap_grid
+from nashalign.figures.heatmap_data import compute_heatmap
+from nashalign.figures.heatmaps import exclusion_heatmap, heatmap_grid
 from nashalign.figures.slices import weight_slices
 from nashalign.figures.tables import TableData, exclusion_table
 from nashalign.instance import Instance, validate_focal, validate_instance

@@ -43,7 +43,7 @@ import numpy as np
 
 from nashalign.errors import InputError
 from nashalign.figures.grid import LIM, TAU, GridSpec
-from nashalign.figures.heatmaps import HeatmapData, heatmap_on, validated_heatmap
+from nashalign.figures.heatmap_data import HeatmapData, heatmap_on, validated_heatmap
 from nashalign.figures.naming import scorer_name
 from nashalign.figures.output import csv_text
 from nashalign.figures.pipeline import Drawn, produce
