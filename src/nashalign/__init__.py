@@ -29,7 +29,6 @@ from typing import Any
 
 from nashalign.errors import DegenerateError, InputError, NashalignError
 from nashalign.instance import Instance
-
 from nashalign.version import __version__
 
 _LAZY = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nashalign.studies.crosscheck import CrossCheckTable
 from nashalign.publish import render
+from nashalign.studies.crosscheck import CrossCheckTable
 from nashalign.symbolic.records import DerivationRecord, Step
 
 

@@ -8,13 +8,13 @@ from hypothesis import HealthCheck, given, settings
 from strategies import beta_triples, instances, log_uniform
 
 from nashalign.errors import DegenerateError, InputError
-from nashalign.solvers.closed_form import (
+from nashalign.solvers.closed_form import symmetric_ne
+from nashalign.solvers.spectral import (
     alpha,
     alpha_eig_sum,
     alpha_tilde,
     degenerate_ratios,
     spectrum,
-    symmetric_ne,
 )
 
 EPS = np.finfo(float).eps

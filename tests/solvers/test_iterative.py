@@ -10,10 +10,11 @@ from strategies import beta_triples, instances
 
 from nashalign.errors import InputError
 from nashalign.instance import Instance
-from nashalign.solvers.closed_form import spectrum, symmetric_ne
+from nashalign.solvers.closed_form import symmetric_ne
 from nashalign.solvers.iterative import potential, solve, solve_arrays
 from nashalign.solvers.metrics import nash_conv
 from nashalign.solvers.simplex_qp import simplex_qp
+from nashalign.solvers.spectral import spectrum
 
 HYP = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

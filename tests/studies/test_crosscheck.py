@@ -10,13 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from strategies import beta_triples, instances
 
+from nashalign.errors import InputError
 from nashalign.studies.crosscheck import (
     CrossCheckTable,
     crosscheck_instance,
     random_instance,
     run_crosscheck,
 )
-from nashalign.errors import InputError
 
 HYP = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 HAS_EXACT = importlib.util.find_spec("nashalign.exact.evaluate") is not None

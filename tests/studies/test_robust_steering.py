@@ -7,9 +7,9 @@ import pytest
 import sympy as sp
 
 from nashalign.errors import InputError
-from nashalign.studies.robust_steering import robust_steer
 from nashalign.exact.steering import steer
 from nashalign.solvers.equilibria import all_equilibria, concavity
+from nashalign.studies.robust_steering import robust_steer
 
 A3 = [0.5, 0.3, 0.2]
 C3 = np.diag([0.25, 0.125, 0.1875])

@@ -76,144 +76,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from nashalign.errors import DegenerateError, InputError
 from nashalign.model import Incentives, Population, takes_population
-from nashalign.solvers.linalg import RTOL_DEGENERATE, perp_basis
-from nashalign.validation import validate_a_C, validate_n_agents
+from nashalign.solvers.linalg import RTOL_DEGENERATE
+from nashalign.solvers.spectral import Spectrum, alpha_roots, spectrum
 
 _TINY = float(np.finfo(float).tiny)
 #: Points per chunk of the vectorised evaluation (keeps the work arrays in cache).
 CHUNK = 8192
 
-__all__ = [
-    "RTOL_DEGENERATE",
-    "ClosedFormResult",
-    "Spectrum",
-    "alpha",
-    "alpha_eig_sum",
-    "alpha_tilde",
-    "degenerate_ratios",
-    "spectrum",
-    "symmetric_ne",
-]
-
-
-@dataclass(frozen=True)
-class Spectrum:
-    """The once-per-instance structure behind the evaluator.
-
-    Attributes
-    ----------
-    mu : ndarray, shape (K-1,)
-        Eigenvalues (ascending) of ``C`` compressed to the complement of ``1``.
-    U : ndarray, shape (K, K-1)
-        Orthonormal basis of ``1^perp`` with ``U.T @ C @ U = diag(mu)``.
-    norm : float
-        ``||C||_2`` (largest eigenvalue of C).
-    """
-
-    mu: NDArray[np.float64]
-    U: NDArray[np.float64]
-    norm: float
-
-
-def spectrum(C: NDArray[np.float64]) -> Spectrum:
-    """Compress ``C`` to ``1^perp`` and diagonalise it (one eigendecomposition).
-
-    Examples
-    --------
-    >>> sp = spectrum(np.array([[1.0, 0.0], [0.0, 3.0]]))
-    >>> sp.mu.round(6).tolist(), sp.norm
-    ([2.0], 3.0)
-    """
-    K = C.shape[0]
-    Z = perp_basis(K)
-    Cp = Z.T @ C @ Z
-    mu, V = np.linalg.eigh(0.5 * (Cp + Cp.T))
-    norm = float(max(np.max(np.abs(np.linalg.eigvalsh(C))), 0.0))
-    return Spectrum(mu=mu, U=Z @ V, norm=norm)
-
-
-def _prepare(a: ArrayLike, C: ArrayLike) -> tuple[NDArray, NDArray, Spectrum]:
-    a_, C_ = validate_a_C(a, C)
-    return a_, C_, spectrum(C_)
-
-
-def alpha(C: ArrayLike, r: ArrayLike) -> NDArray[np.float64]:
-    r"""``alpha(r) = 1' adj(2C + rI) 1 = K prod_j (2 mu_j + r)``, vectorised over ``r``.
-
-    Examples
-    --------
-    >>> alpha(np.diag([1.0, 2.0, 3.0]), [0.0, 1.0]).round(9).tolist()
-    [44.0, 71.0]
-    """
-    _, C_, sp = _prepare(np.zeros(np.shape(C)[0]), C)
-    rr = np.asarray(r, dtype=np.float64)
-    K = C_.shape[0]
-    return K * np.prod(2.0 * sp.mu + rr[..., None], axis=-1)
-
-
-def alpha_tilde(C: ArrayLike, r: ArrayLike, n_agents: int = 2) -> NDArray[np.float64]:
-    r"""``alpha_tilde(r) = 1' adj(2C - r/(N-1) I) 1 = K prod_j (2 mu_j - r/(N-1))``.
-
-    Examples
-    --------
-    >>> alpha_tilde(np.diag([1.0, 3.0]), [0.0, 4.0]).round(9).tolist()
-    [8.0, 0.0]
-    """
-    N = validate_n_agents(n_agents)
-    if N < 2:
-        raise InputError("alpha_tilde needs at least 2 agents")
-    _, C_, sp = _prepare(np.zeros(np.shape(C)[0]), C)
-    rr = np.asarray(r, dtype=np.float64)
-    K = C_.shape[0]
-    return K * np.prod(2.0 * sp.mu - rr[..., None] / (N - 1), axis=-1)
-
-
-def alpha_eig_sum(C: ArrayLike, r: ArrayLike) -> NDArray[np.float64]:
-    r"""The eigen-sum form ``sum_k b_k^2 prod_{j != k} (2 lambda_j + r)``, ``b = Q' 1``.
-
-    Division-free like :func:`alpha` and equal to it (a polynomial identity); kept
-    as the independent reference of Theorem 1's statement.
-
-    Examples
-    --------
-    >>> alpha_eig_sum(np.diag([1.0, 2.0, 3.0]), [0.0, 1.0]).round(9).tolist()
-    [44.0, 71.0]
-    """
-    _, C_ = validate_a_C(np.zeros(np.shape(C)[0]), C)
-    lam, Q = np.linalg.eigh(C_)
-    b2 = (Q.T @ np.ones(C_.shape[0])) ** 2
-    d = 2.0 * lam + np.asarray(r, dtype=np.float64)[..., None]
-    K = C_.shape[0]
-    total = np.zeros(d.shape[:-1])
-    for k in range(K):
-        total = total + b2[k] * np.prod(np.delete(d, k, axis=-1), axis=-1)
-    return total
-
-
-def degenerate_ratios(C: ArrayLike, n_agents: int = 2) -> dict[str, NDArray[np.float64]]:
-    r"""The ratios ``r = beta_D/beta_I`` at which alpha or alpha_tilde vanish.
-
-    ``alpha`` vanishes at ``r = -2 mu_j`` (never for ``r > 0``: Lemma 2) and
-    ``alpha_tilde`` at ``r = 2 (N-1) mu_j``; all roots are real.
-
-    Examples
-    --------
-    >>> {k: v.round(6).tolist() for k, v in degenerate_ratios(np.diag([1.0, 3.0])).items()}
-    {'alpha': [-4.0], 'alpha_tilde': [4.0]}
-    """
-    N = validate_n_agents(n_agents)
-    _, _, sp = _prepare(np.zeros(np.shape(C)[0]), C)
-    return _roots(sp, N)
-
-
-def _roots(sp: Spectrum, N: int) -> dict[str, NDArray[np.float64]]:
-    out = {"alpha": -2.0 * sp.mu[::-1]}
-    out["alpha_tilde"] = 2.0 * (N - 1) * sp.mu if N >= 2 else np.array([])
-    return out
+__all__ = ["RTOL_DEGENERATE", "ClosedFormResult", "symmetric_ne"]
 
 
 @dataclass(frozen=True)
@@ -597,7 +471,7 @@ def symmetric_ne(
                 fields[key] = val.item()
         fields["weights"] = np.array(fields["weights"])
         rv = float(fields["r"])
-        roots = _roots(sp, N)
+        roots = alpha_roots(sp, N)
         if fields["degenerate_alpha"]:
             root = _nearest(roots["alpha"], rv)
             raise DegenerateError(

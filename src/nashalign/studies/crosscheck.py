@@ -65,10 +65,11 @@ from numpy.typing import ArrayLike
 
 from nashalign.errors import DegenerateError, InputError
 from nashalign.instance import validate_a_C, validate_n_agents
-from nashalign.solvers.closed_form import spectrum, symmetric_ne
+from nashalign.solvers.closed_form import symmetric_ne
 from nashalign.solvers.highprec import symmetric_ne_mp, to_mpf
 from nashalign.solvers.iterative import solve_arrays
 from nashalign.solvers.metrics import nash_conv
+from nashalign.solvers.spectral import spectrum
 from nashalign.solvers.support import symmetric_equilibria
 
 __all__ = ["CrossCheckTable", "crosscheck_instance", "random_instance", "run_crosscheck"]

@@ -263,7 +263,7 @@ def _symmetric_nashconv(pop: Population, inc: Incentives, w: Any) -> float:
 
 
 def _solve(pop: Population, inc: Incentives, method: str) -> dict[str, Any]:
-    from nashalign.solvers.closed_form import alpha, alpha_tilde
+    from nashalign.solvers.spectral import alpha, alpha_tilde
 
     N, names = pop.N, list(pop.names)
     r = float(inc.r_for(pop))

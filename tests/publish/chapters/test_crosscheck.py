@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nashalign.studies.crosscheck import CrossCheckTable
 from nashalign.publish.chapters import crosscheck
 from nashalign.publish.chapters.common import ChapterCheckError
+from nashalign.studies.crosscheck import CrossCheckTable
 
 
 def test_a_small_run_passes_and_renders():

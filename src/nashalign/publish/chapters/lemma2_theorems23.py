@@ -19,10 +19,10 @@ __all__ = ["degenerate_ratio_table", "iterative_vs_closed_form_table"]
 def degenerate_ratio_table() -> str:
     """Roots of alpha and alpha~ for the shipped instances, and alpha > 0 for r > 0.
 
-    From one eigendecomposition of C (:func:`nashalign.solvers.closed_form.degenerate_ratios`),
+    From one eigendecomposition of C (:func:`nashalign.solvers.spectral.degenerate_ratios`),
     independently of the derived polynomials.
     """
-    from nashalign.solvers.closed_form import alpha, degenerate_ratios
+    from nashalign.solvers.spectral import alpha, degenerate_ratios
 
     rows = []
     r_grid = np.logspace(-6, 4, 1001)
