@@ -4,9 +4,19 @@
 a binary rational), the candidate's bordered system is re-solved on its support in
 exact rational arithmetic (``python-flint``'s ``fmpq_mat``) and the KKT conditions
 are checked exactly: weights ``> 0`` on the support, ``g_mk <= lam_m`` off it.
-Because each agent's problem is concave this is an exact best-response check; a
-candidate that fails is dropped, so no returned equilibrium is spurious
-(:func:`~nashalign.solvers.equilibria.certify_profile` does the same check for any given profile).
+Rank, consistency and continua are decided over Q too (reduced row echelon form).
+
+**PSD policy.** The KKT check is an exact best-response check only when each
+agent's problem is concave, i.e. ``C_m`` is PSD. That is certified exactly (the sign
+pattern of the characteristic polynomial of the rational ``C_m``), once per game.
+Where it fails (a sample covariance from ``n <= K`` contexts is often indefinite as
+rationals at the 1e-18 level) the KKT point is additionally checked to be an exact
+best response by enumerating the faces of the agent's simplex
+(:func:`best_response_exact`): no concavity is assumed, and since every NE satisfies
+the KKT conditions the enumeration stays complete. A candidate that fails is
+dropped, so no returned equilibrium is spurious
+(:func:`~nashalign.solvers.equilibria.certify_profile` does the same check for any
+given profile).
 
 **Float.** With ``exact=False`` (or when there are more than ``max_exact``
 candidates) the certificate is NashConv
@@ -26,6 +36,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import InputError
 from nashalign.model import Incentives, Population
+from nashalign.solvers.equilibria.exact import affine_solutions, qp_max_simplex
 from nashalign.solvers.equilibria.game import (
     Game,
     bordered_exact,
@@ -38,6 +49,7 @@ from nashalign.solvers.metrics import nash_conv
 
 __all__ = [
     "Point",
+    "best_response_exact",
     "certify_exact",
     "certify_float",
     "certify_profile",
@@ -64,6 +76,8 @@ class Point:
         The support system is singular.
     kappa : float
         Condition number of the system (``inf`` for a continuum).
+    nullq : list or None
+        A continuum's exact kernel directions (``d`` lists of ``N K`` fmpq).
     """
 
     W: NDArray
@@ -74,24 +88,60 @@ class Point:
     dirs: NDArray  # (d, NK)
     continuum: bool
     kappa: float
+    nullq: list[list[Any]] | None = None
 
 
 def certify_exact(game: Game, supports: tuple[tuple[int, ...], ...]) -> Point | None | str:
-    """Exact solve and KKT check; ``"singular"`` for a singular system, None if not an NE."""
-    import flint
+    """Decide a support tuple exactly: its certified NE (a :class:`Point`), None when it
+    has none, or ``"undecided"`` (a continuum whose NE the exact tools could not settle).
+
+    The bordered system is reduced over Q (:func:`~nashalign.solvers.equilibria.exact.affine_solutions`):
+    inconsistent: no NE; nonsingular: the exact KKT check of its solution; singular
+    and consistent: a continuum (:func:`~nashalign.solvers.equilibria.continua.continuum_exact`).
+    Where an agent's ``C_m`` is not exactly PSD the KKT point is also checked to be
+    an exact best response (:func:`best_response_exact`).
+    """
+    from nashalign.solvers.equilibria.continua import continuum_exact
 
     N, K = game.N, game.K
     rows, idx = bordered_exact(game, supports)
     nI = len(idx)
-    n = nI + N
-    Mq = flint.fmpq_mat(n, n, [x for row in rows for x in row[:n]])
-    bq = flint.fmpq_mat(n, 1, [row[n] for row in rows])
-    try:
-        xq = Mq.solve(bq)
-    except ZeroDivisionError:
-        return "singular"
-    xs = [xq[i, 0] for i in range(n)]
-    return check_exact(game, idx, xs[:nI], xs[nI:], np.zeros((0, N * K)), False)
+    st, x, null = affine_solutions(rows)
+    if st == "none":
+        return None
+    if st == "unique":
+        pt = check_exact(game, idx, x[:nI], x[nI:], np.zeros((0, N * K)), False)  # type: ignore[index]
+    else:
+        pt = continuum_exact(game, supports, idx, x, null)  # type: ignore[arg-type,assignment]
+    if not isinstance(pt, Point):
+        return pt
+    bad = [m for m in range(N) if not game.psd_exact()[m][0]]
+    if bad and not all(best_response_exact(game, pt.Wq, m) for m in bad):  # type: ignore[arg-type]
+        return "undecided" if pt.continuum else None
+    return pt
+
+
+def best_response_exact(game: Game, Wq: list[list[Any]], m: int) -> bool:
+    """Is agent ``m``'s exact mixture an exact best response (no concavity assumed)?
+
+    Agent ``m`` maximises ``c'w - w'C_m w`` over the simplex with
+    ``c = s a_m - rho sum_{j != m} w_j``; the maximum is computed exactly by
+    enumerating the faces of the simplex
+    (:func:`~nashalign.solvers.equilibria.exact.qp_max_simplex`).
+    """
+    N, K = game.N, game.K
+    Q, g0 = game.exact()
+    zero = to_fmpq(0)
+    c = [
+        g0[m * K + k] - sum((Q[m * K + k][j * K + k] * Wq[j][k] for j in range(N) if j != m), zero)
+        for k in range(K)
+    ]
+    H = [[Q[m * K + k][m * K + l] / 2 for l in range(K)] for k in range(K)]
+    w = Wq[m]
+    own = sum((c[k] * w[k] for k in range(K)), zero) - sum(
+        (w[k] * H[k][l] * w[l] for k in range(K) for l in range(K)), zero
+    )
+    return not qp_max_simplex(c, H) > own
 
 
 def check_exact(
@@ -157,8 +207,9 @@ def certify_profile(
     Every entry of ``profile`` (floats, ints or Fractions; shape (N, K)) is taken as
     the exact rational it denotes; each row must lie exactly on the simplex. The
     KKT conditions (``g_mk`` equal on the support, ``<=`` off it) are checked in
-    rational arithmetic, which for concave own problems is an exact best-response
-    check.
+    rational arithmetic, which for an exactly PSD ``C_m`` is an exact best-response
+    check; for any other agent its best response is computed exactly by face
+    enumeration (:func:`best_response_exact`).
 
     Examples
     --------
@@ -192,4 +243,5 @@ def certify_profile(
         on = [G[k] for k in range(K) if rows[m][k] > 0]
         if any(x != on[0] for x in on) or any(G[k] > on[0] for k in range(K)):
             return False
-    return True
+    Wq = [flat[m * K : (m + 1) * K] for m in range(N)]
+    return all(game.psd_exact()[m][0] or best_response_exact(game, Wq, m) for m in range(N))

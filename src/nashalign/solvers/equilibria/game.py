@@ -95,6 +95,35 @@ class Game:
     population: Population
     incentives: Incentives
     _exact: tuple[list[list[Any]], list[Any]] | None = None
+    _psd: list[tuple[bool, float]] | None = None
+
+    def psd_exact(self) -> list[tuple[bool, float]]:
+        """Per agent: ``(C_m exactly PSD as rationals, smallest float eigenvalue)`` (cached).
+
+        Examples
+        --------
+        >>> g = build_game([0.0, 0.0], [[1.0, 1.0], [1.0, 1.0 - 2.0**-40]], 1.0, 1.0, 0.0, 2)
+        >>> [p for p, _ in g.psd_exact()]
+        [False, False]
+        """
+        if self._psd is None:
+            from nashalign.solvers.equilibria.exact import psd_exact
+
+            Q, _ = self.exact()
+            K = self.K
+            out: dict[bytes, tuple[bool, float]] = {}
+            res = []
+            for m in range(self.N):
+                key = self.Cs[m].tobytes()
+                if key not in out:
+                    blk = [[Q[m * K + k][m * K + l] for l in range(K)] for k in range(K)]
+                    out[key] = (
+                        psd_exact(blk)[0],
+                        float(np.linalg.eigvalsh(self.Cs[m])[0]),
+                    )
+                res.append(out[key])
+            self._psd = res
+        return self._psd
 
     @property
     def scale(self) -> float:

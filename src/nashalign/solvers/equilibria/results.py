@@ -103,6 +103,8 @@ class Equilibrium:
         The exact rational profile when ``exact``.
     directions : ndarray, shape (d, N*K)
         Orthonormal directions of the continuum.
+    exact_directions : tuple or None
+        The continuum's exact kernel directions (``d`` tuples of ``N K`` rationals).
     """
 
     profile: NDArray[np.float64]
@@ -121,6 +123,7 @@ class Equilibrium:
     dimension: int = 0
     exact_profile: tuple[tuple[Fraction, ...], ...] | None = None
     directions: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 0)))
+    exact_directions: tuple[tuple[Any, ...], ...] | None = None
 
     @property
     def stable(self) -> bool:
@@ -183,6 +186,9 @@ class EquilibriumSet:
         Anything the caller should know (float certificates, continua).
     tol : Tolerances
         The float tolerances used.
+    symmetric_interior_continuum : int or None
+        Dimension of the continuum of symmetric interior NE where Theorem 1's system
+        is singular (``alpha = 0``) and has interior solutions, else None.
     """
 
     equilibria: list[Equilibrium]
@@ -203,6 +209,7 @@ class EquilibriumSet:
     elapsed: float
     notes: list[str] = field(default_factory=list)
     tol: Tolerances = field(default=DEFAULT_TOL, repr=False)
+    symmetric_interior_continuum: int | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -237,7 +244,12 @@ class EquilibriumSet:
         """One line: how many NE, of which kinds, the interior NE and concavity."""
         c = self.counts
         si = self.symmetric_interior
-        if si is None:
+        if si is None and self.symmetric_interior_continuum:
+            part = (
+                "a continuum of symmetric interior NE (Theorem 1's system singular, "
+                f"dimension {self.symmetric_interior_continuum})"
+            )
+        elif si is None:
             part = "no symmetric interior NE"
         else:
             part = (
@@ -246,7 +258,7 @@ class EquilibriumSet:
                 + f" and {'stable' if si.stable else si.stability}"
             )
         conc = "concave" if self.concavity.concave else "not concave"
-        kind = "" if self.complete else " (not exhaustive)"
+        kind = "" if self.complete else " (incomplete: see notes)"
         return (
             f"{c['total']} NE{kind} ({c['symmetric']} symmetric, {c['asymmetric']} asymmetric; "
             f"{c['with_exclusion']} with an excluded subpopulation; {c['stable']} stable); "
@@ -275,6 +287,7 @@ class EquilibriumSet:
             "n_candidates": self.n_candidates,
             "n_rejected": self.n_rejected,
             "elapsed_seconds": self.elapsed,
+            "symmetric_interior_continuum": self.symmetric_interior_continuum,
             "summary": self.summary(),
             "notes": list(self.notes),
         }
@@ -305,6 +318,9 @@ def permute(e: Equilibrium, perm: tuple[int, ...]) -> Equilibrium:
         dimension=e.dimension,
         exact_profile=None if e.exact_profile is None else tuple(e.exact_profile[i] for i in p),
         directions=dirs,
+        exact_directions=None
+        if e.exact_directions is None
+        else tuple(tuple(u[i * K + k] for i in p for k in range(K)) for u in e.exact_directions),
     )
 
 

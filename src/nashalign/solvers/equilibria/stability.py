@@ -1,24 +1,33 @@
 r"""Stability: is an equilibrium a local maximum of the potential?
 
-``Phi`` is quadratic with Hessian ``-Q``. At an NE ``W`` with supports ``S_m``, let
-``T`` be the tangent space of the face: directions ``d`` with ``d_m`` supported on
-``S_m`` and ``1'd_m = 0``; with a rational basis ``B`` of ``T`` (differences
-``e_k - e_last``) the test matrix is ``Y = B' Q B``. An off-support index is
-*strictly* complementary when ``g_mk < lam_m``. Then:
+``Phi`` is quadratic with Hessian ``-Q``. At an NE ``W`` with supports ``S_m``, the
+off-support indices with ``g_mk = lam_m`` (decided exactly) are the *ties* ``T_m``.
+The critical cone is ``{d : d_m supported on S_m + T_m, 1'd_m = 0, d_mk >= 0 on
+T_m}``; with the rational bases ``B_f`` (differences ``e_k - e_last`` inside ``S_m``)
+and ``B_c`` (``e_k - e_last`` for ``k`` in ``T_m``) a direction is ``B_f y + B_c t``,
+``t >= 0``. For a quadratic program the second-order test on the critical cone is
+exact: ``W`` is a local max of ``Phi`` iff ``d'Qd >= 0`` on the cone, a strict one iff
+``d'Qd > 0`` on it minus 0. With ``Y = B_f'QB_f``, ``R = B_f'QB_c``, ``P = B_c'QB_c``:
 
-* ``Y`` positive definite and strict complementarity: **strict local max** (the
-  linear term decreases ``Phi`` strictly off the face, the quadratic term on it);
-* ``Y`` positive definite, some ``g_mk = lam_m``: strict local max if ``Y`` stays
-  positive definite on the face enlarged by those indices, else ``degenerate``
-  (second-order test inconclusive on the critical cone);
-* ``Y`` positive semidefinite and singular: ``degenerate`` (flat directions: a
-  non-strict local max under strict complementarity, ``local_max = True``);
-* otherwise a **saddle** (``Phi`` increases along a face direction).
+* ``Y`` not PSD: **saddle** (``Phi`` increases along a face direction);
+* ``Y`` PSD with kernel ``Z`` and ``Z'R != 0``: **saddle** (unbounded below in ``y``);
+* else, minimising over ``y`` leaves ``S = P - R'GR`` (``G`` a generalised inverse
+  of ``Y``): **strict local max** iff ``Y`` is positive definite and ``S`` is
+  strictly copositive; **degenerate** (a local max that is not strict: flat
+  directions) iff ``S`` is copositive; else **saddle**.
 
-Exactly, ``Y`` is PSD iff the coefficients of ``det(x I - Y)`` alternate in sign
-(all its roots are real), positive definite iff moreover ``det Y != 0``.
+Everything is decided over Q (characteristic polynomials, exact copositivity by
+:func:`~nashalign.solvers.equilibria.exact.copositive`), so an exactly certified NE
+is never "inconclusive"; a float-certified one uses the same tests in float with
+``tol.eig`` and ``tol.complementarity`` and may be (``local_max`` None).
 ``make_equilibrium`` classifies a certified point into an
 :class:`~nashalign.solvers.equilibria.Equilibrium`.
+
+Examples
+--------
+>>> from flint import fmpq
+>>> definiteness_exact([[fmpq(2), fmpq(0)], [fmpq(0), fmpq(0)]])
+(True, 1)
 """
 
 from __future__ import annotations
@@ -29,13 +38,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nashalign.solvers.equilibria.certificates import Point
+from nashalign.solvers.equilibria.exact import affine_solutions, copositive, psd_exact
 from nashalign.solvers.equilibria.game import Game, to_fmpq, to_fraction
 from nashalign.solvers.equilibria.results import Equilibrium
 from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances
 from nashalign.solvers.metrics import nash_conv
 
 __all__ = [
+    "MAX_TIES",
     "classify",
+    "critical_cone_exact",
     "definiteness_exact",
     "definiteness_float",
     "face_matrix",
@@ -60,13 +72,62 @@ def psd_from_charpoly(coeffs: list[Any], n: int) -> tuple[bool, int]:
 
 def definiteness_exact(Y: list[list[Any]]) -> tuple[bool, int]:
     """``(PSD, number of zero eigenvalues)`` of a symmetric rational matrix, exactly."""
+    return psd_exact(Y)
+
+
+#: Largest number of ties whose copositivity test is run (2^n faces).
+MAX_TIES = 12
+
+
+def critical_cone_exact(
+    Q: Any, faces: list[list[int]], ties: list[list[int]]
+) -> tuple[str, bool | None]:
+    """``(stability, local_max)`` from the exact second-order test on the critical cone."""
     import flint
 
-    n = len(Y)
-    if n == 0:
-        return True, 0
-    M = flint.fmpq_mat(n, n, [x for row in Y for x in row])
-    return psd_from_charpoly(M.charpoly().coeffs(), n)
+    zero = flint.fmpq(0)
+    Y = face_matrix(Q, faces, zero)
+    psd, zeros = psd_exact(Y)
+    if not psd:
+        return "saddle", False
+    cone = [(i, f[-1]) for f, t in zip(faces, ties, strict=True) for i in t]
+    if not cone:
+        return ("strict local max", True) if zeros == 0 else ("degenerate", True)
+    if len(cone) > MAX_TIES:
+        return "degenerate", None
+    free = [(f[i], f[-1]) for f in faces for i in range(len(f) - 1)]
+
+    def qf(u: tuple[int, int], v: tuple[int, int]) -> Any:
+        return Q[u[0]][v[0]] - Q[u[0]][v[1]] - Q[u[1]][v[0]] + Q[u[1]][v[1]] + zero
+
+    P = [[qf(u, v) for v in cone] for u in cone]
+    R = [[qf(u, v) for v in cone] for u in free]
+    nf = len(free)
+    if nf:
+        # A generalised inverse of the PSD Y: invert it on its pivot columns.
+        _, _, null = affine_solutions([row + [zero] for row in Y])
+        for z in null:
+            if any(sum((z[p] * R[p][c] for p in range(nf)), zero) != 0 for c in range(len(cone))):
+                return "saddle", False
+        R_, rank = flint.fmpq_mat(nf, nf, [x for row in Y for x in row]).rref()
+        piv = [next(j for j in range(nf) if R_[i, j] != 0) for i in range(rank)]
+        Yi = flint.fmpq_mat(rank, rank, [Y[i][j] for i in piv for j in piv]).inv() if piv else None
+        for c1 in range(len(cone)):
+            for c2 in range(len(cone)):
+                if Yi is not None:
+                    P[c1][c2] -= sum(
+                        (
+                            R[piv[a]][c1] * Yi[a, b] * R[piv[b]][c2]
+                            for a in range(rank)
+                            for b in range(rank)
+                        ),
+                        zero,
+                    )
+    if zeros == 0 and copositive(P, strict=True):
+        return "strict local max", True
+    if copositive(P):
+        return "degenerate", True
+    return "saddle", False
 
 
 def definiteness_float(Y: NDArray, eig: float = DEFAULT_TOL.eig) -> tuple[bool, int]:
@@ -121,6 +182,10 @@ def classify(
     on = {i for f in faces for i in f}
     weak = [i for i in range(N * K) if i not in on and weak_zero(margin[i])]
     strict_c = not weak
+    if pt.exact:
+        ties = [[i for i in weak if i // K == m] for m in range(N)]
+        stab, lmax = critical_cone_exact(Q, faces, ties)
+        return stab, lmax, strict_c
     psd, zeros = definite(faces)
     if not psd:
         return "saddle", False, strict_c
@@ -178,4 +243,5 @@ def make_equilibrium(
         dimension=int(pt.dirs.shape[0]),
         exact_profile=exact_profile,
         directions=pt.dirs,
+        exact_directions=None if pt.nullq is None else tuple(tuple(u) for u in pt.nullq),
     )

@@ -6,12 +6,13 @@ permuting agents, so only multisets of supports are solved (``C(2^K - 2 + N, N)`
 :func:`~nashalign.solvers.equilibria.enumeration_size`) and each solution's orbit is expanded afterwards. The
 float pre-filter is vectorised (``batch``): every tuple's system is embedded in
 one ``N(K+1)``-square system (off-support rows and columns replaced by the
-identity), solved in batches with :func:`numpy.linalg.solve`; the condition number
-of each is computed from the batched inverse (1-norm) and the pre-filter tolerance
-grows with it. Systems whose condition number is large get an SVD; numerically
-singular ones are the candidates for continua (``candidates``). Floats only
-prune here: the survivors are certified by
-:mod:`nashalign.solvers.equilibria.certificates`.
+identity), equilibrated and solved in batches with :func:`numpy.linalg.solve`
+(:func:`prefilter`). Floats only prune here, and only by a margin above the
+solve's estimated forward error: every system the float verdict cannot rule out
+(near a decision boundary, ill-conditioned, singular) is a candidate, and every
+candidate's structure (rank, consistency, continua, ties, supports) is decided
+over Q by :mod:`nashalign.solvers.equilibria.certificates`. ``batch`` is the plain
+float solve that :func:`~nashalign.solvers.equilibria.grid_counts` uses.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from itertools import combinations_with_replacement, product
 import numpy as np
 from numpy.typing import NDArray
 
-from nashalign.solvers.equilibria.game import Game, bordered_float
-from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances
+from nashalign.solvers.equilibria.game import Game
+from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, EPS, Tolerances
 
 __all__ = [
     "MAX_SYSTEMS",
@@ -35,6 +36,7 @@ __all__ = [
     "enumeration_size",
     "in_reach",
     "plan",
+    "prefilter",
 ]
 
 #: Largest number of support systems :func:`all_equilibria` solves (N = 4, K = 6
@@ -144,59 +146,105 @@ def kkt_violation(game: Game, W: NDArray, lam: NDArray, on: NDArray) -> tuple[ND
 
 @dataclass
 class Candidate:
+    """A support tuple the float pre-filter could not rule out.
+
+    ``undecided``: the float verdict was too ill-conditioned to mean anything (the
+    exact path decides it); ``kappa``: the estimated condition number of the
+    (equilibrated) system.
+    """
+
     supports: tuple[tuple[int, ...], ...]
-    singular: bool
+    undecided: bool
     kappa: float
 
 
+def prefilter(
+    game: Game, on: NDArray, tol: Tolerances = DEFAULT_TOL
+) -> tuple[NDArray, NDArray, NDArray]:
+    """The float verdict on a batch of support systems: ``(keep, undecided, kappa)``.
+
+    The system is equilibrated (the rows of ``Q`` and ``s a`` divided by the data
+    scale ``sigma``, the multipliers solved as ``lam / sigma``), so that extreme
+    ratios ``s, r`` do not make it ill-conditioned by scale alone. One batched
+    :func:`numpy.linalg.solve` takes two right-hand sides: ``[s a; 1]`` and a fixed
+    Gaussian probe ``z``, whose solution estimates ``||M^-1||`` (a lower bound,
+    multiplied by ``sqrt(n)``). A system is pruned only when its KKT violation
+    exceeds ``tol.kkt + tol.kappa_eps eps kappa (1 + ||x||)``, a margin above the
+    forward error of the solve; where that margin exceeds ``tol.float_verdict_max``
+    (or the solve failed) the system is ``undecided`` and goes to the exact path.
+    """
+    N, K = game.N, game.K
+    nk = N * K
+    n = nk + N
+    Bn = on.shape[0]
+    sig = game.scale
+    base = np.zeros((n, n))
+    base[:nk, :nk] = game.Q / sig
+    for m in range(N):
+        base[m * K : (m + 1) * K, nk + m] = 1.0
+        base[nk + m, m * K : (m + 1) * K] = 1.0
+    v = np.concatenate([on, np.ones((Bn, N), dtype=bool)], axis=1)
+    M = np.where(v[:, :, None] & v[:, None, :], base[None], 0.0)
+    idx = np.arange(nk)
+    M[:, idx, idx] += ~on
+    rhs = np.empty((Bn, n, 2))
+    rhs[:, :nk, 0] = np.where(on, game.g0 / sig, 0.0)
+    rhs[:, nk:, 0] = 1.0
+    rhs[:, :, 1] = _probe(n)
+    ok = np.ones(Bn, dtype=bool)
+    try:
+        X = np.linalg.solve(M, rhs)
+    except np.linalg.LinAlgError:
+        X = np.full((Bn, n, 2), np.nan)
+        for i in range(Bn):
+            try:
+                X[i] = np.linalg.solve(M[i], rhs[i])
+            except np.linalg.LinAlgError:
+                ok[i] = False
+    x = X[:, :, 0]
+    with np.errstate(invalid="ignore", over="ignore"):
+        norm_m = np.abs(M).sum(axis=2).max(axis=1)
+        kappa = norm_m * np.abs(X[:, :, 1]).max(axis=1) / _PROBE_MAX[n] * math.sqrt(n)
+        xmax = np.abs(x).max(axis=1)
+        margin = tol.kkt + tol.kappa_eps * EPS * kappa * (1.0 + xmax)
+        W = np.where(on, x[:, :nk], 0.0)
+        G = (game.g0 / sig)[None] - W @ base[:nk, :nk].T
+        G = G.reshape(Bn, N, K) - x[:, nk:, None]
+        onr = on.reshape(Bn, N, K)
+        wmin = np.where(onr, W.reshape(Bn, N, K), np.inf).min(axis=(1, 2))
+        gmax = np.where(onr, -np.inf, G).max(axis=(1, 2))
+    undecided = ~(ok & np.isfinite(margin) & (margin <= tol.float_verdict_max))
+    keep = undecided | ((wmin > -margin) & (gmax <= margin))
+    return keep, undecided, kappa
+
+
+_PROBE_MAX: dict[int, float] = {}
+
+
+def _probe(n: int) -> NDArray:
+    z = np.random.default_rng(20240517 + n).standard_normal(n)
+    _PROBE_MAX[n] = float(np.abs(z).max())
+    return z
+
+
 def candidates(game: Game, tol: Tolerances = DEFAULT_TOL) -> tuple[list[Candidate], int]:
-    """The float pre-filter: ``(candidates, number of support systems solved)``."""
+    """The float pre-filter: ``(candidates, number of support systems solved)``.
+
+    Enumerations of at most ``tol.exact_all_systems`` systems skip it: every system
+    is a candidate (decided exactly).
+    """
     N, K = game.N, game.K
     tuples, masks = plan(K, N, game.homogeneous)
     out: list[Candidate] = []
+    everything = tuples.shape[0] <= tol.exact_all_systems
     for start in range(0, tuples.shape[0], CHUNK):
         t = tuples[start : start + CHUNK]
-        on = masks[t].reshape(t.shape[0], N * K)
-        x, logk, ok = batch(game, on)
-        W = x[:, : N * K].reshape(-1, N, K)
-        W = np.where(on.reshape(-1, N, K), W, 0.0)
-        lam = x[:, N * K :]
-        wmin, gmax = kkt_violation(game, W, lam, on)
-        kappa = np.exp(np.minimum(logk, 700.0))
-        slack = tol.slack(kappa)
-        flagged = (~ok) | (logk > math.log(tol.kappa_flag))
-        good = ok & ~flagged & (wmin > -slack) & (gmax <= slack)
-        for i in np.flatnonzero(good | flagged):
+        if everything:
+            keep = np.ones(t.shape[0], dtype=bool)
+            undecided, kappa = keep, np.full(t.shape[0], math.inf)
+        else:
+            keep, undecided, kappa = prefilter(game, masks[t].reshape(t.shape[0], N * K), tol)
+        for i in np.flatnonzero(keep):
             sup = tuple(tuple(int(k) for k in np.flatnonzero(masks[j])) for j in t[i])
-            if good[i]:
-                out.append(Candidate(sup, False, float(kappa[i])))
-                continue
-            c = svd_check(game, on[i], x[i], bool(ok[i]), tol)
-            if c is not None:
-                out.append(Candidate(sup, c[0], c[1]))
+            out.append(Candidate(sup, bool(undecided[i]), float(kappa[i])))
     return out, int(tuples.shape[0])
-
-
-def svd_check(
-    game: Game, on: NDArray, x: NDArray, ok: bool, tol: Tolerances = DEFAULT_TOL
-) -> tuple[bool, float] | None:
-    """SVD test of an ill-conditioned system: ``(singular, kappa)`` or None to drop."""
-    N, K = game.N, game.K
-    supports = tuple(
-        tuple(int(k) for k in np.flatnonzero(on[m * K : (m + 1) * K])) for m in range(N)
-    )
-    M, b, idx = bordered_float(game, supports)
-    sv = np.linalg.svd(M, compute_uv=False)
-    if sv[-1] <= tol.rank * sv[0] * M.shape[0]:
-        return True, math.inf
-    kappa = float(sv[0] / sv[-1])
-    slack = tol.slack(kappa)
-    if slack > tol.float_verdict_max:
-        return False, kappa  # too ill-conditioned for a float verdict: decide exactly
-    xr = np.linalg.solve(M, b)
-    W = np.zeros(N * K)
-    W[idx] = xr[: len(idx)]
-    wmin, gmax = kkt_violation(game, W[None].reshape(1, N, K), xr[None, len(idx) :], on[None])
-    if wmin[0] > -slack and gmax[0] <= slack:
-        return False, kappa
-    return None

@@ -49,13 +49,11 @@ class Tolerances:
         condition number): forward-error bound of a float solve with a safety
         factor of ``1e3``.
     kappa_flag : float
-        Condition number above which a support system gets an SVD instead of the
-        batched verdict (``1e8``: half of float64's digits lost); also the condition
-        number assumed for a continuum's float certificate, and the one above which
-        :func:`grid_counts` reports a system as ill-conditioned.
+        Condition number above which :func:`grid_counts` reports a system as
+        ill-conditioned (``1e8``: half of float64's digits lost).
     float_verdict_max : float
-        Pre-filter slack above which an ill-conditioned system is passed on to the
-        exact check undecided (``1e-2``: a float verdict that loose says nothing).
+        Pre-filter margin above which a system is passed on to the exact path
+        undecided (``1e-2``: a float verdict that loose says nothing).
     rank : float
         Relative singular value (times the system size) below which a support system
         is numerically singular (a continuum candidate); the solvers' shared
@@ -88,6 +86,9 @@ class Tolerances:
     orbit_decimals : int
         Decimals to which profiles are rounded when counting orbits (``9``, as
         ``symmetric``).
+    exact_all_systems : int
+        Enumerations of at most this many support systems skip the float pre-filter:
+        every system is decided exactly (``64``: a few milliseconds).
     """
 
     kkt: float = 1e-9
@@ -104,6 +105,7 @@ class Tolerances:
     symmetric: float = 1e-9
     same_point: float = 1e-7
     orbit_decimals: int = 9
+    exact_all_systems: int = 64
 
     def replace(self, **changes: Any) -> Tolerances:
         """A copy with some fields changed.
