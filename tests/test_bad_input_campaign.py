@@ -262,7 +262,7 @@ def test_an_output_directory_turning_unwritable_is_one_line(tmp_path):
 def test_typed_arguments_are_not_validated_again(monkeypatch):
     """A Population passed to a solver goes through no validator of nashalign.validation."""
     import nashalign.model as model
-    import nashalign.solvers.closed_form as closed_form
+    import nashalign.solvers.spectral as spectral
     from nashalign.solvers.closed_form import symmetric_ne
 
     pop, inc = Population([0.5, 0.2], np.eye(2)), Incentives(1.0, 1.0)
@@ -272,7 +272,7 @@ def test_typed_arguments_are_not_validated_again(monkeypatch):
 
     for name in ("validate_a_C", "validate_betas", "validate_n_agents", "validate_names"):
         monkeypatch.setattr(model, name, fail)
-    monkeypatch.setattr(closed_form, "validate_a_C", fail)
-    monkeypatch.setattr(closed_form, "validate_n_agents", fail)
+    monkeypatch.setattr(spectral, "validate_a_C", fail)
+    monkeypatch.setattr(spectral, "validate_n_agents", fail)
     assert model_of(pop, inc) == (pop, inc)
     assert symmetric_ne(pop, inc).interior

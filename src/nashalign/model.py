@@ -517,16 +517,18 @@ def takes_population(fn: Callable[..., _T]) -> Callable[..., _T]:
     """
 
     @functools.wraps(fn)
-    def wrapper(
-        a: Any,
-        C: Any,
-        beta_a: Any = None,
-        beta_i: Any = None,
-        beta_d: Any = None,
-        n_agents: Any = None,
-        **options: Any,
-    ) -> _T:
-        return fn(*model_of(a, C, beta_a, beta_i, beta_d, n_agents), **options)
+    def wrapper(*args: Any, **options: Any) -> _T:
+        if len(args) > len(_CONVENIENCE):
+            raise TypeError(f"{fn.__name__}() takes its options by keyword")
+        given = {p.name: v for p, v in zip(_CONVENIENCE, args, strict=False)}
+        for p in _CONVENIENCE:
+            if p.name in options:
+                if p.name in given:
+                    raise TypeError(f"{fn.__name__}() got {p.name!r} twice")
+                given[p.name] = options.pop(p.name)
+        if "a" not in given or "C" not in given:
+            raise TypeError(f"{fn.__name__}() needs a population and its incentives")
+        return fn(*model_of(**given), **options)
 
     options = list(inspect.signature(fn).parameters.values())[2:]
     wrapper.__signature__ = inspect.Signature(  # type: ignore[attr-defined]

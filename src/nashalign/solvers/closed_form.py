@@ -349,6 +349,15 @@ def _per_ratio(co: _Coef, r: NDArray, n_agents: int, big: float) -> dict[str, ND
     return out
 
 
+#: What a degenerate ratio means for each determinant, and which solver to use instead.
+_DEGENERATE_WHY = {
+    "alpha": "the symmetric interior conditions have no unique solution, use the "
+    "support-enumeration solver",
+    "alpha_tilde": "an interior NE, if any, is not unique (a continuum of asymmetric NE), "
+    "use the iterative solver",
+}
+
+
 def _nearest(roots: NDArray, x: float) -> float:
     if roots.size == 0:
         return x
@@ -472,22 +481,13 @@ def symmetric_ne(
         fields["weights"] = np.array(fields["weights"])
         rv = float(fields["r"])
         roots = alpha_roots(sp, N)
-        if fields["degenerate_alpha"]:
-            root = _nearest(roots["alpha"], rv)
-            raise DegenerateError(
-                f"degenerate ratio: alpha(r) = 0 at r = beta_D/beta_I = {rv:.6g} "
-                f"(root r = {root:.6g}); the symmetric interior conditions have no unique "
-                "solution, use the support-enumeration solver",
-                root=root,
-                which="alpha",
-            )
-        if fields["degenerate_alpha_tilde"]:
-            root = _nearest(roots["alpha_tilde"], rv)
-            raise DegenerateError(
-                f"degenerate ratio: alpha_tilde(r) = 0 at r = beta_D/beta_I = {rv:.6g} "
-                f"(root r = {root:.6g}); an interior NE, if any, is not unique (a continuum "
-                "of asymmetric NE), use the iterative solver",
-                root=root,
-                which="alpha_tilde",
-            )
+        for which, why in _DEGENERATE_WHY.items():
+            if fields[f"degenerate_{which}"]:
+                root = _nearest(roots[which], rv)
+                raise DegenerateError(
+                    f"degenerate ratio: {which}(r) = 0 at r = beta_D/beta_I = {rv:.6g} "
+                    f"(root r = {root:.6g}); {why}",
+                    root=root,
+                    which=which,
+                )
     return ClosedFormResult(**fields)
