@@ -248,8 +248,14 @@ def verify_all(
     max_k: int = 4,
     progress: bool = False,
     on_record: Callable[[DerivationRecord], None] | None = None,
+    kernel: Any = None,
 ) -> list[DerivationRecord]:
-    """Run the whole verification plan and return the records."""
+    """Run the whole verification plan and return the records.
+
+    ``kernel``: a :class:`~nashalign.derivations.coq_kernel.KernelResult` compiled in this
+    run; the records its theorems prove get a kernel check
+    (:func:`~nashalign.derivations.coq_kernel.apply_kernel`) before ``on_record`` sees them.
+    """
     plan = verification_plan(max_k)
     records = []
     iterator = plan
@@ -261,6 +267,10 @@ def verify_all(
         module = MODULES[name]
         options = getattr(module, "verify_options", lambda params: {})(params)
         rec = _derive(module, **params, **options)
+        if kernel is not None:
+            from nashalign.derivations.coq_kernel import apply_kernel
+
+            apply_kernel([rec], kernel)
         records.append(rec)
         if on_record is not None:
             on_record(rec)

@@ -70,6 +70,12 @@ THEOREMS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 
+#: Results whose kernel theorems prove one part of the statement only: result -> that part.
+#: Their records keep their explicit-K status; the kernel check is listed as partial.
+PARTIAL: dict[str, str] = {
+    "theorem3": "the potential identity dPhi/dw_m = grad_{w_m} u_m (every N, K, any field)",
+}
+
 #: Results of SPEC section 2 whose kernel proof is not (yet) written: listed, never claimed.
 OPEN: dict[str, str] = {
     "theorem2": "the factorisation det = (-1)^N alpha * alpha~^(N-1) for general N (not yet "
@@ -128,12 +134,10 @@ class KernelResult:
         """The kernel column of the verify table for ``result``."""
         if not self.available:
             return "coqc not installed"
-        if result in OPEN:
-            return "open (no Coq proof yet)"
         if result not in THEOREMS:
-            return "-"
+            return "open (no Coq proof yet)" if result in OPEN else "-"
         if self.proved(result):
-            return KERNEL_LABEL
+            return KERNEL_LABEL + (f": {PARTIAL[result]} only" if result in PARTIAL else "")
         return "kernel check failed"
 
     def to_json(self) -> dict[str, Any]:
@@ -371,3 +375,32 @@ def check_stamp(path: Path, coq_dir: Path = COQ_DIR) -> bool:
         return False
     wanted = {f"{f}.{t}" for pairs in THEOREMS.values() for f, t in pairs}
     return wanted <= set(doc.get("theorems", []))
+
+
+def apply_kernel(records: list[Any], kernel: KernelResult) -> list[Any]:
+    """Add a kernel check to every canonical record whose Coq theorems compiled in this run.
+
+    ``kernel`` must come from :func:`compile_project` in the same run. Only records of the
+    canonical ("overlap") utility are concerned (the Coq statements are about it); a
+    record of a result in :data:`PARTIAL` gets a partial kernel check and keeps its
+    status, a record whose identities failed stays failed. Each record is finished again.
+    """
+    for rec in records:
+        name = rec.name
+        if name not in THEOREMS or rec.params.get("variant", "overlap") != "overlap":
+            continue
+        if not kernel.proved(name) or any(c.kind == "kernel" for c in rec.checks):
+            continue
+        part = PARTIAL.get(name)
+        for fname, thm in THEOREMS[name]:
+            rec.add_kernel(
+                f"Coq {fname}.{thm}: compiled in this run, closed under the global context"
+                + (f" (proves {part})" if part else ""),
+                True,
+                f"{kernel.coqc_version or 'coqc'}, mathcomp 1.15; derivations/coq/{fname}.v; "
+                f"sources sha256 {kernel.digest[:12]}",
+                partial=part is not None,
+            )
+        rec.proof_status = ""
+        rec.finish()
+    return records

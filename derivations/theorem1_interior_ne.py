@@ -12,10 +12,12 @@ conditions have the unique solution
 
     w^*(s, r) = w_0(r) + s\,v(r),\quad w_0 = \frac{A\mathbf 1}{\alpha},\quad
     v = \frac{\Pi a}{\alpha},\quad
-    \Pi = \frac{\alpha A - A\mathbf 1\mathbf 1^\top A}{\det M},
+    \Pi = -\operatorname{adj}(B)_{1:K,1:K},
 
-where :math:`\Pi = -\operatorname{adj}(B)_{1:K,1:K}` is a polynomial matrix
-(:math:`\det M` divides :math:`\alpha A - A\mathbf 1\mathbf 1^\top A`),
+where :math:`\Pi` is a polynomial matrix with
+:math:`\det M\,\Pi = \alpha A - A\mathbf 1\mathbf 1^\top A` (so no :math:`\det M \ne 0`
+is needed: at :math:`C = \operatorname{diag}(1, 2)`, :math:`r = -2`, the quotient form is
+0/0 but the polynomial :math:`\Pi` still gives the solution, checked),
 :math:`\mathbf 1^\top w_0 = 1`, :math:`\mathbf 1^\top v = 0`, and
 :math:`\lambda^* = (s\,\mathbf 1^\top A a - \det M)/\alpha`. The equilibrium weights
 are affine in :math:`s = \beta_A/\beta_I`. It is an interior NE when every weight
@@ -232,9 +234,19 @@ def derive(
                 r"$M w = s a - \lambda\mathbf 1$ with $M = 2C + rI$; rewriting with "
                 r"$MA = AM = \det M\,I$ and $\mathbf 1^\top A\mathbf 1 = \alpha$ gives "
                 r"$\mathbf 1^\top\Pi = 0$, $M\Pi = \alpha I - \mathbf 1\mathbf 1^\top A$, "
-                r"$M w^* = s a - \lambda^*\mathbf 1$ and $\mathbf 1^\top w^* = 1$; the Schur complement "
-                r"gives $\det B = -\alpha$ and the partitioned inverse $\Pi = -\operatorname{adj}(B)_{1:K,1:K}$.",
+                r"$M w^* = s a - \lambda^*\mathbf 1$ and $\mathbf 1^\top w^* = 1$.",
                 kind="checked",
+            )
+            rec.step(
+                r"For every K, the Schur complement gives $\det B = -\alpha$ and the partitioned "
+                r"inverse gives $\Pi = -\operatorname{adj}(B)_{1:K,1:K}$, a polynomial matrix with "
+                r"$\det M\,\Pi = \alpha A - A\mathbf 1\mathbf 1^\top A$ (cited here; checked at this K "
+                r"below; kernel-checked for every K in derivations/coq: det_B_alpha, Pi_poly).",
+                cite="schur",
+            )
+            rec.step(
+                r"The partitioned inverse of $B$ (cited).",
+                cite="block_inverse",
             )
         rec.add_check(
             "non-degeneracy: det M, adj M and alpha are not the zero polynomial",
@@ -309,9 +321,9 @@ def derive(
         rec.step(
             r"Eliminating $\lambda$ gives $\lambda^* = (\mathbf 1^\top A (b_0 + s b_1) - \det M)/\alpha$ and "
             r"$w^* = (A\mathbf 1 + \Pi b_0 + s\,\Pi b_1)/\alpha$, where "
-            r"$\Pi = (\alpha A - A\mathbf 1\mathbf 1^\top A)/\det M$. The quotient is exact: "
-            r"$\Pi = -\operatorname{adj}(B)_{1:K,1:K}$ is a polynomial matrix and "
-            r"$\det M\,\Pi = \alpha A - A\mathbf 1\mathbf 1^\top A$ reduces to 0. "
+            r"$\Pi = -\operatorname{adj}(B)_{1:K,1:K}$ is a polynomial matrix (no $\det M \ne 0$ is "
+            r"needed; where $\det M \ne 0$ it equals $(\alpha A - A\mathbf 1\mathbf 1^\top A)/\det M$, "
+            r"since $\det M\,\Pi = \alpha A - A\mathbf 1\mathbf 1^\top A$ reduces to 0). "
             r"Since $\mathbf 1^\top\Pi = 0$, $\mathbf 1^\top v = 0$ and $\mathbf 1^\top w_0 = 1$.",
             kind="checked",
         )
@@ -325,6 +337,15 @@ def derive(
                 f"Lemma 0's condition holds for every agent of N = {g.N} at w*",
                 _verify_agents(parts, g),
                 "alpha (grad_m / beta_I - lambda* 1) reduces to the zero polynomial vector",
+                supplementary=general,
+            )
+        if variant == "overlap" and not custom and K <= 4:
+            ok0, detail0 = _det_m_zero_example(parts, K)
+            rec.add_check(
+                "det M = 0, alpha != 0 (C = diag(1..K), r = -2): w* from the polynomial Pi "
+                "solves M w* = s a - lambda* 1, 1^T w* = 1",
+                ok0,
+                detail0,
                 supplementary=general,
             )
         rec.cite(
@@ -374,8 +395,40 @@ def derive(
 
 
 def _statement(M_sym: sp.Matrix) -> str:
+    # Pi is the polynomial matrix -adj(B)[:K, :K] (no det M != 0 needed); the quotient form
+    # (alpha A - A 1 1^T A)/det M is stated only as the identity det(M) Pi = ... it satisfies.
     return (
         r"\alpha(r) \ne 0 \implies w^*(s, r) = \frac{A\mathbf 1}{\alpha} + s\,\frac{\Pi a}{\alpha},"
         r"\quad M(r) = " + sp.latex(M_sym) + r",\ A = \operatorname{adj}M,\ "
-        r"\alpha = \mathbf 1^\top A \mathbf 1,\ \Pi = \frac{\alpha A - A\mathbf 1\mathbf 1^\top A}{\det M}"
+        r"\alpha = \mathbf 1^\top A \mathbf 1,\ "
+        r"\Pi = -\operatorname{adj}\begin{pmatrix} M & \mathbf 1\\ \mathbf 1^\top & 0\end{pmatrix}_{1:K,1:K},"
+        r"\quad \det M\,\Pi = \alpha A - A\mathbf 1\mathbf 1^\top A"
     )
+
+
+def det_m_zero_point(K: int) -> dict:
+    """C = diag(1, ..., K), r = -2: M = diag(0, 2, ..., 2K - 2) has det M = 0, alpha != 0."""
+    pt = {
+        sp.Symbol(f"c{i + 1}{j + 1}"): (i + 1 if i == j else 0)
+        for i in range(K)
+        for j in range(i, K)
+    }
+    pt[r] = -2
+    return pt
+
+
+def _det_m_zero_example(parts: ClosedFormParts, K: int) -> tuple[bool, str]:
+    """At :func:`det_m_zero_point` the quotient (alpha A - A 1 1^T A)/det M is 0/0, but the
+    polynomial Pi = -adj(B)[:K, :K] still gives the solution: M w* = s a - lambda* 1, 1^T w* = 1."""
+    pt = det_m_zero_point(K)
+    at = lambda e: sp.expand(parts.sym(e).subs(pt))
+    det0, alpha0 = at(parts.det), at(parts.alpha)
+    w = sp.Matrix([at(parts.w_num[k, 0].element) for k in range(K)]) / alpha0 if alpha0 else None
+    lam = at(parts.lam_num) / alpha0 if alpha0 else None
+    if w is None:
+        return False, f"alpha = 0 at the point (det M = {det0})"
+    M0 = parts.structure.M_sym.subs(pt)
+    a = sp.Matrix([sp.Symbol(f"a{k + 1}") for k in range(K)])
+    res = (M0 * w - s * a + lam * sp.ones(K, 1)).applyfunc(sp.expand)
+    ok = det0 == 0 and alpha0 != 0 and res.is_zero_matrix and sp.expand(sum(w) - 1) == 0
+    return bool(ok), f"det M = {det0}, alpha = {alpha0}; residual and 1^T w* - 1 expanded"

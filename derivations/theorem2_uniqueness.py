@@ -94,6 +94,50 @@ def _continuum_example(N: int) -> tuple[bool, str]:
     return ok, f"w_m = w_bar + t_m (1, -1), sum t_m = 0, at C = I, r = {2 * (N - 1)}"
 
 
+def stated_existence_qualifier() -> bool:
+    """Whether the statement says "if an interior NE exists" (a hook for mutation tests)."""
+    return True
+
+
+def stated_tilde_degree(K: sp.Expr) -> sp.Expr:
+    """The statement's degree of alpha_tilde(r): ``K - 1``."""
+    return K - 1
+
+
+def stated_tilde_leading_coefficient(K: sp.Expr, N: sp.Expr) -> sp.Expr:
+    """The statement's leading coefficient of alpha_tilde(r): ``K (-1/(N-1))^(K-1)``."""
+    return K * (-1 / (N - 1)) ** (K - 1)
+
+
+def no_interior_point(N: int) -> dict:
+    """Parameters where alpha, alpha_tilde != 0 but no interior NE exists (K = 2, C = I)."""
+    return {"c11": 1, "c22": 1, "c12": 0, "a1": 1, "a2": 0, "s": 10, "r": 0}
+
+
+def _no_interior_example(N: int) -> tuple[bool, str]:
+    """Whether the qualifier 'if an interior NE exists' is needed: at :func:`no_interior_point`
+    alpha != 0 and alpha_tilde != 0, and the only solution of the symmetric conditions
+    (every interior NE is symmetric and solves them) has a negative weight."""
+    pt = {sp.Symbol(k): v for k, v in no_interior_point(N).items()}
+    C = c_matrix(2).subs(pt)
+    a = sp.Matrix([pt[sp.Symbol("a1")], pt[sp.Symbol("a2")]])
+    rr, ss = pt[r], pt[s]
+    M, Mt = 2 * C + rr * sp.eye(2), 2 * C - sp.Rational(rr, N - 1) * sp.eye(2)
+    one = sp.ones(2, 1)
+    alpha, alpha_t = (one.T * M.adjugate() * one)[0], (one.T * Mt.adjugate() * one)[0]
+    w1, w2, lam = sp.symbols("w1 w2 lam")
+    sol = sp.solve(
+        [*(M * sp.Matrix([w1, w2]) - ss * a + lam * one), w1 + w2 - 1], [w1, w2, lam], dict=True
+    )
+    ws = [sol[0][w1], sol[0][w2]] if len(sol) == 1 else []
+    needed = alpha != 0 and alpha_t != 0 and bool(ws) and min(ws) < 0
+    return bool(needed), (
+        f"at C = I, a = (1, 0), s = {ss}, r = {rr}: alpha = {alpha}, alpha_tilde = {alpha_t}, "
+        f"the only solution of the conditions is w = ({ws[0] if ws else '?'}, "
+        f"{ws[1] if ws else '?'}): no interior NE"
+    )
+
+
 def stated_M_tilde(K: int, N: int) -> sp.Matrix:
     """The stated ``M_tilde(r) = 2C - r/(N-1) I`` (a hook for mutation tests)."""
     return 2 * c_matrix(K) - r / (N - 1) * sp.eye(K)
@@ -228,12 +272,22 @@ def derive(
             and not rho.free_symbols
             and rho != 0
         )
+        Ks, Ns = sp.Symbol("K", integer=True, positive=True), sp.Symbol("N", integer=True)
+        deg_stated = lc_stated = None
         if form_ok:
-            rec.add_check(f"deg_r alpha_tilde = K - 1 = {K - 1}", degree == K - 1, deg_how)
-            rec.add_check(
-                f"leading coefficient of alpha_tilde = K rho^(K-1) = {K * rho ** (K - 1)}",
-                sp.expand(lc - K * rho ** (K - 1)) == 0,
-                deg_how + "; rho = d M_tilde / dr read off the derived matrix",
+            deg_stated = stated_tilde_degree(Ks)
+            lc_stated = (
+                stated_tilde_leading_coefficient(Ks, Ns)
+                if variant == "overlap"
+                else Ks * rho ** (Ks - 1)
+            )
+            rec.stated("degree of alpha_tilde in r", deg_stated.subs(Ks, K), degree, deg_how)
+            rec.stated(
+                "leading coefficient of alpha_tilde",
+                lc_stated.subs({Ks: K, Ns: N}),
+                lc,
+                deg_how + f"; rho = d M_tilde / dr = {rho} read off the derived matrix, "
+                f"K rho^(K-1) = {K * rho ** (K - 1)}",
             )
         else:
             rec.step(
@@ -241,7 +295,16 @@ def derive(
                 f"stated for d M_tilde/dr = rho I with a constant rho != 0; here M_tilde(r) = {sp.sstr(Mt)}",
                 kind="unchecked",
             )
+        qualified = stated_existence_qualifier()
         if variant == "overlap":
+            needed, qdetail = _no_interior_example(N)
+            rec.stated(
+                "existence qualifier ('if an interior NE exists')",
+                qualified,
+                needed,
+                "needed: " + qdetail,
+                generality=f"K = 2, N = {N}",
+            )
             ok, detail = _continuum_example(N)
             rec.add_check(
                 "example: continuum of interior NE at a root of alpha_tilde (K = 2, C = I)",
@@ -308,13 +371,21 @@ def derive(
                 r"\tilde\alpha(r) = " + sp.latex(poly.as_expr()),
                 kind="checked",
             )
+        at_def = sp.latex(Mt) if K <= 2 or variant != "overlap" else r"2C - \tfrac{r}{N-1} I"
+        head = r"\text{if an interior NE exists: }" if qualified else ""
         rec.statement_latex = (
-            r"\text{The interior NE is unique and symmetric} \iff \alpha(r) \ne 0 \text{ and } "
+            head + r"\text{it is unique and symmetric} \iff \alpha(r) \ne 0 \text{ and } "
+            r"\tilde\alpha(r) \ne 0\text{, otherwise there is a continuum},\quad "
             r"\tilde\alpha(r) = \mathbf 1^\top \operatorname{adj}\Bigl("
-            + sp.latex(Mt)
-            + r"\Bigr)\mathbf 1 \ne 0"
-            if K <= 2 or variant != "overlap"
-            else r"\text{The interior NE is unique and symmetric} \iff \alpha(r) \ne 0 \text{ and } "
-            r"\tilde\alpha(r) = \mathbf 1^\top \operatorname{adj}\bigl(2C - \tfrac{r}{N-1} I\bigr)\mathbf 1 \ne 0"
+            + at_def
+            + r"\Bigr)\mathbf 1"
+            + (
+                r",\ \deg_r\tilde\alpha = "
+                + sp.latex(deg_stated)
+                + r",\ \operatorname{lc}\tilde\alpha = "
+                + sp.latex(lc_stated)
+                if deg_stated is not None
+                else ""
+            )
         )
     return rec.finish()

@@ -99,6 +99,15 @@ def stated_potential(game: Game) -> sp.Expr:
     return own - beta_D / (N - 1) * pairs
 
 
+def stated_concavity_factor(N: sp.Expr) -> sp.Expr:
+    """The statement's concavity factor: Phi is concave iff r <= 2(N - 1) lambda_min(C|1-perp).
+
+    A hook for mutation tests; the record checks it against kappa~/|rho~| of the derived
+    M_tilde(r) = kappa~ C + rho~ r I.
+    """
+    return 2 * (N - 1)
+
+
 def derive(
     K: int = 3, N: int = 2, variant: str = "overlap", game: Game | None = None
 ) -> DerivationRecord:
@@ -175,6 +184,17 @@ def derive(
             ok_dev,
             "expansion, symbolic x",
         )
+        y = sp.Matrix([sp.Symbol(f"y{k + 1}") for k in range(K)])
+        ok_cross = True
+        for j in range(1, N):
+            u = sp.zeros(N, 1)
+            u[0], u[j] = 1, -1
+            ok_cross = ok_cross and sp.expand((kron(ones_N, x).T * H * kron(u, y))[0]) == 0
+        rec.add_check(
+            "cross terms vanish: (1_N (x) x)^T Hess(Phi/beta_I) (u (x) y) = 0 for u = e_1 - e_j",
+            ok_cross,
+            "expansion, symbolic x, y",
+        )
         rec.add_check(
             "Phi / beta_I depends on the betas only through (s, r)",
             not phin.has(beta_I),
@@ -211,16 +231,22 @@ def derive(
         )
         rec.cite(
             "quadratic_form",
-            "(1-perp)^N = (1_N (x) 1-perp) + (1_N-perp (x) 1-perp), orthogonal and invariant",
+            "(1-perp)^N = (1_N (x) 1-perp) + (1_N-perp (x) 1-perp); the Hessian's cross terms "
+            "between the two summands vanish (checked)",
         )
         rec.step(
             r"The tangent space of $\Delta_K^N$ is $(\mathbf 1^\perp)^N = (\mathbf 1_N\otimes\mathbf 1^\perp)"
-            r"\oplus(\mathbf 1_N^\perp\otimes\mathbf 1^\perp)$, orthogonal and invariant under the Hessian, so "
+            r"\oplus(\mathbf 1_N^\perp\otimes\mathbf 1^\perp)$. These summands are not invariant under the "
+            r"Hessian ($M x$ need not lie in $\mathbf 1^\perp$), but its cross terms between them vanish "
+            r"(checked: $(\mathbf 1_N\otimes x)^\top H (u\otimes y) = -(\mathbf 1_N^\top u)\,x^\top\tilde M y = 0$), "
+            r"so the quadratic form splits as the sum of its restrictions and "
             r"$\Phi$ is concave on the product of simplices iff $M$ and $\tilde M$ are PSD on "
             r"$\mathbf 1^\perp$ (strictly concave, hence a unique NE, iff both are PD there).",
             cite="quadratic_form",
         )
         C = game.C
+        Ns = sp.Symbol("N", integer=True, positive=True)
+        factor_latex = ""
         fm, ft = scaled_c_plus_ri(M, C), scaled_c_plus_ri(Mt, C)
         V = sp.Matrix(K, K - 1, lambda i, j: 1 if i == j else (-1 if i == K - 1 else 0))
         if fm is None or ft is None:
@@ -246,10 +272,24 @@ def derive(
             )
             # rho~ >= 0: M_tilde is PSD for every r >= 0 (no bound; factor = oo).
             factor = sp.nsimplify(-kt / rt) if rt.is_negative else sp.oo
+            if variant == "overlap":
+                # The statement shows the stated factor 2(N - 1), checked against the derived one.
+                stated_factor = stated_concavity_factor(Ns)
+                rec.stated(
+                    "concavity factor kappa~/|rho~|",
+                    stated_factor.subs(Ns, N),
+                    factor,
+                    "kappa~, rho~ read off the derived M_tilde(r)",
+                )
+                factor_latex = sp.latex(stated_factor)
+                if isinstance(stated_factor, sp.Add):
+                    factor_latex = r"\bigl(" + factor_latex + r"\bigr)"
+            else:
+                factor_latex = sp.latex(factor)
             rec.expressions["tangent_compression_VtCV"] = (V.T * C * V).applyfunc(sp.expand)
             rec.expressions["tangent_gram_VtV"] = V.T * V
             rec.expressions["r_bound_factor"] = factor
-            rec.cite("psd_minors", "M = kappa C + rho r I with kappa > 0, rho r >= 0 is PSD")
+            rec.cite("psd_sum", "M = kappa C + rho r I with kappa > 0, rho r >= 0 is PSD")
             rec.cite("rayleigh", "for M_tilde on 1-perp: kappa~ q^T C q >= |rho~| r |q|^2")
             rec.step(
                 r"$M(r) = \kappa C + \rho r I$ is PSD for $r \ge 0$ since $C \succeq 0$ (Claim 1). On "
@@ -277,10 +317,8 @@ def derive(
             + sp.latex(Mt)
             + r" \succeq 0 \text{ on } \mathbf 1^\perp"
             + (
-                r" \iff r \le "
-                + sp.latex(rec.expressions["r_bound_factor"])
-                + r"\,\lambda_{\min}(C|_{\mathbf 1^\perp})"
-                if "r_bound_factor" in rec.expressions
+                r" \iff r \le " + factor_latex + r"\,\lambda_{\min}(C|_{\mathbf 1^\perp})"
+                if factor_latex
                 else ""
             )
         )

@@ -223,7 +223,7 @@ MUTATIONS: list[tuple[str, str, Callable, list[str]]] = [
         "theorem1",
         "w_num -> 2 w_num",
         _patch_parts(theorem1_interior_ne, w_num=lambda w: w * 2),
-        ["1^T (alpha w*) = alpha", "every agent of N = 2", "every agent of N = 3"],
+        ["1^T (alpha w*) = alpha", "every agent of N = 2", "every agent of N = 3", "det M = 0"],
     ),
     (
         "theorem1",
@@ -260,7 +260,7 @@ MUTATIONS: list[tuple[str, str, Callable, list[str]]] = [
             lemma2_degenerate_ratios,
             alpha=lambda a: a + closed_form_parts(2).domain.from_sympy(r**2),
         ),
-        ["deg_r alpha", "principal-minor expansion"],
+        ["statement's degree of alpha in r", "principal-minor expansion"],
     ),
     (
         "lemma2",
@@ -276,13 +276,19 @@ MUTATIONS: list[tuple[str, str, Callable, list[str]]] = [
     ),
     (
         "lemma2",
-        "general-K leading term K + 1",
+        "statement: degree K - 1 -> K",
+        lambda mp: mp.setattr(lemma2_degenerate_ratios, "stated_degree", lambda K: K),
+        ["statement's degree of alpha in r"],
+    ),
+    (
+        "lemma2",
+        "statement: leading coefficient K -> 2K",
         lambda mp: mp.setattr(
             lemma2_degenerate_ratios,
-            "general_k_leading_coefficient",
-            lambda: sp.Symbol("K", integer=True, positive=True) + 1,
+            "stated_leading_coefficient",
+            lambda K, rho: 2 * rho ** (K - 1) * K,
         ),
-        ["general K: 1^T B_0 1"],
+        ["statement's leading coefficient of alpha"],
     ),
     (
         "lemma2",
@@ -347,7 +353,7 @@ MUTATIONS: list[tuple[str, str, Callable, list[str]]] = [
             "ones_dm",
             lambda n, k, dom: real_ones_dm(n, k, dom) * dom.from_sympy(1 + r),
         ),
-        ["deg_r alpha_tilde"],
+        ["statement's degree of alpha_tilde"],
     ),
     (
         "theorem2",
@@ -361,6 +367,28 @@ MUTATIONS: list[tuple[str, str, Callable, list[str]]] = [
     ),
     (
         "theorem2",
+        "statement: 'if an interior NE exists' dropped",
+        lambda mp: mp.setattr(theorem2_uniqueness, "stated_existence_qualifier", lambda: False),
+        ["statement's existence qualifier"],
+    ),
+    (
+        "theorem2",
+        "statement: degree of alpha_tilde K - 1 -> K",
+        lambda mp: mp.setattr(theorem2_uniqueness, "stated_tilde_degree", lambda K: K),
+        ["statement's degree of alpha_tilde"],
+    ),
+    (
+        "theorem2",
+        "statement: leading coefficient of alpha_tilde without the sign",
+        lambda mp: mp.setattr(
+            theorem2_uniqueness,
+            "stated_tilde_leading_coefficient",
+            lambda K, N: K * (1 / (N - 1)) ** (K - 1),
+        ),
+        ["statement's leading coefficient of alpha_tilde"],
+    ),
+    (
+        "theorem2",
         "continuum example at the wrong root",
         lambda mp: mp.setattr(theorem2_uniqueness, "continuum_root", lambda N: 2 * N),
         ["example: continuum"],
@@ -368,6 +396,22 @@ MUTATIONS: list[tuple[str, str, Callable, list[str]]] = [
     ("theorem2", "distance variant", _distance, ["concavity"]),
     # -- Theorem 3 -------------------------------------------------------------
     ("theorem3", "asymmetric interaction", _asymmetric_game, ["cross-Hessians symmetric"]),
+    (
+        "theorem3",
+        "statement: concavity factor 2(N - 1) halved",
+        lambda mp: mp.setattr(theorem3_potential, "stated_concavity_factor", lambda N: N - 1),
+        ["statement's concavity factor"],
+    ),
+    (
+        "theorem3",
+        "potential + w1_1^2 - w2_1^2 (agents treated unequally)",
+        lambda mp: mp.setattr(
+            theorem3_potential,
+            "build_potential",
+            lambda g: (REAL_BUILD(g)[0] + g.W[0][0] ** 2 - g.W[1][0] ** 2, True),
+        ),
+        ["dPhi/dw_m", "cross terms vanish"],
+    ),
     (
         "theorem3",
         "potential + w1_1 w2_1",

@@ -83,7 +83,9 @@ def test_agent_count_is_bounded_with_one_clear_error():
 
 
 def test_statuses_say_how_general_the_proof_is():
-    general = {"claim1", "lemma0", "theorem1", "lemma2"}
+    # Lemma 2's general-K leading term is cited (B_0 = I), not a general-K identity: it is
+    # "proved for general K" only through the Coq kernel, in a run that compiled it.
+    general = {"claim1", "lemma0", "theorem1"}
     for name in NAMES:
         rec = derive(name, K=2)
         if name in general:

@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
             except OSError:
                 pass  # a read-only install: the stamp is an optimisation for the book only
     t0 = time.perf_counter()
-    records = verify_all(args.max_k, progress=wants_progress(args) and not args.json)
+    records = verify_all(args.max_k, progress=wants_progress(args) and not args.json, kernel=kernel)
     total = time.perf_counter() - t0
     failed = [r for r in records if not r.verified]
     doc = verify_record(records, total, args.max_k)

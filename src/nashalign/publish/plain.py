@@ -1,5 +1,4 @@
-"""Plain-text renderings of derivation records for terminals (tables: :mod:`nashalign.tables`).
-"""
+"""Plain-text renderings of derivation records for terminals (tables: :mod:`nashalign.tables`)."""
 
 from __future__ import annotations
 
@@ -9,7 +8,9 @@ from typing import Any
 from nashalign.tables import text_table
 
 __all__ = [
+    "COUNT_COLUMNS",
     "check_counts",
+    "count_cells",
     "kernel_json",
     "kernel_text",
     "record_text",
@@ -18,40 +19,71 @@ __all__ = [
 ]
 
 
+#: The columns of :func:`verification_text` that say what backs a record.
+COUNT_COLUMNS = ("identities", "kernel", "hypotheses", "cited", "unchecked")
+
+
+def count_cells(rec: Any) -> tuple[str, str, str, str, str]:
+    """What backs a record, one cell per column of :data:`COUNT_COLUMNS`.
+
+    Identities ``passed/total`` (with how many hold for symbolic K), Coq kernel theorems
+    compiled in this run (``-`` when none), hypotheses ``holding/total``, citations and
+    unchecked steps. Nothing cited is counted as a check.
+
+    Examples
+    --------
+    >>> from nashalign.derivations import derive
+    >>> count_cells(derive("claim1", K=2))
+    ('3/3 (1 symbolic K)', '-', '0/0', '2', '0')
+    """
+    c = rec.counts()
+    ids, ker, hyp = c["identities"], c["kernel"], c["hypotheses"]
+    return (
+        f"{ids['passed']}/{ids['total']} ({ids['general_k']} symbolic K)",
+        f"{ker['passed']}/{ker['total']}" if ker["total"] else "-",
+        f"{hyp['holds']}/{hyp['total']}",
+        str(c["cited"]),
+        str(c["unchecked"]),
+    )
+
+
 def check_counts(rec: Any) -> str:
-    """``"9/9 identities, 2 cited, 0 unchecked"``: what backs a record.
+    """``"3/3 identities (1 symbolic K), 0 kernel, 0/0 hypotheses, 2 cited, 0 unchecked"``.
 
     Examples
     --------
     >>> from nashalign.derivations import derive
     >>> check_counts(derive("claim1", K=2))
-    '3/3 identities (1 symbolic K), 2 cited, 0 unchecked'
+    '3/3 identities (1 symbolic K), 0 kernel, 0/0 hypotheses, 2 cited, 0 unchecked'
     """
-    ids = [c for c in rec.checks if getattr(c, "kind", "identity") == "identity"]
-    general = sum(getattr(c, "generality", "") == "symbolic K" for c in ids)
-    cited = sum(getattr(c, "kind", "") == "cited" for c in rec.checks)
-    unchecked = sum(getattr(s, "kind", "unchecked") == "unchecked" for s in rec.steps)
+    c = rec.counts()
+    ids, ker, hyp = c["identities"], c["kernel"], c["hypotheses"]
     return (
-        f"{sum(c.passed for c in ids)}/{len(ids)} identities ({general} symbolic K), "
-        f"{cited} cited, {unchecked} unchecked"
+        f"{ids['passed']}/{ids['total']} identities ({ids['general_k']} symbolic K), "
+        f"{ker['passed']} kernel, {hyp['holds']}/{hyp['total']} hypotheses, "
+        f"{c['cited']} cited, {c['unchecked']} unchecked"
     )
 
 
 def verification_text(records: Iterable[Any]) -> str:
-    """The table of ``nashalign verify``: result, parameters, status, what backs it, seconds.
+    """The table of ``nashalign verify``: result, parameters, status, then what backs it in
+    separate columns (identities, kernel theorems, hypotheses, citations, unchecked steps).
 
     Examples
     --------
     >>> from nashalign.derivations import derive
-    >>> row = verification_text([derive("claim1", K=2)]).splitlines()[2]
+    >>> text = verification_text([derive("claim1", K=2)])
+    >>> text.splitlines()[0].split()
+    ['result', 'params', 'status', 'identities', 'kernel', 'hypotheses', 'cited', 'unchecked', 'seconds']
+    >>> row = text.splitlines()[2]
     >>> [c.strip() for c in row.split("  ") if c.strip()][:3]
     ['claim1', 'K=2', 'proved for general K']
     """
     rows = []
     for rec in records:
         params = ", ".join(f"{k}={v}" for k, v in rec.params.items() if k != "variant")
-        rows.append((rec.name, params, rec.status, check_counts(rec), f"{rec.seconds:.2f}"))
-    return text_table(("result", "params", "status", "backed by", "seconds"), rows)
+        rows.append((rec.name, params, rec.status, *count_cells(rec), f"{rec.seconds:.2f}"))
+    return text_table(("result", "params", "status", *COUNT_COLUMNS, "seconds"), rows)
 
 
 def record_text(rec: Any, max_expr: int = 400) -> str:
@@ -67,6 +99,7 @@ def record_text(rec: Any, max_expr: int = 400) -> str:
 
     lines = [f"{rec.title}  [{rec.status}, {rec.seconds:.2f} s]"]
     lines.append(f"params: {rec.params}")
+    lines.append(f"backed by: {check_counts(rec)}")
     lines.append(f"method: {rec.method}")
     lines.append(f"statement: {rec.statement_latex}")
     for h in rec.hypotheses:

@@ -20,7 +20,7 @@ $$
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from nashalign.tables import markdown_table
@@ -261,15 +261,78 @@ def steps_markdown(record: Any, numbered: bool = True) -> str:
     return "\n\n".join(parts)
 
 
+#: How each kind of check is named in the book's table of a record.
+_KIND_LABEL = {
+    "identity": "identity",
+    "kernel": "Coq kernel",
+    "hypothesis": "hypothesis",
+    "cited": "cited (not a check)",
+}
+
+
+def _check_result(c: Any) -> str:
+    if getattr(c, "kind", "identity") == "cited":
+        return getattr(c, "reference", "") or "cited"
+    if getattr(c, "kind", "") == "hypothesis":
+        out = getattr(c, "outcome", "") or ("holds" if c.passed else "fails")
+        return out if c.passed else f"**{out}**"
+    return "passed" if c.passed else "**FAILED**"
+
+
 def checks_markdown(record: Any) -> str:
-    """The exact checks of a record as a table (identity, result, how it was reduced)."""
+    """The checks of a record as a table: kind (identity, Coq kernel, hypothesis, cited),
+    what it says, the result (a citation's reference) and how it was reduced."""
     rows = [
-        [c.description, "passed" if c.passed else "**FAILED**", c.detail or ""]
+        [
+            _KIND_LABEL.get(getattr(c, "kind", "identity"), c.kind),
+            c.description,
+            _check_result(c),
+            c.detail or "",
+        ]
         for c in record.checks
     ]
     if not rows:
         return "_No exact checks recorded._"
-    return markdown_table(["identity checked", "result", "how"], rows)
+    return markdown_table(["kind", "statement", "result", "how"], rows)
+
+
+def _counts(record: Any) -> dict[str, Any]:
+    if hasattr(record, "counts"):
+        return record.counts()
+    checks = list(getattr(record, "checks", []))
+    ids = [c for c in checks if getattr(c, "kind", "identity") == "identity"]
+    return {
+        "identities": {"passed": sum(c.passed for c in ids), "total": len(ids), "general_k": 0},
+        "kernel": {"passed": 0, "total": 0},
+        "hypotheses": {"holds": 0, "total": 0},
+        "cited": 0,
+        "unchecked": 0,
+    }
+
+
+def count_cells(record: Any) -> list[str]:
+    """Identities, kernel theorems, hypotheses, citations and unchecked steps of a record,
+    one cell each; nothing cited is counted as a check.
+
+    Examples
+    --------
+    >>> from nashalign.symbolic.records import DerivationRecord
+    >>> r = DerivationRecord("x", "X", "x")
+    >>> r.add_check("x - x = 0", True)
+    True
+    >>> _ = r.cite("sum")
+    >>> count_cells(r)
+    ['1 of 1', '-', '0 of 0', '1', '0']
+    """
+    c = _counts(record)
+    ids, ker, hyp = c["identities"], c["kernel"], c["hypotheses"]
+    return [
+        f"{ids['passed']} of {ids['total']}",
+        f"{ker['passed']} of {ker['total']}" if ker["total"] else "-",
+        f"{hyp['holds']} of {hyp['total']}",
+        str(c["cited"]),
+        str(c["unchecked"]),
+    ]
 
 
 def _params_text(params: dict[str, Any]) -> str:
@@ -293,14 +356,18 @@ def status_markdown(record: Any) -> str:
         kind = "danger"
     else:
         kind = "warning"  # hypothesis unknown, not established, unchecked
-    n_passed = sum(c.passed for c in record.checks)
+    ids, ker, hyp, cited, unchecked = count_cells(record)
     lines = [
         f":::{{admonition}} Verification status: {status}",
         f":class: {kind}",
         "",
         f"- **method**: {record.method or 'n/a'}",
         f"- **parameters**: {_params_text(record.params)}",
-        f"- **exact checks passed**: {n_passed} of {len(record.checks)}",
+        f"- **exact identities passed**: {ids}",
+        f"- **Coq kernel theorems (compiled in this run)**: {ker if ker != '-' else 'none'}",
+        f"- **hypotheses holding**: {hyp}",
+        f"- **cited results (not counted as checks)**: {cited}",
+        f"- **unchecked steps**: {unchecked}",
         f"- **time**: {record.seconds:.2f} s",
     ]
     if record.failure:
@@ -340,7 +407,8 @@ def record_markdown(record: Any, *, statement: bool = True) -> str:
 
 
 def verification_table(records: Iterable[Any]) -> str:
-    """One row per record: result, parameters, status, exact checks passed, seconds.
+    """One row per record: result, parameters, status, then identities, Coq kernel theorems,
+    hypotheses, citations and unchecked steps in separate columns, and seconds.
 
     The verification method is on each result's own page (:func:`status_markdown`).
 
@@ -349,19 +417,32 @@ def verification_table(records: Iterable[Any]) -> str:
     >>> from nashalign.symbolic.records import DerivationRecord
     >>> r = DerivationRecord("x", "X", "x", verified=True, method="expand", params={"K": 2})
     >>> verification_table([r]).splitlines()[-1]
-    '| X | K = 2 | verified | 0 of 0 | 0.00 |'
+    '| X | K = 2 | verified | 0 of 0 | - | 0 of 0 | 0 | 0 | 0.00 |'
     """
     rows = [
         [
             r.title or r.name,
             _params_text(r.params),
             r.status if r.verified is not False else f"**{r.status}**",
-            f"{sum(c.passed for c in r.checks)} of {len(r.checks)}",
+            *count_cells(r),
             f"{r.seconds:.2f}",
         ]
         for r in records
     ]
-    return markdown_table(["result", "parameters", "status", "exact checks", "seconds"], rows)
+    return markdown_table(
+        [
+            "result",
+            "parameters",
+            "status",
+            "identities",
+            "kernel",
+            "hypotheses",
+            "cited",
+            "unchecked",
+            "seconds",
+        ],
+        rows,
+    )
 
 
 def _num(x: Any, spec: str = ".1e") -> str:

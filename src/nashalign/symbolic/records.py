@@ -18,12 +18,23 @@ True
 >>> r.finish().status, r.verified
 ('proved for general K', True)
 
-Statuses (:attr:`DerivationRecord.status`): ``"proved for general K"`` (every
-essential identity holds for symbolic K), ``"proved at explicit K = ..."``,
+Statuses (:attr:`DerivationRecord.status`): ``"proved for general K (Coq kernel)"``
+(a kernel proof of the whole statement compiled in this run, :meth:`add_kernel`),
+``"proved for general K"`` (a general-K proof: every essential identity holds for
+symbolic K by free-algebra / matrix-symbol rewriting), ``"proved at explicit K = ..."``,
 ``"fails (counterexample)"``, ``"hypothesis unknown"`` and ``"not established"``
 (an argument that is not machine-checked remains). ``verified`` is True only for
-the two "proved" statuses. Cited standard results (:data:`CITED`) are named with a
-reference and count as established; unchecked steps never do.
+the "proved" statuses. An explicit-K identity marked ``supplementary`` confirms a
+general-K proof; it never makes one: a record whose identities are all explicit
+(supplementary or not) is "proved at explicit K", whatever it cites.
+
+Cited standard results (:data:`CITED`) and hypotheses are listed, never counted as
+checks (:meth:`DerivationRecord.counts`). Unchecked steps are never established.
+
+A statement is the checked object: every derived formula, threshold, degree,
+coefficient or qualifier it shows is rendered from a *stated* expression that an
+identity check compares with the derived one (:meth:`DerivationRecord.stated`), so
+editing the stated value turns that check red.
 """
 
 from __future__ import annotations
@@ -36,12 +47,13 @@ import sympy as sp
 #: Kinds of a derivation step.
 STEP_KINDS = ("checked", "cited", "unchecked", "definition")
 #: Kinds of a check.
-CHECK_KINDS = ("identity", "hypothesis", "cited")
+CHECK_KINDS = ("identity", "kernel", "hypothesis", "cited")
 #: Generality of a machine-checked identity that holds for every K.
 GENERAL_K = "symbolic K"
 
 #: Status values of a finished record (:attr:`DerivationRecord.status`).
 PROVED_GENERAL = "proved for general K"
+PROVED_KERNEL = "proved for general K (Coq kernel)"
 PROVED_EXPLICIT = "proved at explicit"  # followed by "K = 3, N = 2" etc.
 FAILS = "fails (counterexample)"
 HYPOTHESIS_UNKNOWN = "hypothesis unknown"
@@ -71,11 +83,15 @@ class Check:
 
     ``kind`` is ``"identity"`` (an exact identity reduced to 0: ``passed`` is its
     outcome, ``generality`` is ``"symbolic K"`` or the explicit parameters it
-    was reduced at), ``"hypothesis"`` (a hypothesis of the result, decided by
-    the engine: ``outcome`` is ``"holds"``, ``"fails"`` or ``"unknown"``) or
-    ``"cited"`` (a standard result the proof applies, named with ``reference``;
-    ``passed`` is True). ``supplementary`` identities confirm at explicit K what
-    a general-K check already proves; they do not limit the record's generality.
+    was reduced at), ``"kernel"`` (Coq theorems compiled and closed under the
+    global context in this run, :meth:`DerivationRecord.add_kernel`),
+    ``"hypothesis"`` (a hypothesis of the result, decided by the engine:
+    ``outcome`` is ``"holds"``, ``"fails"`` or ``"unknown"``) or ``"cited"`` (a
+    standard result the proof applies, named with ``reference``; ``passed`` is
+    True, and it is never counted as a check). ``supplementary`` identities
+    confirm at explicit K what a general-K proof in the same record proves; they
+    do not limit the record's generality, and never establish it. A
+    ``supplementary`` kernel check proves one part of the statement only.
     """
 
     description: str
@@ -162,6 +178,71 @@ class DerivationRecord:
     depends_on: list[str] = field(default_factory=list)
 
     # -- building ------------------------------------------------------------
+    def stated(
+        self,
+        part: str,
+        stated: Any,
+        derived: Any,
+        how: str = "expansion",
+        generality: str = "",
+        supplementary: bool = False,
+    ) -> str:
+        """Check one part of the statement against the derived object; return its LaTeX.
+
+        ``stated`` is the expression the statement shows (the statement is rendered
+        from the returned LaTeX, never retyped), ``derived`` the object the checks
+        derived. The identity ``stated - derived = 0`` (componentwise, expanded) is
+        recorded as ``"statement's <part> = the derived one"``; a ``bool`` ``stated``
+        (a qualifier) must equal ``derived`` (whether the checks show it is needed).
+
+        Examples
+        --------
+        >>> rec = DerivationRecord("demo", "Demo", "")
+        >>> rec.stated("degree", sp.Integer(2), 2)
+        '2'
+        >>> rec.checks[-1].description, rec.checks[-1].passed
+        ("statement's degree = the derived one", True)
+        """
+        if isinstance(stated, bool) or isinstance(derived, bool):
+            ok = bool(stated) == bool(derived)
+        else:
+            diff = sp.Matrix(stated) - sp.Matrix(derived) if _is_matrix(stated) else None
+            if diff is not None:
+                ok = diff.applyfunc(sp.expand).is_zero_matrix
+            else:
+                ok = sp.expand(sp.sympify(stated) - sp.sympify(derived)) == 0
+        self.add_check(
+            f"statement's {part} = the derived one",
+            bool(ok),
+            f"stated {_sstr(stated)}; derived {_sstr(derived)}; {how}",
+            generality=generality,
+            supplementary=supplementary,
+        )
+        if isinstance(stated, bool):
+            return ""
+        return sp.latex(stated)
+
+    def add_kernel(
+        self, description: str, passed: bool, detail: str = "", partial: bool = False
+    ) -> bool:
+        """Record Coq theorems compiled and closed under the global context in this run.
+
+        Only :func:`nashalign.derivations.coq_kernel.apply_kernel` calls this, after a
+        compile in the same run. ``partial``: the theorems prove one part of the
+        statement, which then keeps its explicit-K status.
+        """
+        self.checks.append(
+            Check(
+                description,
+                bool(passed),
+                detail,
+                kind="kernel",
+                generality=GENERAL_K,
+                supplementary=partial,
+            )
+        )
+        return bool(passed)
+
     def add_check(
         self,
         description: str,
@@ -245,16 +326,27 @@ class DerivationRecord:
         """
         forced_false = self.verified is False
         identities = [c for c in self.checks if c.kind == "identity"]
+        kernel = [c for c in self.checks if c.kind == "kernel"]
         hyps = [c for c in self.checks if c.kind == "hypothesis"]
         unchecked = [s for s in self.steps if s.kind == "unchecked"]
-        if any(h.outcome == "fails" for h in hyps) or any(not c.passed for c in identities):
+        # A general-K proof: a passing general-K identity that is not supplementary.
+        general_proof = [c for c in identities if c.generality == GENERAL_K and not c.supplementary]
+        if (
+            any(h.outcome == "fails" for h in hyps)
+            or any(not c.passed for c in identities)
+            or any(not c.passed for c in kernel)
+        ):
             status = FAILS
         elif any(h.outcome == "unknown" for h in hyps):
             status = HYPOTHESIS_UNKNOWN
         elif forced_false or not identities or unchecked:
             status = NOT_ESTABLISHED
-        elif all(c.generality == GENERAL_K or c.supplementary for c in identities) and all(
-            h.generality == GENERAL_K for h in hyps
+        elif any(not c.supplementary for c in kernel):
+            status = PROVED_KERNEL
+        elif (
+            general_proof
+            and all(c.generality == GENERAL_K or c.supplementary for c in identities)
+            and all(h.generality == GENERAL_K for h in hyps)
         ):
             status = PROVED_GENERAL
         else:
@@ -274,7 +366,8 @@ class DerivationRecord:
     def status(self) -> str:
         """The honest status of the record.
 
-        After :meth:`finish`: ``"proved for general K"``, ``"proved at explicit
+        After :meth:`finish`: ``"proved for general K (Coq kernel)"``, ``"proved
+        for general K"`` (a general-K identity proof), ``"proved at explicit
         K = 3, N = 2"`` (every identity passed at those parameters, nothing
         unchecked), ``"fails (counterexample)"`` (a refuted hypothesis or a
         failing identity), ``"hypothesis unknown"`` (the engine could not decide
@@ -298,6 +391,38 @@ class DerivationRecord:
         """The cited standard results the proof applies."""
         return [c for c in self.checks if c.kind == "cited"]
 
+    def counts(self) -> dict[str, Any]:
+        """What backs the record, in separate columns; nothing cited counts as a check.
+
+        ``identities`` (exact identities: passed, total, of which for symbolic K),
+        ``kernel`` (Coq theorems compiled in this run: passed, total),
+        ``hypotheses`` (decided by the engine: holding, total), ``cited`` (standard
+        results applied, with a reference) and ``unchecked`` (steps).
+
+        Examples
+        --------
+        >>> rec = DerivationRecord("demo", "Demo", "")
+        >>> rec.add_check("x - x = 0", True, generality=GENERAL_K)
+        True
+        >>> _ = rec.cite("sum")
+        >>> rec.counts()["identities"], rec.counts()["cited"]
+        ({'passed': 1, 'total': 1, 'general_k': 1}, 1)
+        """
+        ids = [c for c in self.checks if c.kind == "identity"]
+        ker = [c for c in self.checks if c.kind == "kernel"]
+        hyps = [c for c in self.checks if c.kind == "hypothesis"]
+        return {
+            "identities": {
+                "passed": sum(c.passed for c in ids),
+                "total": len(ids),
+                "general_k": sum(c.generality == GENERAL_K for c in ids),
+            },
+            "kernel": {"passed": sum(c.passed for c in ker), "total": len(ker)},
+            "hypotheses": {"holds": sum(c.passed for c in hyps), "total": len(hyps)},
+            "cited": sum(c.kind == "cited" for c in self.checks),
+            "unchecked": sum(s.kind == "unchecked" for s in self.steps),
+        }
+
     def to_json(self) -> dict[str, Any]:
         """JSON view; expressions as ``sympy.sympify``-parseable strings."""
         return {
@@ -312,6 +437,7 @@ class DerivationRecord:
             "params": dict(self.params),
             "failure": self.failure,
             "depends_on": list(self.depends_on),
+            "counts": self.counts(),
             "checks": [c.to_json() for c in self.checks],
             "steps": [
                 {"text": s.text, "latex": s.latex, "kind": s.kind, "reference": s.reference}
@@ -379,10 +505,15 @@ CITED: dict[str, tuple[str, str]] = {
         "Boyd & Vandenberghe 2004, Convex Optimization, §4.2",
     ),
     "quadratic_form": (
-        "a quadratic form is NSD on a subspace iff it is NSD on each summand of a decomposition "
-        "into mutually orthogonal invariant subspaces",
-        "Horn & Johnson 2013, Matrix Analysis, 2nd ed., §4.1 (spectral theorem for Hermitian "
-        "matrices)",
+        "a quadratic form q(x) = x^T H x whose cross terms between two complementary "
+        "subspaces U, V vanish (u^T H v = 0 for u in U, v in V) is NSD on U + V iff it is NSD "
+        "on U and on V, since q(u + v) = q(u) + q(v); strictly (ND) likewise",
+        "elementary (bilinearity); Horn & Johnson 2013, Matrix Analysis, 2nd ed., §4.1",
+    ),
+    "psd_sum": (
+        "a nonnegative combination of PSD matrices is PSD (x^T (k X + t I) x = k x^T X x + "
+        "t |x|^2 >= 0 for k, t >= 0)",
+        "Horn & Johnson 2013, Matrix Analysis, 2nd ed., §7.1 (the PSD matrices form a convex cone)",
     ),
     "adjugate": (
         "M adj(M) = adj(M) M = det(M) I for every square matrix over a commutative ring",
@@ -411,6 +542,14 @@ CITED: dict[str, tuple[str, str]] = {
         "elementary",
     ),
 }
+
+
+def _is_matrix(x: Any) -> bool:
+    return isinstance(x, sp.MatrixBase)
+
+
+def _sstr(x: Any) -> str:
+    return str(x) if isinstance(x, bool) else sp.sstr(x)
 
 
 def expr_to_json(value: Any) -> Any:
