@@ -390,6 +390,8 @@ class Incentives:
     def from_exact(cls, s: Any, r: Any, tau: Any = None) -> Incentives:
         """Incentives from exact rationals (int, Fraction, sympy Rational), kept exact.
 
+        A float is taken as the exact binary value it holds.
+
         Examples
         --------
         >>> from fractions import Fraction
@@ -397,7 +399,7 @@ class Incentives:
         (Fraction(1, 3), Fraction(2, 1))
         """
         try:
-            sq, rq = Fraction(str(s)), Fraction(str(r))
+            sq, rq = (Fraction(x) if isinstance(x, float) else Fraction(str(x)) for x in (s, r))
         except (ValueError, ZeroDivisionError):
             raise InputError(f"exact incentives must be rational, got s = {s}, r = {r}") from None
         return cls(float(sq), float(rq), tau=None if tau is None else float(tau), exact=(sq, rq))

@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -371,11 +373,14 @@ def validate_n_agents(n_agents: Any) -> int:
     return int(n_agents)
 
 
-def validate_tau(tau: Any, K: int | None = None) -> float:
-    """Validate the exclusion threshold: finite, in (0, 1/K) (in (0, 1) without K).
+def validate_tau(tau: Any, K: int | None = None, what: str = "tau") -> Any:
+    """Validate the exclusion threshold: in (0, 1/K), or (0, 1/2) when K is not known.
 
-    A weight below ``tau`` in every agent excludes a subpopulation; since the
-    weights of one agent sum to 1, ``tau >= 1/K`` would exclude someone always.
+    A weight below ``tau`` in every agent excludes a subpopulation; the weights of
+    one agent sum to 1, so ``tau >= 1/K`` would exclude someone always, and K >= 2
+    bounds every ``tau`` by 1/2. Exact rationals (``fractions.Fraction``, SymPy
+    ``Rational``) are compared exactly and returned as they are; anything else is
+    returned as a float. The one range check of the project.
 
     Examples
     --------
@@ -385,12 +390,28 @@ def validate_tau(tau: Any, K: int | None = None) -> float:
     Traceback (most recent call last):
     ...
     nashalign.errors.InputError: tau must lie in (0, 1/K) = (0, 0.2) for K = 5, got 0.3
+    >>> from fractions import Fraction
+    >>> validate_tau(Fraction(1, 5), 5)
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: tau must lie in (0, 1/K) = (0, 0.2) for K = 5, got 0.2
+    >>> validate_tau(0.6)
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: tau must lie in (0, 1/K), hence in (0, 0.5) as K >= 2; got 0.6
     """
-    t = finite_number(tau, "tau")
+    if isinstance(tau, numbers.Rational) and not isinstance(tau, bool):
+        t = tau
+        shown = float(tau)
+    else:
+        t = shown = finite_number(tau, what)
     if K is None:
-        if not 0.0 < t < 1.0:
-            raise InputError(f"tau must lie in (0, 1), got {t:g}")
-        return t
-    if not 0.0 < t < 1.0 / K:
-        raise InputError(f"tau must lie in (0, 1/K) = (0, {1.0 / K:.6g}) for K = {K}, got {t:g}")
+        if not 0 < t < Fraction(1, 2):
+            raise InputError(
+                f"{what} must lie in (0, 1/K), hence in (0, 0.5) as K >= 2; got {shown:g}"
+            )
+    elif not 0 < t < Fraction(1, K):
+        raise InputError(
+            f"{what} must lie in (0, 1/K) = (0, {1.0 / K:.6g}) for K = {K}, got {shown:g}"
+        )
     return t

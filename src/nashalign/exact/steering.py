@@ -35,6 +35,7 @@ from nashalign.errors import InputError
 from nashalign.exact.evaluate import instance_polynomials, to_rational
 from nashalign.instance import MAX_RATIO, parse_exact_number, validate_a_C
 from nashalign.symbolic.symbols import r
+from nashalign.validation import validate_tau
 
 #: Largest K for exact steering (real-root isolation of degree K-1 polynomials).
 MAX_STEER_K = 12
@@ -241,8 +242,7 @@ def steer(a: ArrayLike, C: ArrayLike, s: object, tau: object = 0.05) -> Steering
             "degree K-1 have huge exact coefficients; use the float closed form "
             "(nashalign.solvers.closed_form.symmetric_ne) on a grid of r instead"
         )
-    if not (0 < tau_q < sp.Rational(1, K)):
-        raise InputError(f"tau must lie in (0, 1/K) = (0, {1 / K:.4g}), got {float(tau_q)}")
+    validate_tau(tau_q, K)
     polys = instance_polynomials(a, C)
     alpha = polys.alpha
     ps = [
@@ -347,11 +347,7 @@ def steering_ratios(
         raise InputError(
             f"{la}/{li} = {sp.N(ba / bi, 3)} is beyond {MAX_RATIO:.0e}; rescale (only the ratio matters)"
         )
-    if not 0 < t < sp.Rational(1, K):
-        raise InputError(
-            f"{lt} must lie in (0, 1/K) = (0, {1.0 / K:.6g}) for K = {K}, got {float(t):g}"
-        )
-    return ba / bi, t
+    return ba / bi, validate_tau(t, K, what=lt)
 
 
 def _threshold_parts(

@@ -227,8 +227,6 @@ def evaluate(
     return GridEval(W.reshape(shape + (instance.K,)), interior.reshape(shape))
 
 
-#: Largest tau any instance admits (K >= 2, tau < 1/K).
-_TAU_MAX = 0.5
 
 
 @dataclass(frozen=True)
@@ -275,9 +273,7 @@ class GridSpec:
 
     def __post_init__(self) -> None:
         x, y, third = check_plane(self.axes)
-        tau = finite_number(self.tau, "tau")
-        if not 0.0 < tau < _TAU_MAX:
-            raise InputError(f"tau must lie in (0, 1/K), hence in (0, 0.5) as K >= 2; got {tau:g}")
+        tau = validate_tau(self.tau)
         normalised = {
             "axes": (x, y),
             "fixed": check_fixed(third, self.fixed),

@@ -42,7 +42,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import InputError
 from nashalign.exact.evaluate import to_rational
-from nashalign.instance import validate_a_C, validate_n_agents
+from nashalign.model import Incentives, Population
+from nashalign.validation import validate_tau
 
 __all__ = ["RobustSteeringResult", "robust_steer"]
 
@@ -200,11 +201,11 @@ def robust_steer(
     from nashalign.exact.steering import MAX_STEER_K, steer
     from nashalign.solvers.equilibria import all_equilibria, in_reach, mu_min_exact
 
-    a_f, C_f = validate_a_C(np.asarray(a, dtype=float), np.asarray(C, dtype=float))
-    N = validate_n_agents(n_agents)
+    pop = Population(a, C, n_agents=n_agents)
+    N, C_f = pop.N, pop.C
     if N < 2:
         raise InputError("robust steering needs n_agents >= 2 (a single agent has no r)")
-    K = a_f.shape[0]
+    K = pop.K
     if K > MAX_STEER_K:
         raise InputError(f"robust steering is limited to K <= {MAX_STEER_K}, got K = {K}")
     if not in_reach(K, N):
@@ -213,8 +214,7 @@ def robust_steer(
             "needs the whole equilibrium set"
         )
     s_q, tau_q = to_rational(s), to_rational(tau)
-    if not (0 < tau_q < sp.Rational(1, K)):
-        raise InputError(f"tau must lie in (0, 1/K) = (0, {1 / K:.4g}), got {float(tau_q)}")
+    validate_tau(tau_q, K)
     if isinstance(n_grid, bool) or not isinstance(n_grid, int) or n_grid < 2:
         raise InputError(f"n_grid must be an integer >= 2, got {n_grid!r}")
     try:
@@ -245,9 +245,10 @@ def robust_steer(
     stable_ok = np.zeros(g.size, dtype=bool)
     counts: list[dict[str, int]] = []
     grid_exact = True
-    s_f, tau_f = float(s_q), float(tau_q)
+    tau_f = float(tau_q)
     for i, r in enumerate(g):
-        es = all_equilibria(a_f, C_f, s_f, 1.0, float(r), N, tau=tau_f, with_nashconv=False)
+        incentives = Incentives.from_exact(s_q, float(r))  # s exactly as given, r exactly the grid float
+        es = all_equilibria(pop, incentives, tau=tau_f, with_nashconv=False)
         grid_exact &= es.exact
         all_ok[i] = all(not e.excluded for e in es.equilibria)
         stable_ok[i] = all(not e.excluded for e in es.equilibria if e.local_max is not False)
