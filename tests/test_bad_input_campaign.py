@@ -276,3 +276,24 @@ def test_typed_arguments_are_not_validated_again(monkeypatch):
     monkeypatch.setattr(spectral, "validate_n_agents", fail)
     assert model_of(pop, inc) == (pop, inc)
     assert symmetric_ne(pop, inc).interior
+
+
+def test_a_solve_call_validates_its_instance_once(monkeypatch):
+    """``solve`` validates (a, C) once, where the Instance is built (it was six times)."""
+    import sys
+
+    import nashalign.validation as validation
+    from nashalign.studies.solve import solve_population
+
+    calls: list[int] = []
+    real = validation.validate_a_C
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("nashalign") and getattr(module, "validate_a_C", None) is real:
+            monkeypatch.setattr(module, "validate_a_C", counting)
+    out = solve_population(["politics"], 1.0, 1.0, 1.0, method="closed-form")
+    assert out["converged"] and len(calls) == 1

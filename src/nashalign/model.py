@@ -159,7 +159,24 @@ class Population:
         >>> Population.from_instance(Instance.resolve("politics"), 3).names[:2]
         ('left', 'centre')
         """
-        return cls(instance.a, instance.C, n_agents=n_agents, names=tuple(instance.names))
+        from nashalign.instance import Instance
+
+        if not isinstance(instance, Instance):
+            raise InputError(f"expected a nashalign Instance, got {type(instance).__name__}")
+        # The Instance validated a, C and the names when it was built: only N is new.
+        return cls._validated(instance.a, instance.C, validate_n_agents(n_agents), instance.names)
+
+    @classmethod
+    def _validated(cls, a: NDArray, C: NDArray, n_agents: int, names: Sequence[str]) -> Population:
+        """A population from parts that were validated already (no second validation)."""
+        obj = object.__new__(cls)
+        a_, C_ = np.array(a, dtype=np.float64), np.array(C, dtype=np.float64)
+        a_.setflags(write=False)
+        C_.setflags(write=False)
+        for name, value in (("a", a_), ("C", C_), ("n_agents", n_agents), ("names", tuple(names))):
+            object.__setattr__(obj, name, value)
+        object.__setattr__(obj, "_exact", [])
+        return obj
 
     @classmethod
     def from_instances(cls, instances: Sequence[Any]) -> Population:
@@ -255,7 +272,7 @@ class Population:
         """
         if not self.homogeneous:
             raise InputError("a heterogeneous population's size is its number of (a, C) pairs")
-        return Population(self.a, self.C, n_agents=n_agents, names=self.names)
+        return Population._validated(self.a, self.C, validate_n_agents(n_agents), self.names)
 
     def exact(self) -> ExactPopulation:
         """Rational views of ``a`` and ``C`` (the exact values of the floats; cached).

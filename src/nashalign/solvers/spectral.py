@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import InputError
+from nashalign.model import Population
 from nashalign.solvers.linalg import perp_basis
 from nashalign.validation import validate_a_C, validate_n_agents
 
@@ -58,6 +59,11 @@ class Spectrum:
     U: NDArray[np.float64]
     norm: float
 
+    @property
+    def K(self) -> int:
+        """Number of subpopulations."""
+        return int(self.U.shape[0])
+
 
 def spectrum(C: NDArray[np.float64]) -> Spectrum:
     """Compress ``C`` to ``1^perp`` and diagonalise it (one eigendecomposition).
@@ -81,21 +87,34 @@ def _prepare(a: ArrayLike, C: ArrayLike) -> tuple[NDArray, NDArray, Spectrum]:
     return a_, C_, spectrum(C_)
 
 
-def alpha(C: ArrayLike, r: ArrayLike) -> NDArray[np.float64]:
+def _spectrum_of(C: ArrayLike | Population) -> Spectrum:
+    """The spectrum of a homogeneous population's C (validated once) or of an array C."""
+    if isinstance(C, Population):
+        if not C.homogeneous:
+            raise InputError("alpha is defined for a homogeneous population (one C)")
+        return spectrum(C.C)
+    return _prepare(np.zeros(np.shape(C)[0]), C)[2]
+
+
+def alpha(C: ArrayLike | Population, r: ArrayLike) -> NDArray[np.float64]:
     r"""``alpha(r) = 1' adj(2C + rI) 1 = K prod_j (2 mu_j + r)``, vectorised over ``r``.
 
     Examples
     --------
     >>> alpha(np.diag([1.0, 2.0, 3.0]), [0.0, 1.0]).round(9).tolist()
     [44.0, 71.0]
+    >>> from nashalign.model import Population
+    >>> float(alpha(Population([0.0, 0.0, 0.0], np.diag([1.0, 2.0, 3.0])), 1.0).round(9))
+    71.0
     """
-    _, C_, sp = _prepare(np.zeros(np.shape(C)[0]), C)
+    sp = _spectrum_of(C)
     rr = np.asarray(r, dtype=np.float64)
-    K = C_.shape[0]
-    return K * np.prod(2.0 * sp.mu + rr[..., None], axis=-1)
+    return sp.K * np.prod(2.0 * sp.mu + rr[..., None], axis=-1)
 
 
-def alpha_tilde(C: ArrayLike, r: ArrayLike, n_agents: int = 2) -> NDArray[np.float64]:
+def alpha_tilde(
+    C: ArrayLike | Population, r: ArrayLike, n_agents: int = 2
+) -> NDArray[np.float64]:
     r"""``alpha_tilde(r) = 1' adj(2C - r/(N-1) I) 1 = K prod_j (2 mu_j - r/(N-1))``.
 
     Examples
@@ -106,10 +125,9 @@ def alpha_tilde(C: ArrayLike, r: ArrayLike, n_agents: int = 2) -> NDArray[np.flo
     N = validate_n_agents(n_agents)
     if N < 2:
         raise InputError("alpha_tilde needs at least 2 agents")
-    _, C_, sp = _prepare(np.zeros(np.shape(C)[0]), C)
+    sp = _spectrum_of(C)
     rr = np.asarray(r, dtype=np.float64)
-    K = C_.shape[0]
-    return K * np.prod(2.0 * sp.mu - rr[..., None] / (N - 1), axis=-1)
+    return sp.K * np.prod(2.0 * sp.mu - rr[..., None] / (N - 1), axis=-1)
 
 
 def alpha_eig_sum(C: ArrayLike, r: ArrayLike) -> NDArray[np.float64]:

@@ -256,7 +256,7 @@ def _symmetric_nashconv(pop: Population, inc: Incentives, w: Any) -> float:
     agent of the two-agent profile ``(w, w)`` at the same ``s`` and ``r``. One
     simplex QP instead of N, so ``--agents 10000`` answers at once.
     """
-    two = Population(pop.a, pop.C, n_agents=2, names=pop.names)
+    two = pop.with_agents(2)
     scaled = Incentives(inc.s, inc.r_for(pop), unit=inc.unit)
     reg = regrets(np.tile(np.asarray(w, dtype=float), (2, 1)), two, scaled)
     return float(pop.N * reg[0])
@@ -279,8 +279,8 @@ def _solve(pop: Population, inc: Incentives, method: str) -> dict[str, Any]:
         "note": "",
     }
     if pop.homogeneous:
-        out["alpha"] = _num(alpha(pop.C, r))
-        out["alpha_tilde"] = _num(alpha_tilde(pop.C, r, N)) if N >= 2 else None
+        out["alpha"] = _num(alpha(pop, r))
+        out["alpha_tilde"] = _num(alpha_tilde(pop, r, N)) if N >= 2 else None
 
     chosen = "iterative" if (not pop.homogeneous and method in ("auto", "all")) else method
     if chosen == "all":
