@@ -46,7 +46,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nashalign.errors import InputError
-from nashalign.figures.grid import LIM, TAU, check_lim, check_resolution, log_axis
+from nashalign.figures.grid import LIM, TAU, check_lim, check_resolution, log_axis, log_edges
 from nashalign.figures.naming import dataset_name, slug
 from nashalign.figures.output import grid_csv
 from nashalign.figures.pipeline import Drawn, produce
@@ -437,12 +437,6 @@ def compute_stable_map(
     return stable_map_on(*p, name=name, progress=progress)
 
 
-def _edges(v: NDArray[np.float64]) -> NDArray[np.float64]:
-    lv = np.log10(v)
-    mid = 0.5 * (lv[1:] + lv[:-1])
-    return 10 ** np.concatenate([[2 * lv[0] - mid[0]], mid, [2 * lv[-1] - mid[-1]]])
-
-
 def _draw_stable(d: StableMapData) -> Drawn:
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.patches import Patch
@@ -451,7 +445,7 @@ def _draw_stable(d: StableMapData) -> Drawn:
     ax_c, ax_n = fig.subplots(1, 2)
     cmap = ListedColormap(list(_CAT_COLOURS))
     norm = BoundaryNorm([-0.5, 0.5, 1.5, 2.5, 3.5], cmap.N)
-    ex, ey = _edges(d.x), _edges(d.y)
+    ex, ey = log_edges(d.x), log_edges(d.y)
     ax_c.pcolormesh(ex, ey, d.category, cmap=cmap, norm=norm, shading="flat", rasterized=True)
     from matplotlib.colors import Normalize
 

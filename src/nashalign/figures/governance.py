@@ -46,7 +46,15 @@ from numpy.typing import NDArray
 
 from nashalign.errors import DegenerateError, InputError
 from nashalign.figures.focal import FocalCurves, draw_focal_curves, focal_curves
-from nashalign.figures.grid import LIM, TAU, GridSpec, check_lim, check_resolution, log_axis
+from nashalign.figures.grid import (
+    LIM,
+    TAU,
+    GridSpec,
+    check_lim,
+    check_resolution,
+    log_axis,
+    log_edges,
+)
 from nashalign.figures.heatmap_data import (
     HeatmapData,
     heatmap_csvs,
@@ -241,14 +249,6 @@ def r_star_mask(d: RStarData, r_axis: NDArray[np.float64]) -> NDArray[np.bool_]:
     return ok
 
 
-def _log_edges(v: NDArray[np.float64]) -> NDArray[np.float64]:
-    if v.size == 1:
-        return np.array([v[0] / 1.5, v[0] * 1.5])
-    lv = np.log10(v)
-    mid = 0.5 * (lv[1:] + lv[:-1])
-    return 10 ** np.concatenate([[2 * lv[0] - mid[0]], mid, [2 * lv[-1] - mid[-1]]])
-
-
 def draw_r_star(ax: Any, d: RStarData) -> None:
     """Draw the exclusion-free region (filled) and r*(s) on ``ax`` (log-log).
 
@@ -284,8 +284,8 @@ def draw_r_star(ax: Any, d: RStarData) -> None:
     elif ok.any() and s_pos.size:
         keep = d.s > 0
         ax.pcolormesh(
-            _log_edges(d.s[keep]),
-            _log_edges(r_axis),
+            log_edges(d.s[keep]),
+            log_edges(r_axis),
             np.ma.masked_where(~ok[:, keep], np.ones(ok[:, keep].shape)),
             cmap=ListedColormap(["#74c476"]),
             alpha=0.55,
@@ -322,7 +322,7 @@ def draw_r_star(ax: Any, d: RStarData) -> None:
     if simple and s_pos.size > 1:
         ax.set_xlim(s_pos[0], s_pos[-1])
     elif s_pos.size:
-        edges = _log_edges(s_pos)
+        edges = log_edges(s_pos)
         ax.set_xlim(edges[0], edges[-1])
     ax.set_ylim(y0, y1)
     ax.set_xlabel(r"$s = \beta_A / \beta_I$", fontsize=FONT["label"])

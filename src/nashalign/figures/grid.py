@@ -160,6 +160,23 @@ def log_axis(lim: tuple[float, float], n: int) -> NDArray[np.float64]:
     return np.logspace(math.log10(lim[0]), math.log10(lim[1]), n)
 
 
+def log_edges(v: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Cell edges of log-spaced centres ``v`` (midpoints in log space; for ``pcolormesh``).
+
+    A single centre gets the edges ``v / 1.5`` and ``v * 1.5``.
+
+    Examples
+    --------
+    >>> log_edges(np.array([1.0, 100.0])).tolist()
+    [0.1, 10.0, 1000.0]
+    """
+    if v.size == 1:
+        return np.array([v[0] / 1.5, v[0] * 1.5])
+    lv = np.log10(v)
+    mid = 0.5 * (lv[1:] + lv[:-1])
+    return 10 ** np.concatenate([[2 * lv[0] - mid[0]], mid, [2 * lv[-1] - mid[-1]]])
+
+
 def plane_betas(
     axes: Sequence[str], X: NDArray[np.float64], Y: NDArray[np.float64], fixed: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:

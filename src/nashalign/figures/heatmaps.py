@@ -53,9 +53,8 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-from nashalign.figures.grid import LIM, TAU, GridSpec
+from nashalign.figures.grid import LIM, TAU, GridSpec, log_edges
 from nashalign.figures.heatmap_data import (  # noqa: F401  (re-exported: the data lives there)
     HeatmapData,
     compute_heatmap,
@@ -78,12 +77,6 @@ from nashalign.figures.style import (
 from nashalign.instance import Instance, validate_focal
 
 # --------------------------------------------------------------------------- drawing
-
-
-def _edges(v: NDArray[np.float64]) -> NDArray[np.float64]:
-    lv = np.log10(v)
-    mid = 0.5 * (lv[1:] + lv[:-1])
-    return 10 ** np.concatenate([[2 * lv[0] - mid[0]], mid, [2 * lv[-1] - mid[-1]]])
 
 
 def colour_norm(data: HeatmapData) -> Any:
@@ -164,7 +157,7 @@ def draw_heatmap(ax: Any, data: HeatmapData, focal: int | None, norm: Any) -> An
     shown = np.where(both < data.tau, norm.vmin - 1.0, both)  # "under": black
     shown = np.ma.masked_where(~np.isfinite(both), shown)
     cmap = colormaps["viridis"].with_extremes(under="black", bad="white")
-    ex, ey = _edges(data.x), _edges(data.y)
+    ex, ey = log_edges(data.x), log_edges(data.y)
     mesh = ax.pcolormesh(ex, ey, shown, cmap=cmap, norm=norm, shading="flat", rasterized=True)
     X, Y = np.meshgrid(data.x, data.y)
     _hatch(ax, _region_path(data, "boundary"), "..", "0.55")
