@@ -1,28 +1,31 @@
-r"""``nashalign solve``: the Nash equilibrium of one population.
+"""nashalign solve: the Nash equilibrium of one population.
 
-One ``--instance`` with ``--agents N`` (default 2) is a homogeneous population;
-one ``--instance`` per agent is a heterogeneous one. Methods:
+One --instance with --agents N (default 2) is a homogeneous population: every
+agent shares the instance's attractiveness a and inconsistency C. One --instance
+per agent is a heterogeneous population. Equilibria depend on the three weights
+only through s = beta_A/beta_I and r = beta_D/beta_I.
 
-``closed-form``
-    Theorem 1's symmetric interior NE (:func:`nashalign.solvers.closed_form.symmetric_ne`);
-    a degenerate ratio (alpha or alpha_tilde = 0) is an error naming the root; when
-    the formula's point leaves the simplex it is printed with ``interior: false``
-    and no NashConv.
-``support``
-    Every symmetric NE by support enumeration (boundary ones and continua
-    included); the first is reported, all are listed.
-``iterative``
-    Best-response dynamics polished to an exact NE (asymmetric and heterogeneous
-    populations), certified by NashConv.
-``auto`` (default)
-    ``closed-form`` where it gives an interior NE, else ``support``; ``iterative``
-    for heterogeneous populations.
+Methods:
 
-``--json`` prints one ``nashalign.solve`` record (the envelope ``format``,
-``format_version``, ``nashalign_version``, then) ``{"names", "weights" (one list of K per agent), "interior",
-"alpha", "alpha_tilde", "nashconv", "method", "converged"}`` plus ``s``, ``r``,
-``n_agents``, ``cond_alpha``, ``equilibria`` and ``note``; quantities that do not
-apply are ``null``. Nothing is written to disk.
+  closed-form  the symmetric interior equilibrium of Theorem 1 (a formula). At
+               a degenerate ratio (alpha or alpha_tilde is 0) it stops and names
+               the root; when the formula's point leaves the simplex it is shown
+               with "interior: no" and no NashConv.
+  support      every symmetric equilibrium, by trying every support (boundary
+               equilibria and continua included); the first is reported, all
+               are listed.
+  iterative    best-response dynamics, polished to an exact equilibrium; for
+               asymmetric and heterogeneous populations.
+  all          the whole equilibrium set (every support of every agent, each
+               equilibrium checked in exact arithmetic) where that is in reach
+               (about N <= 4, K <= 6), else several best-response runs.
+  auto         (default) closed-form where it gives an interior equilibrium,
+               else support; iterative for heterogeneous populations; plus a
+               summary of the whole set.
+
+NashConv is the total gain the agents could make by switching to their best
+responses: 0 exactly at an equilibrium. --json prints one nashalign.solve record
+(see the README, "JSON output"). Nothing is written to disk.
 
 Examples
 --------
