@@ -68,6 +68,14 @@ THEOREMS: dict[str, tuple[tuple[str, str], ...]] = {
         ("Lemma2", "lemma2_degree_char0"),
         ("Positivity", "alpha_pos"),
     ),
+    "theorem3": (
+        ("Theorem3", "pair_sum"),
+        ("Theorem3", "lin_step"),
+        ("Theorem3", "quad_step"),
+        ("Theorem3", "bil_step_l"),
+        ("Theorem3", "bil_step_r"),
+        ("Theorem3", "potential_gradient"),
+    ),
 }
 
 #: Results whose kernel theorems prove one part of the statement only: result -> that part.
@@ -81,7 +89,6 @@ OPEN: dict[str, str] = {
     "theorem2": "the factorisation det = (-1)^N alpha * alpha~^(N-1) for general N (not yet "
     "in Coq; checked exactly over Q on 54 random instances by "
     "tests/derivations/test_theorem2_factorisation.py)",
-    "theorem3": "the potential identity (not yet in Coq)",
     "exclusion": "the threshold polynomials (A1)_k + s(Pi a)_k - tau*alpha as the exact "
     "condition w*_k = tau (stretch goal, not yet in Coq)",
     "heterogeneous": "the reduction of the stacked heterogeneous system (stretch goal, not "

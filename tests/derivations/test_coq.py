@@ -69,7 +69,8 @@ def test_project_compiles_closed_under_the_global_context(compiled):
     for t in compiled.theorems:
         assert t.assumptions == coq_kernel.CLOSED, (t.name, t.assumptions)
     for result in coq_kernel.THEOREMS:
-        assert compiled.label(result) == coq_kernel.KERNEL_LABEL
+        assert compiled.label(result).startswith(coq_kernel.KERNEL_LABEL)
+        assert (result in coq_kernel.PARTIAL) == compiled.label(result).endswith(" only")
     for result in coq_kernel.OPEN:
         assert compiled.label(result).startswith("open")
 
@@ -174,3 +175,22 @@ def test_book_statements_are_the_compiled_ones(compiled, build_dir):
             assert thm in closed
     for result in coq_kernel.OPEN:
         assert "open" in chapters.coq_statements(result)
+
+
+def test_kernel_in_the_run_labels_the_records(compiled):
+    """With the kernel compiled in this run, Lemma 2 is proved for general K (Coq kernel);
+    Theorem 3 gets its potential-identity theorems as partial kernel checks."""
+    from nashalign.derivations import derive
+
+    recs = [derive("lemma2", K=2), derive("theorem3", K=2, N=2)]
+    coq_kernel.apply_kernel(recs, compiled)
+    assert recs[0].status == coq_kernel.KERNEL_LABEL
+    assert recs[1].status == "proved at explicit K = 2, N = 2"
+    kernel = [c for c in recs[1].checks if c.kind == "kernel"]
+    assert {c.description.split(":")[0] for c in kernel} >= {"Coq Theorem3.potential_gradient"}
+    assert all(c.passed and c.supplementary for c in kernel)
+
+
+def test_theorem3_statement_is_the_gradient_identity():
+    stmt = coq_kernel.coq_statement("potential_gradient")
+    assert "C^T = C -> grad_Phi m = grad_u m" in stmt
