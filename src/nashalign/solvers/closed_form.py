@@ -72,6 +72,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,7 +81,7 @@ from numpy.typing import NDArray
 
 from nashalign.errors import DegenerateError, InputError
 from nashalign.model import Incentives, Population, takes_population
-from nashalign.solvers.linalg import RTOL_DEGENERATE
+from nashalign.solvers.linalg import RTOL_DEGENERATE, single_blas_thread
 from nashalign.solvers.spectral import Spectrum, alpha_roots, spectrum
 
 _TINY = float(np.finfo(float).tiny)
@@ -300,7 +301,8 @@ def _fused(
     Dbuf = np.empty((k1, width))
     row = np.empty(width)
     wmin = np.empty(width)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    threads = single_blas_thread() if n > CHUNK else nullcontext()
+    with threads, np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for sl, ss, rs in _chunks(s_b, r_b, shape):
             m = ss.shape[0]
             X = Xbuf[:, :m]

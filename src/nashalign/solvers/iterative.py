@@ -41,7 +41,6 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +50,7 @@ from numpy.typing import ArrayLike, NDArray
 from nashalign.errors import InputError
 from nashalign.instance import Instance
 from nashalign.model import Incentives, Population, takes_population
+from nashalign.solvers.linalg import single_blas_thread
 from nashalign.solvers.metrics import (
     check_profile,
     normalized_regrets,
@@ -259,21 +259,12 @@ def _polish_stacked(
                 cols = pos[j, S[m]]
                 ok = cols >= 0
                 B[rows[ok], cols[ok]] += rho
-    with _single_thread():
+    with single_blas_thread():
         x = np.linalg.lstsq(B, rhs, rcond=None)[0]
     W = np.zeros((N, K))
     for m in range(N):
         W[m, S[m]] = x[pos[m, S[m]]]
     return W if np.all(np.isfinite(W)) else None
-
-
-def _single_thread() -> Any:
-    """Limit BLAS to one thread for a mid-sized solve (threads only hurt at this size)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl is optional
-        return nullcontext()
-    return threadpool_limits(1)
 
 
 def _initial(init: Any, N: int, K: int, seed: int | None) -> NDArray[np.float64]:
