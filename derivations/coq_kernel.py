@@ -131,6 +131,9 @@ class KernelResult:
     forbidden: list[str] = dataclasses.field(default_factory=list)
     error: str = ""
     file_seconds: dict[str, float] = dataclasses.field(default_factory=dict)
+    #: How the kernel's verdict was obtained: a compile in this run, or a build stamp
+    #: of a successful compile of exactly these sources (:func:`kernel_from_stamp`).
+    origin: str = "compiled in this run"
 
     def proved(self, result: str) -> bool:
         """True when every kernel theorem of ``result`` compiled and is axiom-free."""
@@ -384,10 +387,46 @@ def check_stamp(path: Path, coq_dir: Path = COQ_DIR) -> bool:
     return wanted <= set(doc.get("theorems", []))
 
 
+def kernel_from_stamp(path: Path | None = None, coq_dir: Path = COQ_DIR) -> KernelResult | None:
+    """The verdict of a stamped compile of exactly the current sources, or None.
+
+    A stamp is written only after a successful :func:`compile_project` (``nashalign
+    verify --coq``); it names the sources' sha256 and every closed theorem, and is
+    accepted only when the digest is that of the sources now on disk
+    (:func:`check_stamp`). The book uses it so that it never compiles, and never
+    claims a kernel proof without one.
+
+    Examples
+    --------
+    >>> kernel_from_stamp(Path("/nonexistent/stamp.json")) is None
+    True
+    """
+    path = Path(path) if path is not None else coq_dir / ".kernel-stamp.json"
+    if not check_stamp(path, coq_dir):
+        return None
+    doc = json.loads(path.read_text())
+    closed = set(doc.get("theorems", []))
+    theorems = [
+        TheoremStatus(result, fname, thm, f"{fname}.{thm}" in closed, "stamped")
+        for result, pairs in THEOREMS.items()
+        for fname, thm in pairs
+    ]
+    return KernelResult(
+        True,
+        True,
+        float(doc.get("seconds", 0.0)),
+        doc["sha256"],
+        str(doc.get("coqc_version", "")),
+        theorems,
+        origin="compiled for exactly these sources (build stamp)",
+    )
+
+
 def apply_kernel(records: list[Any], kernel: KernelResult) -> list[Any]:
     """Add a kernel check to every canonical record whose Coq theorems compiled in this run.
 
-    ``kernel`` must come from :func:`compile_project` in the same run. Only records of the
+    ``kernel`` must come from :func:`compile_project` in the same run, or from
+    :func:`kernel_from_stamp` (a stamped compile of exactly these sources). Only records of the
     canonical ("overlap") utility are concerned (the Coq statements are about it); a
     record of a result in :data:`PARTIAL` gets a partial kernel check and keeps its
     status, a record whose identities failed stays failed. Each record is finished again.
@@ -401,7 +440,7 @@ def apply_kernel(records: list[Any], kernel: KernelResult) -> list[Any]:
         part = PARTIAL.get(name)
         for fname, thm in THEOREMS[name]:
             rec.add_kernel(
-                f"Coq {fname}.{thm}: compiled in this run, closed under the global context"
+                f"Coq {fname}.{thm}: {kernel.origin}, closed under the global context"
                 + (f" (proves {part})" if part else ""),
                 True,
                 f"{kernel.coqc_version or 'coqc'}, mathcomp 1.15; derivations/coq/{fname}.v; "

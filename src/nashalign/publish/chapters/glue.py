@@ -46,11 +46,17 @@ def glue_record(key: str, record: Any, *, verification: bool = False) -> None:
     (:func:`~nashalign.publish.chapters.statements.scope_markdown`): the theorem
     boxes show these two.
 
+    Where a build stamp vouches for a compile of exactly the current Coq sources,
+    the record first gets its kernel checks
+    (:func:`~nashalign.publish.chapters.records.with_kernel`).
+
     With ``verification``, also its hypotheses, status and checks as
     ``<key>_verification`` (:func:`nashalign.publish.render.verification_markdown`).
     """
+    from nashalign.publish.chapters.records import with_kernel
     from nashalign.publish.chapters.statements import general_statement, scope_markdown
 
+    (record,) = with_kernel([record])  # kernel checks only where a build stamp vouches
     glue_markdown(f"{key}_statement", statement_markdown(record))
     glue_markdown(f"{key}_general", general_statement(record))
     glue_markdown(f"{key}_scope", scope_markdown(record))
