@@ -95,6 +95,379 @@ def run_case(name: str, N: int, n: int, stride: int) -> dict[str, Any]:
     }
 
 
+# ------------------------------------------------------------------ SPEC section 8 target
+#: (label, N, K, heterogeneous): the whole NE set at most 1.5x a plain batched float
+#: KKT count of the same support systems, measured in the same run.
+TARGETS = [("N=3, K=5 heterogeneous", 3, 5, True), ("N=2, K=7", 2, 7, False)]
+TARGET_BETAS = [(1.0, 1.0, 1.0), (0.1, 1.0, 2.0), (10.0, 1.0, 0.5)]
+
+
+def target_population(N: int, K: int, hetero: bool, seed: int = 17) -> tuple[Any, Any]:
+    """Per-agent (or shared) ``a`` and ``C`` from random score matrices (30 contexts)."""
+    rng = np.random.default_rng(seed)
+    A, Cs = [], []
+    for _ in range(N if hetero else 1):
+        S = rng.random((30, K))
+        A.append(S.mean(axis=0))
+        Cs.append(np.cov(S.T, ddof=1))
+    return (np.array(A), np.array(Cs)) if hetero else (A[0], Cs[0])
+
+
+def plain_float_count(game: Any) -> int:
+    """Baseline: assemble every support system, one batched ``numpy.linalg.solve``,
+    count the KKT-valid solutions (float, fixed tolerance)."""
+    from nashalign.solvers.equilibria.support_systems import CHUNK, plan
+
+    N, K = game.N, game.K
+    nk, n = N * K, N * K + N
+    tuples, masks = plan(K, N, game.homogeneous)
+    base = np.zeros((n, n))
+    base[:nk, :nk] = game.Q
+    for m in range(N):
+        base[m * K : (m + 1) * K, nk + m] = 1.0
+        base[nk + m, m * K : (m + 1) * K] = 1.0
+    count = 0
+    for start in range(0, tuples.shape[0], CHUNK):
+        t = tuples[start : start + CHUNK]
+        on = masks[t].reshape(t.shape[0], nk)
+        v = np.concatenate([on, np.ones((t.shape[0], N), dtype=bool)], axis=1)
+        M = np.where(v[:, :, None] & v[:, None, :], base[None], 0.0)
+        M[:, np.arange(nk), np.arange(nk)] += ~on
+        rhs = np.concatenate([np.where(on, game.g0, 0.0), np.ones((t.shape[0], N))], axis=1)
+        try:
+            x = np.linalg.solve(M, rhs[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            x = np.stack(
+                [np.linalg.lstsq(Mi, bi, rcond=None)[0] for Mi, bi in zip(M, rhs, strict=True)]
+            )
+        W = np.where(on, x[:, :nk], 0.0)
+        G = (game.g0[None] - W @ game.Q.T).reshape(-1, N, K) - x[:, nk:, None]
+        onr = on.reshape(-1, N, K)
+        ok = (np.where(onr, W.reshape(-1, N, K), np.inf).min(axis=(1, 2)) > 0) & (
+            np.where(onr, -np.inf, G).max(axis=(1, 2)) <= 1e-9 * game.scale
+        )
+        count += int(ok.sum())
+    return count
+
+
+def run_targets(repeat: int = 5) -> list[dict[str, Any]]:
+    from nashalign.solvers.equilibria import all_equilibria
+    from nashalign.solvers.equilibria.game import build_game
+
+    rows = []
+    for label, N, K, hetero in TARGETS:
+        a, C = target_population(N, K, hetero)
+        for bA, bI, bD in TARGET_BETAS:
+            game = build_game(a, C, bA, bI, bD, N)
+            all_equilibria(a, C, bA, bI, bD, N)  # warm-up (plan cache, imports)
+            plain_float_count(game)
+            t_base, t_all = [], []
+            for _ in range(repeat):  # interleaved, best of `repeat`
+                t0 = time.perf_counter()
+                g = build_game(a, C, bA, bI, bD, N)
+                n_float = plain_float_count(g)
+                t_base.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                es = all_equilibria(a, C, bA, bI, bD, N)
+                t_all.append(time.perf_counter() - t0)
+            rows.append(
+                {
+                    "case": label,
+                    "betas": [bA, bI, bD],
+                    "support_systems": es.n_systems,
+                    "baseline_seconds": min(t_base),
+                    "all_equilibria_seconds": min(t_all),
+                    "ratio": min(t_all) / min(t_base),
+                    "ne": es.counts["total"],
+                    "float_count_baseline": n_float,
+                    "candidates": es.n_candidates,
+                    "exact": es.exact,
+                    "complete": es.complete,
+                }
+            )
+            r = rows[-1]
+            print(
+                f"{label} betas {bA, bI, bD}: baseline {1e3 * r['baseline_seconds']:.1f} ms, "
+                f"all_equilibria {1e3 * r['all_equilibria_seconds']:.1f} ms, ratio "
+                f"{r['ratio']:.2f}; NE {r['ne']} (float count {n_float}), exact {es.exact}, "
+                f"complete {es.complete}",
+                flush=True,
+            )
+    return rows
+
+
+# ------------------------------------------------------------------ mutation harness
+# Each mutant is one textual change to src/nashalign/solvers/equilibria (what it breaks,
+# file, original, replacement). ``--mutants`` applies each in turn, runs the equilibrium
+# tests (``MUTANT_TESTS``), restores the file, and records killed (tests red) or survived.
+E = "src/nashalign/solvers/equilibria/"
+MUTANTS = [
+    (
+        "zero weights accepted on a support",
+        E + "certificates.py",
+        "if any(w <= 0 for w in wS):",
+        "if any(w < 0 for w in wS):",
+    ),
+    (
+        "off-support tie rejected",
+        E + "certificates.py",
+        "if gi > lam[i // K]:",
+        "if gi >= lam[i // K]:",
+    ),
+    ("off-support inequality dropped", E + "certificates.py", "if gi > lam[i // K]:", "if False:"),
+    (
+        "C assumed PSD (no best-response check)",
+        E + "certificates.py",
+        "bad = [m for m in range(N) if not game.psd_exact()[m][0]]",
+        "bad = []",
+    ),
+    (
+        "best response always accepted",
+        E + "certificates.py",
+        "return not qp_max_simplex(c, H) > own",
+        "return True",
+    ),
+    (
+        "certify_profile: support equalities unchecked",
+        E + "certificates.py",
+        "if any(x != on[0] for x in on) or any(G[k] > on[0] for k in range(K)):",
+        "if any(G[k] > on[0] for k in range(K)):",
+    ),
+    (
+        "certify_profile: simplex unchecked",
+        E + "certificates.py",
+        "any(sum(row) != 1 for row in rows)",
+        "False",
+    ),
+    ("rref: wrong kernel basis", E + "exact.py", "v[j] = -R[i, f]", "v[j] = R[i, f]"),
+    (
+        "rref: singular called unique",
+        E + "exact.py",
+        'return ("unique" if not free else "affine"), x, null',
+        'return "unique", x, null',
+    ),
+    (
+        "charpoly PSD test: > instead of >=",
+        E + "exact.py",
+        "psd = all((cs[i] * (-1) ** (n - i)) >= 0 for i in range(n + 1))",
+        "psd = all((cs[i] * (-1) ** (n - i)) > 0 for i in range(n + 1))",
+    ),
+    (
+        "Fourier-Motzkin: strictness lost in combination",
+        E + "exact.py",
+        "row = (a, ch * bl + cl * bh, sl or sh)",
+        "row = (a, ch * bl + cl * bh, sl and sh)",
+    ),
+    (
+        "Fourier-Motzkin: strict final rows unchecked",
+        E + "exact.py",
+        "if (s and not b > 0) or (not s and b < 0):",
+        "if not s and b < 0:",
+    ),
+    (
+        "face enumeration: infeasible stationary points kept",
+        E + "exact.py",
+        'if st != "unique" or any(v < 0 for v in x[:size]):',
+        'if st != "unique":',
+    ),
+    (
+        "face enumeration: min instead of max",
+        E + "exact.py",
+        "if best is None or val > best:",
+        "if best is None or val < best:",
+    ),
+    (
+        "copositivity: strict test not strict",
+        E + "exact.py",
+        "return bool(m < 0) if strict else bool(m <= 0)",
+        "return bool(m <= 0)",
+    ),
+    (
+        "pre-filter without margin",
+        E + "support_systems.py",
+        "keep = undecided | ((wmin > -margin) & (gmax <= margin))",
+        "keep = undecided | ((wmin > 0) & (gmax <= 0))",
+    ),
+    (
+        "pre-filter margin ignores conditioning",
+        E + "support_systems.py",
+        "margin = tol.kkt + tol.kappa_eps * EPS * kappa * (1.0 + xmax)",
+        "margin = tol.kkt + 0.0 * kappa",
+    ),
+    (
+        "ill-conditioned systems not sent to exact",
+        E + "support_systems.py",
+        "undecided = ~(ok & np.isfinite(margin) & (margin <= tol.float_verdict_max))",
+        "undecided = ~ok",
+    ),
+    (
+        "pre-filter: equilibration inconsistent",
+        E + "support_systems.py",
+        "base[:nk, :nk] = game.Q / sig",
+        "base[:nk, :nk] = game.Q",
+    ),
+    (
+        "pre-filter: multipliers forgotten",
+        E + "support_systems.py",
+        "G = G.reshape(Bn, N, K) - x[:, nk:, None]",
+        "G = G.reshape(Bn, N, K)",
+    ),
+    (
+        "continua: zero weights accepted",
+        E + "continua.py",
+        "rows.append(([-v[p] for v in null], x[p], True))",
+        "rows.append(([-v[p] for v in null], x[p], False))",
+    ),
+    (
+        "continua: off-support inequalities dropped",
+        E + "continua.py",
+        "rows.append((a, -g, False))",
+        "pass",
+    ),
+    (
+        "fold: gradient ties unchecked",
+        E + "enumeration.py",
+        "if any(G[m * K + k] != G[m * K + S[0]] for k in S):",
+        "if False:",
+    ),
+    (
+        "fold: same-dimension continua folded",
+        E + "enumeration.py",
+        "if not any(big.dimension > e.dimension and inside(e, big) for big in keep):",
+        "if not any(big.dimension >= e.dimension and inside(e, big) for big in keep):",
+    ),
+    (
+        "orbit not expanded",
+        E + "enumeration.py",
+        "found.extend(orbit(e) if game.homogeneous else [e])",
+        "found.append(e)",
+    ),
+    (
+        "alpha = 0 symmetric continuum never found",
+        E + "enumeration.py",
+        "return None if z is None or isinstance(z, str) else len(null)",
+        "return None",
+    ),
+    (
+        "stability: face Hessian sign ignored",
+        E + "stability.py",
+        '    if not psd:\n        return "saddle", False\n    cone',
+        '    if False:\n        return "saddle", False\n    cone',
+    ),
+    (
+        "stability: strict without definiteness",
+        E + "stability.py",
+        "if zeros == 0 and copositive(P, strict=True):",
+        "if copositive(P, strict=True):",
+    ),
+    (
+        "stability: copositivity unchecked",
+        E + "stability.py",
+        '    if copositive(P):\n        return "degenerate", True',
+        '    if True:\n        return "degenerate", True',
+    ),
+    (
+        "stability: flat directions called strict",
+        E + "stability.py",
+        'return ("strict local max", True) if zeros == 0 else ("degenerate", True)',
+        'return ("strict local max", True)',
+    ),
+    (
+        "stability: Schur complement sign",
+        E + "stability.py",
+        "P[c1][c2] -= sum(",
+        "P[c1][c2] += sum(",
+    ),
+    (
+        "stability: kernel condition unchecked",
+        E + "stability.py",
+        "if any(sum((z[p] * R[p][c] for p in range(nf)), zero) != 0 for c in range(len(cone))):",
+        "if False:",
+    ),
+    (
+        "stability: ties never detected",
+        E + "stability.py",
+        "weak_zero = lambda v: v == 0",
+        "weak_zero = lambda v: False",
+    ),
+    (
+        "game: diversity sign flipped",
+        E + "game.py",
+        "Q[i][j * K + k] = rho_q",
+        "Q[i][j * K + k] = -rho_q",
+    ),
+    ("game: C assumed PSD", E + "game.py", "psd_exact(blk)[0],", "True,"),
+    (
+        "summary: alpha = 0 continuum unsaid",
+        E + "results.py",
+        "if si is None and self.symmetric_interior_continuum:",
+        "if False:",
+    ),
+]
+
+MUTANT_TESTS = [
+    "tests/solvers/test_equilibria.py",
+    "tests/solvers/test_equilibria_oracle.py",
+    "tests/solvers/test_equilibria_stability.py",
+    "tests/solvers/test_equilibria_certify.py",
+]
+
+
+def run_mutants(root: Path, timeout: float = 300.0) -> dict[str, Any]:
+    """Apply every mutant, run :data:`MUTANT_TESTS`, restore; ``{score, mutants}``."""
+    import subprocess
+
+    out = []
+    for desc, rel, old, new in MUTANTS:
+        path = root / rel
+        src = path.read_text()
+        if src.count(old) != 1:
+            out.append({"mutant": desc, "file": rel, "status": "not applicable"})
+            continue
+        t0 = time.perf_counter()
+        try:
+            path.write_text(src.replace(old, new))
+            try:
+                rc = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "pytest",
+                        "-x",
+                        "-q",
+                        "-p",
+                        "no:cacheprovider",
+                        "--hypothesis-seed=0",
+                        *MUTANT_TESTS,
+                    ],
+                    cwd=root,
+                    capture_output=True,
+                    timeout=timeout,
+                ).returncode
+            except subprocess.TimeoutExpired:
+                rc = -1
+        finally:
+            path.write_text(src)
+        status = "survived" if rc == 0 else "killed"
+        out.append(
+            {
+                "mutant": desc,
+                "file": rel,
+                "status": status,
+                "seconds": round(time.perf_counter() - t0, 1),
+            }
+        )
+        print(f"{status:8s} {desc}", flush=True)
+    applied = [m for m in out if m["status"] != "not applicable"]
+    killed = sum(m["status"] == "killed" for m in applied)
+    return {
+        "killed": killed,
+        "total": len(applied),
+        "score": killed / len(applied) if applied else 0.0,
+        "mutants": out,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--n", type=int, default=100, help="grid points per axis")
@@ -102,11 +475,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out-dir", default=str(Path(__file__).resolve().parent / "results"), type=Path
     )
+    parser.add_argument("--mutants", action="store_true", help="run the mutation harness only")
     args = parser.parse_args(argv)
 
     from nashalign.io import atomic_write_json, atomic_write_text, ensure_writable_dir
 
     out_dir = ensure_writable_dir(args.out_dir)
+    if args.mutants:
+        res = run_mutants(Path(__file__).resolve().parent.parent)
+        res["machine"] = machine_info()
+        atomic_write_json(out_dir / "equilibria_mutants.json", res)
+        lines = [
+            "# Mutation score of the equilibrium set",
+            "",
+            f"{res['killed']} of {res['total']} mutants of src/nashalign/solvers/equilibria "
+            f"killed ({100 * res['score']:.0f}%) by {', '.join(MUTANT_TESTS)}.",
+            "",
+            "| mutant | file | status |",
+            "|---|---|---|",
+        ] + [f"| {m['mutant']} | {m['file']} | {m['status']} |" for m in res["mutants"]]
+        atomic_write_text(out_dir / "equilibria_mutants.md", "\n".join(lines) + "\n")
+        print(f"mutation score {res['killed']}/{res['total']}")
+        return 0 if res["score"] >= 0.9 else 1
+    targets = run_targets()
     cases = []
     for name, N in CASES:
         case = run_case(name, N, args.n, args.stride)
@@ -129,10 +520,17 @@ def main(argv: list[str] | None = None) -> int:
         "rational KKT check of every NE on the subsample",
         "machine": machine_info(),
         "cases": cases,
+        "target": {
+            "spec": "whole NE set <= 1.5x a plain batched float KKT count of the same "
+            "support systems, same run, every NE exactly certified",
+            "rows": targets,
+            "max_ratio": max(t["ratio"] for t in targets),
+        },
         "passed": all(
             c["exact_agrees_with_grid"] == c["exact_points"] and c["exact_all_certified"]
             for c in cases
-        ),
+        )
+        and all(t["ratio"] <= 1.5 and t["exact"] and t["complete"] for t in targets),
     }
     atomic_write_json(out_dir / "equilibria.json", results)
     atomic_write_text(out_dir / "equilibria.md", render_markdown(results))
@@ -170,6 +568,24 @@ def render_markdown(res: dict[str, Any]) -> str:
             f"{c['exact_ms_per_point_mean']:.1f}, {c['exact_ms_per_point_max']:.1f} | "
             f"{c['exact_full_grid_seconds_extrapolated']:.0f} | "
             f"{c['exact_agrees_with_grid']}/{c['exact_points']} |"
+        )
+    t = res["target"]
+    lines += [
+        "",
+        "## SPEC section 8 target",
+        "",
+        f"Target: {t['spec']}. Best of 5 interleaved runs each; max ratio {t['max_ratio']:.2f}.",
+        "",
+        "| case | betas (A, I, D) | systems | float KKT count (ms) | all_equilibria (ms) | "
+        "ratio | NE | candidates | exact | complete |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in t["rows"]:
+        lines.append(
+            f"| {r['case']} | {tuple(r['betas'])} | {r['support_systems']} | "
+            f"{1e3 * r['baseline_seconds']:.1f} | {1e3 * r['all_equilibria_seconds']:.1f} | "
+            f"{r['ratio']:.2f} | {r['ne']} | {r['candidates']} | {r['exact']} | "
+            f"{r['complete']} |"
         )
     lines += [
         "",

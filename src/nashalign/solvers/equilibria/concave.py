@@ -32,7 +32,13 @@ from nashalign.solvers.equilibria.stability import (
 )
 from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances, check_tolerances
 
-__all__ = ["HOMOGENEOUS_SPECTRAL_MIN", "concavity", "concavity_of", "homogeneous_concavity", "mu_min_exact"]
+__all__ = [
+    "HOMOGENEOUS_SPECTRAL_MIN",
+    "concavity",
+    "concavity_of",
+    "homogeneous_concavity",
+    "mu_min_exact",
+]
 
 
 def mu_min_exact(C: NDArray) -> tuple[Any, Any]:
@@ -73,6 +79,23 @@ def _mu_min_uncached(C: NDArray) -> tuple[Any, Any]:
     roots = sp.Poly(poly, x).real_roots()  # sorted ascending
     mu = roots[0]
     return mu, float(sp.N(mu, 30))
+
+
+def negative_r_note(r: float) -> str:
+    """The label a condition carries when ``beta_D < 0`` (Theorem 3 is stated for
+    ``beta_D >= 0``).
+
+    Examples
+    --------
+    >>> negative_r_note(1.0), negative_r_note(-1.0)[:24]
+    ('', '; beta_D < 0 (r < 0): Th')
+    """
+    if r >= 0:
+        return ""
+    return (
+        "; beta_D < 0 (r < 0): Theorem 3's 'iff' is stated for beta_D >= 0; this is the "
+        "exact test on -Hessian(Phi) itself, and here the lower end -2 mu_min <= r binds"
+    )
 
 
 def concavity(
@@ -177,7 +200,7 @@ def homogeneous_concavity(
     cond = (
         f"2 mu_min + r >= 0 and 2 mu_min - r/(N-1) >= 0, i.e. {lo_f:.6g} <= r <= {hi_f:.6g} "
         f"(mu_min = {mu_f:.6g}); r = {r:.6g} is " + ("inside" if psd else "outside")
-    )
+    ) + negative_r_note(r)
     return Concavity(
         psd,
         strict,
@@ -226,7 +249,7 @@ def concavity_of(game: Game, exact: bool, tol: Tolerances = DEFAULT_TOL) -> Conc
     cond = (
         f"2 mu_min + r >= 0 and 2 mu_min - r/(N-1) >= 0, i.e. {lo_f:.6g} <= r <= {hi_f:.6g} "
         f"(mu_min = {mu_f:.6g}); r = {game.r:.6g} is " + ("inside" if psd else "outside")
-    )
+    ) + negative_r_note(game.r)
     if N == 1:
         cond = f"a single agent: Phi is its own concave utility (mu_min = {mu_f:.6g})"
     return Concavity(
