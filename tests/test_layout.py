@@ -154,7 +154,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "mathematics",
         ("nashalign.derivations", "nashalign.exact", "nashalign.solvers", "nashalign.scoring"),
     ),
-    ("studies", ("nashalign.studies",)),
+    ("studies", ("nashalign.studies", "nashalign.testing")),
     ("figures", ("nashalign.figures",)),
     ("publish", ("nashalign.publish",)),
     ("cli", ("nashalign.cli", "nashalign.__main__")),

@@ -2,8 +2,10 @@
 
 Every ``--json`` output of the CLI (``verify``, ``derive``, ``solve``, ``steer``,
 ``figures``) and every JSON file ``nashalign demo`` writes (``verify.json``,
-``crosscheck.json``, ``demo-summary.json``) is one JSON object, a *record*, that
-starts with the same envelope:
+``crosscheck.json``, ``demo-summary.json``), every request ``nashalign
+check-solver`` sends a solver (``solve-request``), its report (``check-solver``) and
+the frozen cases of :mod:`nashalign.testing` (``solver-cases``) is one JSON object,
+a *record*, that starts with the same envelope:
 
 ``format``
     ``"nashalign.<kind>"``: what the record is (:data:`KINDS`).
@@ -57,7 +59,18 @@ from nashalign.version import __version__
 #: Version of the record format (the envelope and every payload).
 FORMAT_VERSION = 1
 #: The record kinds; ``format`` is ``"nashalign." + kind``.
-KINDS = ("verify", "derive", "solve", "steer", "figures", "crosscheck", "demo-summary")
+KINDS = (
+    "verify",
+    "derive",
+    "solve",
+    "steer",
+    "figures",
+    "crosscheck",
+    "demo-summary",
+    "solve-request",
+    "check-solver",
+    "solver-cases",
+)
 #: The envelope's keys, in order.
 ENVELOPE_KEYS = ("format", "format_version", "nashalign_version")
 #: Base URI of the schemas' ``$id`` (a reserved, never-resolving domain: nothing is fetched).

@@ -25,7 +25,17 @@ from collections.abc import Sequence
 
 from nashalign.errors import InputError, NashalignError
 
-SUBCOMMANDS = ("verify", "derive", "solve", "estimate", "figures", "steer", "book", "demo")
+SUBCOMMANDS = (
+    "verify",
+    "derive",
+    "solve",
+    "estimate",
+    "figures",
+    "steer",
+    "check-solver",
+    "book",
+    "demo",
+)
 
 
 class _UsageError(Exception):
@@ -48,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in SUBCOMMANDS:
-        module = importlib.import_module(f"nashalign.cli.{name}_cmd")
+        module = importlib.import_module(f"nashalign.cli.{name.replace('-', '_')}_cmd")
         module.register(sub)
     return parser
 
