@@ -175,3 +175,18 @@ def test_read_only_dir_rejected(inst, tmp_path, monkeypatch):
     with pytest.raises(InputError, match="not writable"):
         make_all_figures({"toy": inst}, ro, progress=False, resolution=4, n_s=1, n_slice=4)
     assert list(ro.iterdir()) == []
+
+
+def test_colour_bar_covers_boundary_weights_and_hatch_only_where_concavity_varies(inst):
+    from nashalign.figures.heatmaps import colour_norm, concavity_state, heatmap_handles
+
+    d = compute_heatmap(inst, axes=("beta_a", "beta_i"), fixed=1.0, resolution=8, progress=False)
+    shown = np.where(d.interior[..., None], d.weights, d.boundary_weights)
+    assert colour_norm(d).vmax == pytest.approx(np.nanmax(shown))
+    labels = [h.get_label() for h in heatmap_handles([], [d])]
+    state = concavity_state(d)
+    if state == "not concave":  # said once in the legend, no hatch entry
+        assert any("not concave anywhere here" in lab for lab in labels)
+        assert not any("NE may not be unique" in lab for lab in labels)
+    elif state == "varies":
+        assert any("NE may not be unique" in lab for lab in labels)

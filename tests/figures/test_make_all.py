@@ -8,6 +8,7 @@ from nashalign.errors import InputError
 from nashalign.figures import (
     make_all_figures,
 )
+from nashalign.figures.make_all import FiguresSummary
 
 
 def test_make_all_figures_small(inst, tmp_path):
@@ -25,7 +26,11 @@ def test_make_all_figures_small(inst, tmp_path):
     )
     paths = s.all_paths()
     assert all(p.is_file() and p.parent == out for p in paths)
-    assert len(paths) == len(set(paths)) == len(list(out.iterdir()))
+    # every file is listed, plus the summary the book reads back (FiguresSummary.load)
+    assert len(paths) == len(set(paths)) == len(list(out.iterdir())) - 1
+    back = FiguresSummary.load(out)
+    assert back.files == s.files and back.table.rows[0]["grid"] == s.table.rows[0]["grid"]
+    assert back.settings["resolution"] == 6
     for key in (
         "toy/heatmap",
         "toy/slices",

@@ -36,4 +36,24 @@ def test_exclusion_table_fractions(inst, tmp_path):
     for got, row in zip(rows, t.rows, strict=True):
         assert float(got["no_interior_fraction"]) == row["no_interior_fraction"]
     md = (tmp_path / "exclusion_table.md").read_text()
-    assert md.count("\n") == 4 and md.startswith("| dataset")
+    # two rows, then a caption naming the grid (resolution) and what is counted
+    assert md.count("\n") == 6 and md.startswith("| dataset")
+    assert "12 × 12 log-spaced points" in md and "boundary NE" in md
+
+
+def test_exclusion_table_counts_boundary_equilibria(inst, tmp_path):
+    t = exclusion_table({"toy": inst}, tmp_path, resolution=12, progress=False)
+    for row in t.rows:
+        d = compute_heatmap(
+            inst, axes=("beta_a", "beta_i"), fixed=row["beta_d"], resolution=12, progress=False
+        )
+        bnd = d.boundary
+        assert row["n_boundary"] == int(bnd.sum())
+        n_sym = int(d.interior.sum()) + int(bnd.sum())
+        low_int = d.interior & (d.weights.min(-1) < TAU)
+        low_bnd = bnd & (d.boundary_weights.min(-1) < TAU)
+        if n_sym:
+            want = (low_int | low_bnd).sum() / n_sym
+            assert row["symmetric_exclusion_fraction"] == pytest.approx(want)
+        # never a dash where there are boundary equilibria to count
+        assert not math.isnan(row["symmetric_exclusion_fraction"]) or n_sym == 0

@@ -278,6 +278,35 @@ class StableMapData:
         """Share of the grid in category ``code``."""
         return float(np.mean(self.category == code))
 
+    def finding(self) -> str:
+        """One sentence: what the map says about the largest beta_D of its grid.
+
+        At the top row (the strongest diversity incentive drawn) it counts the
+        beta_A values at which *every* stable NE still excludes a subpopulation: a
+        qualification of "a diversity incentive avoids exclusion", which holds for the
+        symmetric interior NE (r*) but not for every stable NE.
+
+        Examples
+        --------
+        >>> d = StableMapData("d", ["x", "y"], np.array([1.0, 2.0]), np.array([1.0, 10.0]),
+        ...     2, 0.05, *(np.zeros((2, 2), dtype=int),) * 5, np.array([[0, 0], [2, 1]]),
+        ...     (0.0, 0.1), False)
+        >>> d.finding()
+        'at beta_D = 10 (the largest here), every stable NE excludes a subpopulation at 1 of 2 beta_A values (some stable NE does at 1); 25% of the grid: every stable NE excludes'
+        """
+        top = self.category[-1]
+        n_every = int((top == 2).sum())
+        n_some = int((top == 1).sum())
+        head = f"at beta_D = {self.y[-1]:.3g} (the largest here), "
+        if n_every == 0 and n_some == 0:
+            head += "no stable NE excludes a subpopulation"
+        else:
+            head += (
+                f"every stable NE excludes a subpopulation at {n_every} of {top.size} "
+                "beta_A values" + (f" (some stable NE does at {n_some})" if n_some else "")
+            )
+        return head + f"; {self.share(2):.0%} of the grid: every stable NE excludes"
+
     def csv(self) -> str:
         """Grid CSV: ``beta_a, beta_i, beta_d, s, r, n_ne, n_stable, n_stable_excluding,
         n_with_exclusion, symmetric_interior_excludes, category, non_concave``."""
@@ -494,7 +523,9 @@ def _draw_stable(d: StableMapData) -> Drawn:
     legend_below(fig, handles)
     fig.suptitle(
         f"{d.dataset}: does a stable equilibrium exclude a subpopulation? "
-        f"(N = {d.n_agents}, weight < {d.tau:g} in every agent)",
+        f"(N = {d.n_agents}, weight < {d.tau:g} in every agent; "
+        f"{d.y.size} x {d.x.size} grid)\n"
+        + d.finding().replace("beta_D", r"$\beta_D$").replace("beta_A", r"$\beta_A$"),
         fontsize=11,
     )
     stem = slug("stable-map", d.dataset)

@@ -68,6 +68,13 @@ from nashalign.figures.pipeline import Drawn, produce
 from nashalign.figures.style import FONT, LABELS, legend_below, log_axes, new_figure
 from nashalign.instance import Instance, validate_instance, validate_tau
 
+#: What r*(s) guarantees, said on the governance figure (the steering output says the same).
+COVERS_FIGURE = (
+    "$r^*(s)$ keeps the symmetric interior NE at or above $\\tau$; it does not cover the "
+    "other NE,\nwhich exist where $\\Phi$ is not concave and may exclude someone "
+    "(see the stable-equilibrium map)"
+)
+
 
 @dataclass
 class RStarData:
@@ -328,7 +335,9 @@ def draw_r_star(ax: Any, d: RStarData) -> None:
     ax.set_xlabel(r"$s = \beta_A / \beta_I$", fontsize=FONT["label"])
     ax.set_ylabel(r"$r = \beta_D / \beta_I$", fontsize=FONT["label"])
     ax.set_title(
-        rf"minimal diversity incentive $r^*(s)$, $\tau = {d.tau:g}$", fontsize=FONT["title"]
+        rf"minimal diversity incentive $r^*(s)$, $\tau = {d.tau:g}$" + "\n"
+        "(guarantee: the symmetric interior NE only)",
+        fontsize=FONT["title"],
     )
     ax.legend(
         fontsize=FONT["legend"], loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0
@@ -484,7 +493,7 @@ def _draw_governance(g: GovernanceData) -> Drawn:
     else:
         fig = new_figure(19.0, 5.8)
         axs = list(fig.subplots(1, 3))
-    norm = colour_norm(maps[0]) if maps[0].interior.any() else colour_norm(maps[1])
+    norm = colour_norm(*maps)
     mesh = None
     for ax, m in zip(axs[:2], maps, strict=True):
         mesh = draw_heatmap(ax, m, k, norm)
@@ -495,7 +504,10 @@ def _draw_governance(g: GovernanceData) -> Drawn:
     if focal:
         assert g.focal is not None and k is not None
         draw_focal_curves(axs[3], g.focal, names[k], maps[0].tau)
+    from matplotlib.patches import Patch
+
     handles = heatmap_handles(axs[:2], maps)
+    handles.append(Patch(facecolor="none", edgecolor="none", label=COVERS_FIGURE))
     legend_below(fig, handles, ncols=3)
     who = "any subpopulation" if k is None else names[k]
     fig.suptitle(

@@ -244,8 +244,6 @@ def evaluate(
     return GridEval(W.reshape(shape + (instance.K,)), interior.reshape(shape))
 
 
-
-
 @dataclass(frozen=True)
 class GridSpec:
     """The one grid of a figure: plane, fixed coefficient, resolution, axis range, tau, N.

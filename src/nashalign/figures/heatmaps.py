@@ -16,7 +16,13 @@ grid of the other two and colours each point by the focal subpopulation's weight
 * **diagonal hatching**: the potential of Theorem 3 is not concave there
   (:math:`r` outside :math:`[-2\mu_{\min}, 2(N-1)\mu_{\min}]`), so the NE need not be
   unique: the map shows the symmetric NE, one of possibly many
-  (:mod:`nashalign.solvers.equilibria` enumerates them all).
+  (:mod:`nashalign.solvers.equilibria` enumerates them all). Drawn only where
+  concavity *varies* on the plotted grid; a panel that is not concave anywhere
+  (for the shipped instances :math:`r_c = 2(N-1)\mu_{\min} \approx 0.005` lies
+  below every grid with :math:`\beta_D > 0`) is not hatched: the legend says it once.
+
+The colour bar covers every weight shown (interior and boundary NE, up to 1); only
+the values below tau are out of its range (black, the arrow at its foot).
 
 Overlaid are the exact boundary curves of SPEC section 2.7, evaluated by
 :func:`nashalign.exact.steering.threshold_crossings` from the derived polynomials:
@@ -79,22 +85,48 @@ from nashalign.instance import Instance, validate_focal
 # --------------------------------------------------------------------------- drawing
 
 
-def colour_norm(data: HeatmapData) -> Any:
-    """Shared colour scale: from tau to the largest interior weight.
+def colour_norm(*maps: HeatmapData) -> Any:
+    """Shared colour scale: from tau to the largest weight any panel of ``maps`` shows.
+
+    Interior-NE weights and, where there is no interior NE, the symmetric boundary NE's
+    weights (which reach 1 where the boundary NE is pure) are both covered, so the
+    colour bar needs an arrow only at its foot (black: below tau).
 
     Examples
     --------
     >>> from nashalign.instance import Instance
     >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
     >>> norm = colour_norm(heatmap_on(inst, GridSpec(resolution=3)))
-    >>> norm.vmin
-    0.05
+    >>> norm.vmin, norm.vmax
+    (0.05, 1.0)
     """
     from matplotlib.colors import Normalize
 
-    inside = data.weights[data.interior]
-    top = float(np.nanmax(inside)) if inside.size else 1.0
-    return Normalize(vmin=data.tau, vmax=max(top, data.tau * 1.01))
+    tops = []
+    for data in maps:
+        shown = data.weights[data.interior]
+        if data.boundary_weights is not None:
+            shown = np.concatenate([shown.ravel(), data.boundary_weights[data.boundary].ravel()])
+        shown = shown[np.isfinite(shown)]
+        if shown.size:
+            tops.append(float(shown.max()))
+    tau = maps[0].tau
+    top = max(tops) if tops else 1.0
+    return Normalize(vmin=tau, vmax=max(top, tau * 1.01))
+
+
+def concavity_state(data: HeatmapData) -> str:
+    """``"concave"``, ``"not concave"`` or ``"varies"``: Theorem 3's potential on the grid.
+
+    Examples
+    --------
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+    >>> concavity_state(heatmap_on(inst, GridSpec(resolution=3)))
+    'varies'
+    """
+    nc = data.non_concave
+    return "not concave" if nc.all() else "concave" if not nc.any() else "varies"
 
 
 def _region_path(data: HeatmapData, which: str) -> Any:
@@ -161,15 +193,13 @@ def draw_heatmap(ax: Any, data: HeatmapData, focal: int | None, norm: Any) -> An
     mesh = ax.pcolormesh(ex, ey, shown, cmap=cmap, norm=norm, shading="flat", rasterized=True)
     X, Y = np.meshgrid(data.x, data.y)
     _hatch(ax, _region_path(data, "boundary"), "..", "0.55")
-    nc = data.non_concave
-    if nc.any():
+    if concavity_state(data) == "varies":  # uniform: said once in the legend, not hatched
         _hatch(ax, _region_path(data, "non_concave"), "\\", (1.0, 1.0, 1.0, 0.3))
-        if not nc.all():
-            with np.errstate(divide="ignore", invalid="ignore"):
-                lr = np.log(np.abs(data.r))
-            hi = data.r_interval[1]
-            if hi > 0 and np.isfinite(lr).any():
-                ax.contour(X, Y, lr - np.log(hi), levels=[0.0], colors="tab:cyan", linewidths=1.4)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lr = np.log(np.abs(data.r))
+        hi = data.r_interval[1]
+        if hi > 0 and np.isfinite(lr).any():
+            ax.contour(X, Y, lr - np.log(hi), levels=[0.0], colors="tab:cyan", linewidths=1.4)
     log_axes(ax)
     ax.set_xlim(data.x[0], data.x[-1])
     ax.set_ylim(data.y[0], data.y[-1])
@@ -221,8 +251,9 @@ def heatmap_handles(axes: Any, maps: list[HeatmapData]) -> list[Any]:
         )
     if any((~m.interior & ~m.boundary).any() for m in maps):
         out.append(Patch(facecolor="white", edgecolor="0.5", label="no symmetric NE found"))
-    if any(m.non_concave.any() for m in maps):
-        hi = maps[0].r_interval[1]
+    hi = maps[0].r_interval[1] if maps else np.inf
+    states = [concavity_state(m) for m in maps]
+    if "varies" in states:
         out.append(
             Patch(
                 facecolor="tab:gray",
@@ -232,8 +263,25 @@ def heatmap_handles(axes: Any, maps: list[HeatmapData]) -> list[Any]:
                 label=rf"$\Phi$ not concave ($r > {hi:.3g}$): NE may not be unique",
             )
         )
-        if any(m.non_concave.any() and not m.non_concave.all() for m in maps):
-            out.append(Line2D([], [], color="tab:cyan", lw=1.4, label=r"$r = 2(N-1)\mu_{\min}$"))
+        out.append(Line2D([], [], color="tab:cyan", lw=1.4, label=r"$r = 2(N-1)\mu_{\min}$"))
+    flat = [m for m, st in zip(maps, states, strict=True) if st == "not concave"]
+    if flat:
+        where = (
+            "anywhere here"
+            if len(flat) == len(maps)
+            else "in the panel"
+            + ("s" if len(flat) > 1 else "")
+            + " "
+            + ", ".join(f"{LABELS[m.fixed_name]} = {m.fixed:g}" for m in flat)
+        )
+        out.append(
+            Patch(
+                facecolor="none",
+                edgecolor="none",
+                label=rf"$\Phi$ not concave {where} ($r > r_c = {hi:.2g}$): "
+                "other NE may exist beside the symmetric one shown",
+            )
+        )
     return out
 
 

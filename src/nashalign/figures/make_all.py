@@ -55,6 +55,9 @@ from nashalign.figures.tables import TableData, exclusion_table
 from nashalign.instance import Instance, validate_focal, validate_instance
 from nashalign.io import ensure_writable_dir
 
+#: The summary :func:`make_all_figures` writes last (read back by :meth:`FiguresSummary.load`).
+SUMMARY_NAME = "figures-summary.json"
+
 #: The default planes of the heatmap grids.
 PLANES = (("beta_a", "beta_d"), ("beta_a", "beta_i"), ("beta_i", "beta_d"))
 
@@ -79,6 +82,35 @@ class FiguresSummary:
     files: dict[str, list[Path]] = field(default_factory=dict)
     table: TableData | None = None
     seconds: float = 0.0
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, out_dir: str | os.PathLike[str]) -> FiguresSummary:
+        """Read back the summary that :func:`make_all_figures` wrote in ``out_dir``
+        (:data:`SUMMARY_NAME`); file names are taken relative to ``out_dir``, so the
+        directory may have moved. InputError when there is none or a file is missing.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> FiguresSummary.load(tempfile.mkdtemp())
+        Traceback (most recent call last):
+        ...
+        nashalign.errors.InputError: no figures summary (figures-summary.json) in ...
+        """
+        import json
+
+        out = Path(out_dir)
+        path = out / SUMMARY_NAME
+        if not path.is_file():
+            raise InputError(f"no figures summary ({SUMMARY_NAME}) in {out}")
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        files = {k: [out / Path(p).name for p in v] for k, v in doc["files"].items()}
+        missing = [p for ps in files.values() for p in ps if not p.is_file()]
+        if missing:
+            raise InputError(f"{out}: {missing[0].name} is listed in {SUMMARY_NAME} but missing")
+        table = TableData(list(doc.get("table", [])), files.get("table", []))
+        return cls(out, files, table, float(doc.get("seconds", 0.0)), doc.get("settings", {}))
 
     def all_paths(self) -> list[Path]:
         """Every file written, in order."""
@@ -89,6 +121,7 @@ class FiguresSummary:
         return {
             "out_dir": str(self.out_dir),
             "seconds": round(self.seconds, 3),
+            "settings": dict(self.settings),
             "files": {k: [str(p) for p in v] for k, v in self.files.items()},
             "table": self.table.rows if self.table else [],
         }
@@ -180,6 +213,14 @@ def make_all_figures(
     out = ensure_writable_dir(out_dir)  # after validating the inputs, before any work
     common = dict(lim=lim, tau=tau, progress=progress)
     summary = FiguresSummary(out)
+    summary.settings = {
+        "resolution": resolution,
+        "lim": list(lim),
+        "tau": tau,
+        "n_s": n_s,
+        "n_slice": n_slice,
+        "stable_resolution": stable_resolution,
+    }
     grids = {}
     steps = len(instances) * (len(planes) + 6) + 1
     bar = tqdm(total=steps, desc="figures", disable=not progress, unit="fig")
@@ -238,4 +279,8 @@ def make_all_figures(
     finally:
         bar.close()
     summary.seconds = time.perf_counter() - t0
+    from nashalign.io import atomic_write_json
+    from nashalign.jsonformat import finite
+
+    atomic_write_json(out / SUMMARY_NAME, finite(summary.to_json()))
     return summary

@@ -13,7 +13,18 @@ points and I those with an interior NE:
   (empty when I is empty);
 * ``exclusion_fraction_of_grid``: the same count over :math:`|G|`;
 * ``most_excluded`` and ``most_excluded_fraction``: the subpopulation below tau
-  at the largest share of I, and that share.
+  at the largest share of I, and that share;
+* ``n_boundary``: points with no interior NE where the symmetric *boundary* NE was
+  found (support enumeration; where there is no interior NE it is the symmetric NE);
+* ``symmetric_exclusion_fraction``: among the points with a symmetric NE, interior
+  **or boundary** (I plus the boundary points B), the share where some
+  subpopulation is below tau: the number to read beside the all-black panels at
+  beta_D = 0, where I is empty or small;
+* ``symmetric_most_excluded`` and ``symmetric_most_excluded_fraction``: the same
+  over I and B.
+
+The Markdown table leads with the symmetric-NE share and ends with a caption
+that names the grid (range, points per axis, tau).
 
 The scorer column is ``backend:model`` from the instance's provenance.
 
@@ -62,6 +73,10 @@ COLUMNS = (
     "exclusion_fraction_of_grid",
     "most_excluded",
     "most_excluded_fraction",
+    "n_boundary",
+    "symmetric_exclusion_fraction",
+    "symmetric_most_excluded",
+    "symmetric_most_excluded_fraction",
 )
 
 
@@ -86,7 +101,8 @@ class TableData:
             "scorer",
             "βD",
             "no interior NE",
-            "exclusion (of interior)",
+            "symmetric NE excludes someone",
+            "of which interior NE",
             "most excluded",
         ]
         rows = [
@@ -95,14 +111,45 @@ class TableData:
                 f"`{r['scorer']}`",
                 f"{r['beta_d']:g}",
                 _pct(r["no_interior_fraction"]),
-                _pct(r["exclusion_fraction"]),
-                "—"
-                if not r["most_excluded"]
-                else f"{r['most_excluded']} ({_pct(r['most_excluded_fraction'])})",
+                _pct(r["symmetric_exclusion_fraction"]),
+                _pct(r["exclusion_fraction"]) if r["n_interior"] else "no interior NE",
+                "none"
+                if not r["symmetric_most_excluded"]
+                else f"{r['symmetric_most_excluded']} "
+                f"({_pct(r['symmetric_most_excluded_fraction'])})",
             ]
             for r in self.rows
         ]
-        return markdown_table(head, rows) + "\n"
+        return markdown_table(head, rows) + "\n\n" + self.caption() + "\n"
+
+    def caption(self) -> str:
+        """What the table counts, and on which grid (one paragraph).
+
+        Examples
+        --------
+        >>> TableData([{"grid": "beta_a x beta_i in [0.01, 100]^2, 3x3 log-spaced",
+        ...             "tau": 0.05}]).caption()[:59]
+        'Grid: βA × βI in [0.01, 100]², 3 × 3 log-spaced points, τ ='
+        """
+        grids = sorted({_grid_words(r["grid"]) for r in self.rows})
+        taus = sorted({r.get("tau", 0.05) for r in self.rows})
+        return (
+            f"Grid: {'; '.join(grids)}, τ = {', '.join(f'{x:g}' for x in taus)}. "
+            '"Symmetric NE excludes someone": share of the grid points with a symmetric '
+            "NE (Theorem 1's interior NE where it exists, else the symmetric boundary NE "
+            "found by support enumeration) in which some subpopulation's weight is below τ; "
+            '"of which interior NE": the same share among the interior NE only.'
+        )
+
+
+def _grid_words(grid: str) -> str:
+    """``beta_a x beta_i in [0.01, 100]^2, 200x200 log-spaced`` in plain words."""
+    out = grid.replace("beta_a x beta_i", "βA × βI").replace("]^2", "]²")
+    head, _, tail = out.rpartition(", ")
+    n = tail.split(" ")[0].split("x")
+    if len(n) == 2:
+        return f"{head}, {n[0]} × {n[1]} log-spaced points"
+    return out
 
 
 def _pct(x: float) -> str:
@@ -126,6 +173,21 @@ def table_row(data: HeatmapData, dataset: str, scorer: str) -> dict[str, Any]:
     any_ex = int(data.excluded_of(None).sum())
     per_k = [int(data.excluded_of(k).sum()) for k in range(len(data.names))]
     kmax = int(np.argmax(per_k))
+    bnd = data.boundary
+    n_bnd = int(bnd.sum())
+    n_sym = n_int + n_bnd
+    # the symmetric NE: interior where it exists, else the boundary NE
+    sym = np.where(
+        data.interior[..., None],
+        data.weights,
+        data.boundary_weights if data.boundary_weights is not None else np.nan,
+    )
+    has = data.interior | bnd
+    sym_k = [int((has & (sym[..., k] < data.tau)).sum()) for k in range(len(data.names))]
+    sym_any = int(
+        (has & (np.nanmin(np.where(has[..., None], sym, np.inf), axis=-1) < data.tau)).sum()
+    )
+    kmax_s = int(np.argmax(sym_k))
     lo, hi = data.x[0], data.x[-1]
     return {
         "dataset": dataset,
@@ -139,6 +201,11 @@ def table_row(data: HeatmapData, dataset: str, scorer: str) -> dict[str, Any]:
         "exclusion_fraction_of_grid": any_ex / G,
         "most_excluded": data.names[kmax] if per_k[kmax] else "",
         "most_excluded_fraction": per_k[kmax] / n_int if n_int else float("nan"),
+        "n_boundary": n_bnd,
+        "symmetric_exclusion_fraction": sym_any / n_sym if n_sym else float("nan"),
+        "symmetric_most_excluded": data.names[kmax_s] if sym_k[kmax_s] else "",
+        "symmetric_most_excluded_fraction": sym_k[kmax_s] / n_sym if n_sym else float("nan"),
+        "tau": float(data.tau),
     }
 
 
