@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nashalign.errors import InputError
+from nashalign.errors import InputError, NashalignError
 from nashalign.model import Incentives, Population
 from nashalign.validation import finite_array
 
@@ -159,6 +159,8 @@ def exact_equilibria(population: Population, incentives: Incentives) -> list[Any
         raise InputError(
             "the exact equilibrium set is not available here (" + "; ".join(es.notes) + ")"
         )
+    if not es.equilibria:
+        raise NashalignError("the exact oracle found no equilibrium, yet one always exists: a bug")
     return list(es.equilibria)
 
 
