@@ -210,9 +210,9 @@ class Case:
         Examples
         --------
         >>> case = load_cases()[0]
-        >>> case.judge({"id": case.id, "weights": [0.55, 0.45]}).status
+        >>> case.judge({"id": case.id, "weights": [0.75, 0.25]}).status
         'fail'
-        >>> case.judge([0.75, 0.25]).status
+        >>> case.judge([2 / 3, 1 / 3]).status
         'pass'
         >>> case.judge({"unsupported": "K > 1"}).status
         'unsupported'
@@ -283,7 +283,7 @@ class Case:
 
         Examples
         --------
-        >>> load_cases()[0].check(lambda req: [0.75, 0.25])
+        >>> load_cases()[0].check(lambda req: [2 / 3, 1 / 3])
         """
         res = self.judge(fn(self.request()), atol=atol, rtol=rtol)
         if not res.passed:

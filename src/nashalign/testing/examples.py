@@ -19,9 +19,9 @@ Examples
 --------
 >>> from nashalign.testing.cases import load_cases
 >>> req = load_cases()[0].request()
->>> reference_solver(req)["weights"]
-[0.6666666666666666, 0.33333333333333337]
->>> no_diversity_solver(req)["weights"]
+>>> [round(w, 12) for w in reference_solver(req)["weights"]]
+[0.666666666667, 0.333333333333]
+>>> [round(w, 12) for w in no_diversity_solver(req)["weights"]]
 [0.75, 0.25]
 """
 
@@ -74,7 +74,7 @@ def no_diversity_solver(request: dict[str, Any]) -> dict[str, Any]:
     Examples
     --------
     >>> from nashalign.testing.cases import load_cases
-    >>> no_diversity_solver(load_cases()[0].request())["weights"]
+    >>> [round(w, 12) for w in no_diversity_solver(load_cases()[0].request())["weights"]]
     [0.75, 0.25]
     """
     pop, inc = request_model(request)
