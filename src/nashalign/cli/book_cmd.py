@@ -35,6 +35,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", metavar="DIR", help="output directory (default: book/_build)")
     p.add_argument("--book-dir", metavar="DIR", help="the book source (default: ./book)")
+    p.add_argument(
+        "--figures",
+        metavar="DIR",
+        help="show the figures and table of this finished 'nashalign figures' directory "
+        "(e.g. out/figures) instead of drawing them again, so the numbers agree "
+        "(nashalign demo does this itself)",
+    )
     add_progress_flags(p)
     p.set_defaults(func=_run)
 
@@ -45,6 +52,13 @@ def _run(args: argparse.Namespace) -> int:
     def log(msg: str) -> None:
         print(f"nashalign book: {msg}", file=sys.stderr, flush=True)
 
-    result = build_book(args.book_dir, args.out, strict=args.strict, echo=not args.quiet, log=log)
+    result = build_book(
+        args.book_dir,
+        args.out,
+        strict=args.strict,
+        echo=not args.quiet,
+        log=log,
+        figures=args.figures,
+    )
     print(f"book: {result.index} (built in {result.seconds:.0f} s; log {result.log_path})")
     return 0

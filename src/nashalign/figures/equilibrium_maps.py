@@ -274,6 +274,53 @@ class StableMapData:
     seconds: float = 0.0
     paths: list[Path] = field(default_factory=list)
 
+    @classmethod
+    def from_csv(
+        cls, path: str | os.PathLike[str], instance: Instance, *, name: str, tau: float = TAU
+    ) -> StableMapData:
+        """Read a map back from the CSV its figure wrote (:meth:`csv`), for ``instance``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from nashalign.instance import Instance
+        >>> inst = Instance(["x", "y"], [1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], n=3)
+        >>> d = stable_exclusion_map(inst, tempfile.mkdtemp(), resolution=2, lim=(0.1, 10.0),
+        ...                          progress=False, name="toy")
+        >>> back = StableMapData.from_csv(d.paths[-1], inst, name="toy")
+        >>> back.category.tolist() == d.category.tolist(), back.r_interval == d.r_interval
+        (True, True)
+        """
+        import csv
+
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        x = np.unique([float(r["beta_a"]) for r in rows])
+        y = np.unique([float(r["beta_d"]) for r in rows])
+
+        def col(c: str) -> NDArray[np.int64]:
+            return np.array([int(float(r[c])) for r in rows], dtype=np.int64).reshape(
+                y.size, x.size
+            )
+
+        N = 2
+        return cls(
+            dataset=name,
+            names=list(instance.names),
+            x=x,
+            y=y,
+            n_agents=N,
+            tau=tau,
+            total=col("n_ne"),
+            stable=col("n_stable"),
+            stable_excluding=col("n_stable_excluding"),
+            with_exclusion=col("n_with_exclusion"),
+            symmetric_interior_excludes=col("symmetric_interior_excludes"),
+            category=col("category"),
+            r_interval=concavity_region(instance, N),
+            exact=False,
+        )
+
     def share(self, code: int) -> float:
         """Share of the grid in category ``code``."""
         return float(np.mean(self.category == code))

@@ -46,6 +46,8 @@ BOOK_DIR_ENV = "NASHALIGN_BOOK_DIR"
 MATHJAX_ENV = "NASHALIGN_MATHJAX"
 #: Environment variable the experiments chapter reads for its output directory.
 GENERATED_ENV = "NASHALIGN_BOOK_GENERATED"
+#: Set for the kernels when the book reuses a figures directory (chapters.common).
+FIGURES_ENV = "NASHALIGN_BOOK_FIGURES"
 #: npm package spec installed when no MathJax 3 is found.
 MATHJAX_NPM_SPEC = "mathjax@3"
 #: The MathJax component the book loads (TeX and MathML input, CommonHTML output).
@@ -330,7 +332,7 @@ def external_assets(html_dir: str | os.PathLike[str]) -> list[str]:
     return sorted(found)
 
 
-def _build_env(generated: Path) -> dict[str, str]:
+def _build_env(generated: Path, figures: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
     bindir = str(Path(sys.executable).parent)
     env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
@@ -342,6 +344,9 @@ def _build_env(generated: Path) -> dict[str, str]:
     env["PYTHONHASHSEED"] = "0"
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     env[GENERATED_ENV] = str(generated)
+    env.pop(FIGURES_ENV, None)
+    if figures is not None:
+        env[FIGURES_ENV] = str(figures)
     return env
 
 
@@ -393,6 +398,7 @@ def build_book(
     echo: bool = True,
     allow_mathjax_install: bool = True,
     log: Callable[[str], None] | None = None,
+    figures: str | os.PathLike[str] | None = None,
 ) -> BookBuild:
     """Execute and build the book; return where the HTML went.
 
@@ -416,6 +422,11 @@ def build_book(
         Let :func:`ensure_mathjax` run ``npm install mathjax@3``.
     log : callable, optional
         Receives one-line progress messages.
+    figures : path-like, optional
+        A finished ``nashalign figures`` (or demo ``OUT/figures``) directory: the
+        experiments and equilibria chapters show its figures and table instead of
+        drawing their own, so the book and that directory agree (checked to hold a
+        ``figures-summary.json`` before anything runs).
 
     Raises
     ------
@@ -433,6 +444,11 @@ def build_book(
         raise InputError(
             "jupyter-book is not installed: install the book extra (pip install -e '.[book]')"
         ) from None
+    figures_dir = None
+    if figures is not None:
+        from nashalign.figures.make_all import FiguresSummary
+
+        figures_dir = FiguresSummary.load(figures).out_dir.resolve()
     ensure_mathjax(book, allow_install=allow_mathjax_install, log=say)
 
     staging = out_dir / ".staging"
@@ -447,7 +463,7 @@ def build_book(
         + ("" if echo else f"; a few minutes, log in {log_path}")
     )
     t0 = time.perf_counter()
-    rc = _run_logged(cmd, log_path, env=_build_env(generated), cwd=book, echo=echo)
+    rc = _run_logged(cmd, log_path, env=_build_env(generated, figures_dir), cwd=book, echo=echo)
     seconds = time.perf_counter() - t0
     built = staging / "_build" / "html"
     if rc != 0 or not (built / "index.html").is_file():

@@ -348,12 +348,20 @@ def stage_figures(
 def stage_book(
     out: Path, settings: DemoSettings, say: Callable[[str], None], echo: bool
 ) -> StageResult:
-    """Execute and build the book into ``out/book``."""
+    """Execute and build the book into ``out/book``, showing the figures of
+    ``out/figures`` when the figures stage wrote them (so both show the same numbers)."""
+    from nashalign.figures.make_all import SUMMARY_NAME
     from nashalign.publish.book import build_book
 
     t0 = time.perf_counter()
+    figures = out / "figures"
     result = build_book(
-        None, out / "book", strict=settings.strict_book, echo=echo, log=lambda m: say(m)
+        None,
+        out / "book",
+        strict=settings.strict_book,
+        echo=echo,
+        log=lambda m: say(m),
+        figures=figures if (figures / SUMMARY_NAME).is_file() else None,
     )
     text = "every chapter executed" + (
         " (strict: warnings are errors)" if settings.strict_book else ""

@@ -64,10 +64,18 @@ def test_stable_map_report():
         def share(self, c):
             return {0: 1 / 3, 2: 2 / 3}.get(c, 0.0)
 
+        def finding(self):
+            return (
+                "at beta_D = 100 (the largest here), every stable NE excludes a subpopulation "
+                "at 3 of 3 beta_A values; 67% of the grid: every stable NE excludes"
+            )
+
     line = chapter.stable_map_report({"x": D()})
-    assert (
-        line
-        == "x: 9 grid points in 2.0 s; no stable NE excludes: 33%, every stable NE excludes: 67%"
+    # a Markdown sentence (not a log line): the grid, the shares, the finding at large beta_D
+    assert line == (
+        "- **x** (3 × 3 grid): no stable NE excludes: 33%, every stable NE excludes: 67%; "
+        "at $\\beta_D$ = 100 (the largest here), every stable NE excludes a subpopulation "
+        "at 3 of 3 $\\beta_A$ values."
     )
 
 

@@ -33,6 +33,12 @@ class _Table:
             "most_excluded": "k",
             "most_excluded_fraction": 0.5,
             "scorer": "embedding:x",
+            "n_interior": 3,
+            "symmetric_exclusion_fraction": 0.25,
+            "symmetric_most_excluded": "k",
+            "symmetric_most_excluded_fraction": 0.5,
+            "grid": "beta_a x beta_i in [0.01, 100]^2, 8x8 log-spaced",
+            "tau": 0.05,
         }
     ]
 
@@ -40,6 +46,7 @@ class _Table:
 class _Summary:
     table = _Table()
     seconds = 3.4
+    settings = {"resolution": 8, "lim": [0.01, 100.0]}
 
     def all_paths(self):
         return [Path("a.png")]
@@ -47,5 +54,10 @@ class _Summary:
 
 def test_exclusion_fraction_table_and_report():
     md = experiments.exclusion_fraction_table(_Summary())
-    assert "| d | 1 | - | 12.5% | k (50.0%) |" in md and md.endswith("Scorer: `embedding:x`.")
-    assert experiments.figures_report(_Summary()) == "1 files drawn in 3 s"
+    # the symmetric NE (interior or boundary) is counted; the caption names the grid
+    assert "| d | 1 | - | 25.0% | 12.5% | k (50.0%) |" in md
+    assert "8 × 8 log-spaced points" in md and md.endswith("Scorer: `embedding:x`.")
+    assert experiments.figures_report(_Summary()) == (
+        "The figures below (1 files: PNG, PDF and CSV) were drawn in 3 s on grids of "
+        "8 × 8 log-spaced points over [0.01, 100] per axis."
+    )

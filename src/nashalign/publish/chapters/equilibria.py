@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from nashalign.publish.chapters.common import TAU, check, shipped
+from nashalign.publish.chapters.common import TAU, check, reused_figures, shipped
 from nashalign.tables import markdown_table
 
 __all__ = [
@@ -327,50 +327,68 @@ def equilibrium_figures(
     """The chapter's figures: the stable-NE maps and the bigfive heatmap grid.
 
     Returns the PNG per glue key (``<dataset>_stable``, ``bigfive_grid_eq``) and the
-    stable-map data per dataset. Checks: where Phi is concave (r below r_c) there
-    is exactly one NE on the grid, and the category counts cover the grid.
+    stable-map data per dataset. With figures to reuse (``$NASHALIGN_BOOK_FIGURES``:
+    the demo's) their stable maps and heatmap grid are shown and checked; else they
+    are drawn here. Checks: where Phi is concave (r below r_c) there is exactly one
+    NE on the grid, and the category counts cover the grid.
     """
     import warnings
 
-    from nashalign.figures.equilibrium_maps import stable_exclusion_map
+    from nashalign.figures.equilibrium_maps import StableMapData, stable_exclusion_map
     from nashalign.figures.heatmaps import heatmap_grid
 
     warnings.filterwarnings("ignore", message="IProgress not found")
     if out is None:
         out = Path(os.environ.get("NASHALIGN_BOOK_GENERATED", "generated")) / "equilibria"
+    reused = reused_figures()
     pngs: dict[str, Path] = {}
     maps: dict[str, Any] = {}
     for name, inst in shipped().items():
-        d = stable_exclusion_map(inst, out, resolution=stable_resolution, progress=False, name=name)
+        files = (reused.files if reused is not None else {}).get(f"{name}/stable-map")
+        if files:
+            csv_path = next(p for p in files if p.suffix == ".csv")
+            d = StableMapData.from_csv(csv_path, inst, name=name)
+            d.paths = list(files)
+        else:
+            d = stable_exclusion_map(
+                inst, out, resolution=stable_resolution, progress=False, name=name
+            )
         below = d.y < d.r_interval[1]
         check(bool(np.all(d.total[below] == 1)), f"{name}: several NE where Phi is concave")
         check(bool(np.all(d.total >= d.stable)), f"{name}: more stable NE than NE")
         pngs[f"{name}_stable"] = next(p for p in d.paths if p.suffix == ".png")
         maps[name] = d
-    g = heatmap_grid(shipped()["bigfive"], out, resolution=100, progress=False, name="bigfive")
-    pngs["bigfive_grid_eq"] = next(p for p in g.paths if p.suffix == ".png")
+    grid = (reused.files if reused is not None else {}).get("bigfive/heatmap-grid beta_a-beta_d")
+    if not grid:
+        grid = heatmap_grid(
+            shipped()["bigfive"], out, resolution=100, progress=False, name="bigfive"
+        ).paths
+    pngs["bigfive_grid_eq"] = next(p for p in grid if p.suffix == ".png")
     return pngs, maps
 
 
 def stable_map_report(maps: dict[str, Any]) -> str:
-    """One line per stable map: grid size, time, and the share of each category.
+    """One Markdown sentence per stable map: its grid, the share of each category, and
+    what it says at the largest beta_D (:meth:`StableMapData.finding`).
 
     Examples
     --------
     >>> class D:
     ...     total = np.zeros((2, 2))
-    ...     seconds = 1.0
     ...     def share(self, c):
     ...         return 1.0 if c == 0 else 0.0
-    >>> stable_map_report({"x": D()})
-    'x: 4 grid points in 1.0 s; no stable NE excludes: 100%'
+    ...     def finding(self):
+    ...         return "at beta_D = 100 (the largest here), no stable NE excludes a subpopulation"
+    >>> print(stable_map_report({"x": D()}))
+    - **x** (2 × 2 grid): no stable NE excludes: 100%; at $\\beta_D$ = 100 (the largest here), no stable NE excludes a subpopulation.
     """
     from nashalign.figures.equilibrium_maps import CATEGORIES
 
     lines = []
     for name, d in maps.items():
+        ny, nx = d.total.shape
         parts = [f"{lab}: {100 * d.share(c):.0f}%" for c, lab in CATEGORIES.items() if d.share(c)]
-        lines.append(
-            f"{name}: {d.total.size} grid points in {d.seconds:.1f} s; " + ", ".join(parts)
-        )
+        finding = d.finding().split("; ")[0].replace("beta_D", "$\\beta_D$")
+        finding = finding.replace("beta_A", "$\\beta_A$")
+        lines.append(f"- **{name}** ({ny} × {nx} grid): " + ", ".join(parts) + f"; {finding}.")
     return "\n".join(lines)
