@@ -112,3 +112,11 @@ def test_bad_input():
         symmetric_equilibria([0.1, 0.2], np.eye(2), 1.0, -1.0, 1.0)
     with pytest.raises(InputError, match="not symmetric"):
         symmetric_equilibria([0.1, 0.2], [[1.0, 0.2], [0.0, 1.0]], 1.0, 1.0, 1.0)
+
+
+def test_tiny_payoff_gaps_with_zero_inconsistency_are_not_ties():
+    """With C = 0 and r = 0 the tolerance is relative to s a, not an absolute 1e-9."""
+    eqs = symmetric_equilibria([1e-10, 0.0], np.zeros((2, 2)), 1.0, 1.0, 1.0, n_agents=1)
+    assert [(e.weights.tolist(), e.continuum) for e in eqs] == [([1.0, 0.0], False)]
+    eqs = symmetric_equilibria([0.0, 0.0], np.zeros((2, 2)), 1.0, 1.0, 1.0, n_agents=1)
+    assert len(eqs) == 1 and eqs[0].continuum  # a true tie stays a continuum

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 
 from nashalign.errors import InputError
 from nashalign.jsonformat import validate
@@ -155,11 +155,9 @@ def test_the_parametrize_helper(case):
 @settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(populations(k_max=3, max_agents=2, kinds=("generic",)), incentives(1e-2, 1e2))
 def test_the_strategies_feed_assert_ne_close(pop, inc):
-    # Zero curvature (C = 0) makes the game's scale |s a| alone: nashalign's float support
-    # enumeration treats payoff gaps below 1e-9 as ties there (its singular-system test is
-    # absolute when ||M|| = 0), which assert_ne_close rightly rejects (a = [1e-10, 0], C = 0,
-    # N = 1: the NE is [1, 0], the float solver says [0.5, 0.5]). Known; not this kit's test.
-    assume(float(np.abs(pop.C).max()) > 1e-9)
+    # Zero curvature (C = 0) included: the kit found that support enumeration once called
+    # payoff gaps below 1e-9 ties there (a = [1e-10, 0], C = 0, N = 1); fixed in
+    # nashalign.solvers.simplex_qp (tolerances relative to the data's scale).
     req = {
         "format": "nashalign.solve-request", "id": "h", "a": pop.a.tolist(), "C": pop.C.tolist(),
         "n_agents": pop.N, "beta_a": inc.betas[0], "beta_i": inc.betas[1], "beta_d": inc.betas[2],

@@ -56,7 +56,10 @@ def _solve_face(
     nu, V = np.linalg.eigh(0.5 * (R + R.T))
     c = V.T @ (Z.T @ (g[S] - HS.sum(axis=1) / f))
     null = np.abs(nu) <= rtol_singular * norm
-    if np.any(null) and np.max(np.abs(c[null])) > tol * (norm + float(np.max(np.abs(g)))):
+    # Consistency is judged relative to the data's own scale: with H = 0 and tiny g
+    # an absolute floor would call payoff gaps of 1e-10 ties.
+    scale = (norm + float(np.max(np.abs(g)))) or 1.0
+    if np.any(null) and np.max(np.abs(c[null])) > tol * scale:
         return None  # inconsistent: no solution with this support
     y = np.zeros(f - 1)
     y[~null] = c[~null] / nu[~null]
@@ -135,8 +138,8 @@ def kkt_points(
 ) -> Iterator[tuple[NDArray, NDArray, NDArray, float]]:
     """Every KKT point / continuum ``(S, point, directions, lam)``, by support size."""
     K = g.shape[0]
-    norm = float(np.max(np.abs(np.linalg.eigvalsh(H)))) or 1.0
-    tol_g = tol * (norm + float(np.max(np.abs(g))))
+    norm = float(np.max(np.abs(np.linalg.eigvalsh(H))))
+    tol_g = tol * ((norm + float(np.max(np.abs(g)))) or 1.0)
     for size in range(1, K + 1):
         for S_t in combinations(range(K), size):
             S = np.array(S_t)

@@ -148,8 +148,8 @@ def symmetric_equilibria(
     s, r = float(inc.s), float(inc.r_for(pop))
     H = 2.0 * C_ + r * np.eye(K)
     g = s * a_
-    norm = float(np.max(np.abs(np.linalg.eigvalsh(H)))) or 1.0
-    scale = norm + float(np.max(np.abs(g)))
+    norm = float(np.max(np.abs(np.linalg.eigvalsh(H))))
+    scale = (norm + float(np.max(np.abs(g)))) or 1.0  # relative to the data, 1 only at 0
     found: list[SymmetricNE] = []
     for S, point, dirs, lam in kkt_points(H, g, tol, rtol_singular):
         found.append(
