@@ -154,6 +154,8 @@ def test_demo_smoke_without_the_book(tmp_path, capsys):
             "2",
             "--n-slice",
             "8",
+            "--stable-resolution",
+            "2",
             "--quiet",
         ]
     )

@@ -80,6 +80,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--n-slice", type=int, default=400, metavar="N", help="points per 1-D slice (default 400)"
     )
     p.add_argument(
+        "--stable-resolution",
+        type=int,
+        default=16,
+        metavar="N",
+        help="points per axis of the stable-equilibrium maps (one exact enumeration of the "
+        "whole NE set per point; 0 skips them; default 16)",
+    )
+    p.add_argument(
         "--datasets",
         nargs="+",
         metavar="NAME",
@@ -105,6 +113,7 @@ def _run(args: argparse.Namespace) -> int:
         resolution=args.resolution,
         n_s=args.n_s,
         n_slice=args.n_slice,
+        stable_resolution=args.stable_resolution,
         datasets=tuple(args.datasets) if args.datasets else None,
         skip_book=args.skip_book,
         strict_book=args.strict_book,

@@ -151,6 +151,9 @@ class DemoSettings:
         Random instances of the cross-check.
     resolution, n_s, n_slice : int
         Figure resolution (heatmap grid per axis, s values of r*(s), slice points).
+    stable_resolution : int
+        Points per axis of the stable-equilibrium maps (one exact enumeration of the
+        whole NE set per point); 0 skips them.
     datasets : tuple of str or None
         Which shipped datasets to use (default: all of them).
     skip_book : bool
@@ -169,6 +172,7 @@ class DemoSettings:
     resolution: int = 200
     n_s: int = 40
     n_slice: int = 400
+    stable_resolution: int = 16
     datasets: tuple[str, ...] | None = None
     skip_book: bool = False
     strict_book: bool = False
@@ -190,6 +194,7 @@ class DemoSettings:
             ("resolution", self.resolution, 2),
             ("n_s", self.n_s, 1),
             ("n_slice", self.n_slice, 2),
+            ("stable_resolution", self.stable_resolution, 0),
         ]
         checks.append(("seed", self.seed, 0))
         for name, value, lo in checks:
@@ -339,6 +344,7 @@ def stage_figures(
         resolution=settings.resolution,
         n_s=settings.n_s,
         n_slice=settings.n_slice,
+        stable_resolution=settings.stable_resolution,
     )
     n_files = len(summary.all_paths())
     text = f"{len(summary.files)} figures and tables ({n_files} files: PNG, PDF, CSV)"
