@@ -156,7 +156,7 @@ def test_figures_json_is_a_figures_record(capsys, inst_file, tmp_path, monkeypat
     )
     out = tmp_path / "figs"
     argv = ["figures", "--instance", str(inst_file), "--out", str(out), "--resolution", "4"]
-    rec = cli_json(capsys, *argv, "--n-s", "2", "--quiet", "--json")
+    rec = cli_json(capsys, *argv, "--n-s", "2", "--stable-resolution", "2", "--quiet", "--json")
     check_envelope(rec, "figures")
     assert (out / "COMPLETE").is_file() and not (out / "INCOMPLETE").exists()
 

@@ -62,6 +62,8 @@ def test_figures_small_run(capsys, inst_file, tmp_path, monkeypatch):
         "6",
         "--n-s",
         "2",
+        "--stable-resolution",
+        "2",
         "--no-progress",
         "--json",
     )
