@@ -173,3 +173,25 @@ def test_steer_subprocess_exit_code(tmp_path):
         "nashalign steer: error: --tau must lie in (0, 1/K) = (0, 0.5) for K = 2, got 0.5"
     ]
     assert proc.stdout == ""
+
+
+def test_steer_json_binding_is_consistent_and_robust_steering_sits_beside_r_star(
+    capsys, inst_file
+):
+    rc, out, err = run(
+        capsys, "steer", "--instance", str(inst_file), "--beta-a", "3", "--beta-i", "1", "--json"
+    )
+    assert rc == 0, err
+    d = json.loads(out)
+    names = Instance.load(inst_file).names
+    assert d["binding_index"] == d["exact"]["binding"]
+    if d["binding"] is not None:
+        assert names[d["binding_index"]] == d["binding"] == d["exact"]["binding_name"]
+    assert d["robust"]["n_agents"] == 2 and "grid_intervals_stable" in d["robust"]
+    rc, text, err = run(
+        capsys, "steer", "--instance", str(inst_file), "--beta-a", "3", "--beta-i", "1"
+    )
+    assert rc == 0, err
+    assert "every stable NE (N = 2 agents), exclusion-free r:" in text
+    assert "s = beta_A/beta_I = 3;" in text and "= 3 = 3" not in text
+    assert "(below)" not in text

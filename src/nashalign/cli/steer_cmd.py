@@ -13,7 +13,11 @@ ends are real roots of the polynomials of SPEC 2.7) and its least element
 ``r_star`` null when no r works and ``binding`` the name of the subpopulation
 whose weight equals tau at r* (null when none), and ``exact``: the same endpoints
 and r* as exact algebraic numbers (``CRootOf`` or rationals, as strings) with
-30-digit decimals, plus ``attained`` (False when r* is only an infimum). The numbers given on the command
+30-digit decimals, plus ``attained`` (False when r* is only an infimum). ``binding_index``
+(top level) and ``exact.binding`` give the same subpopulation as an index into the
+instance's names, ``exact.binding_name`` by name. ``robust`` holds robust steering at
+the same s (every NE / every stable NE exclusion-free, N = ``--agents``), null with a
+``robust_note`` where the whole NE set is out of reach. The numbers given on the command
 line are read as exact decimals (``--tau 0.05`` is 1/20), so the algebraic forms
 in the human output are those of the values typed.
 
@@ -42,6 +46,15 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--beta-i", required=True, metavar="Y", help="inconsistency aversion beta_I > 0")
     p.add_argument("--tau", default="0.05", help="exclusion threshold, in (0, 1/K) (default 0.05)")
+    p.add_argument(
+        "--agents",
+        type=int,
+        default=2,
+        metavar="N",
+        help="number of agents N of the 'every stable NE' part (default 2): r* covers the "
+        "symmetric interior NE only, so the r at which every stable NE is exclusion-free "
+        "is shown beside it (exact below r_c, on a 21-point grid up to r = 10 above)",
+    )
     p.add_argument("--json", action="store_true", help=help_text("steer"))
 
 
@@ -57,22 +70,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "steer",
         help="exact exclusion-free diversity incentives r = beta_D/beta_I and the minimal r*",
-        description="Exact exclusion-free intervals of r = beta_D/beta_I and the minimal r*.",
+        description="Exact exclusion-free intervals of r = beta_D/beta_I and the minimal r* "
+        "for the symmetric interior NE (Theorem 1), and beside them the r at which every "
+        "stable NE is exclusion-free (robust steering): the two differ where the potential "
+        "is not concave and other NE exist.",
     )
     _add_arguments(p)
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from nashalign.exact.steering import steer, steering_ratios
-    from nashalign.instance import Instance, parse_exact_number
+    from nashalign.instance import Instance
+    from nashalign.publish.plain import steer_report
 
     inst = Instance.resolve(args.instance)
-    s, tau = steering_ratios(args.beta_a, args.beta_i, args.tau, inst.K, labels=FLAGS)
-    res = steer(inst.a, inst.C, s, tau)
-    if args.json:
-        print(dumps(envelope("steer", res.to_json(inst.names))))
-    else:
-        beta_i = parse_exact_number("--beta-i", args.beta_i)
-        print("\n".join(res.report_lines(inst.names, args.instance, beta_i)))
+    out = steer_report(
+        inst,
+        args.instance,
+        args.beta_a,
+        args.beta_i,
+        args.tau,
+        n_agents=args.agents,
+        as_json=args.json,
+    )
+    print(dumps(envelope("steer", out)) if args.json else out)
     return 0

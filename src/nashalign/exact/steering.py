@@ -41,9 +41,9 @@ from nashalign.validation import validate_tau
 MAX_STEER_K = 12
 #: What the intervals and r* are about (printed with every steering result).
 COVERS = (
-    "note: these intervals cover the symmetric interior NE of Theorem 1 only; where the "
-    "potential is not concave other (asymmetric, boundary) NE exist too: "
-    "nashalign.studies.robust_steering.robust_steer covers every NE"
+    "note: these intervals and r* cover the symmetric interior NE of Theorem 1 only; where "
+    "the potential Phi is not concave (r above r_c = 2(N-1) mu_min) other, asymmetric NE "
+    "exist too and may exclude someone: see 'every stable NE' (robust steering)"
 )
 #: Digits of the decimal approximations reported beside exact endpoints.
 DIGITS = 30
@@ -83,7 +83,10 @@ class SteeringResult:
         }
         if names is not None:
             out["binding"] = None if self.binding is None else names[int(self.binding)]
+            out["binding_index"] = self.binding
             out["exact"] = self.exact_strings()
+            # the same subpopulation by name beside the index kept under exact.binding
+            out["exact"]["binding_name"] = out["binding"]
             out["equilibrium"] = COVERS.strip()
         return out
 
@@ -99,7 +102,8 @@ class SteeringResult:
         K = len(names)
         lines = [
             f"instance {source} (K = {K}: {', '.join(names)})",
-            f"s = beta_A/beta_I = {sp.sstr(self.s)} = {float(self.s):.12g};  tau = {sp.sstr(self.tau)}",
+            f"s = beta_A/beta_I = {_exact_and_decimal(self.s)};  "
+            f"tau = {_exact_and_decimal(self.tau)}",
             "exclusion-free r = beta_D/beta_I >= 0 (every interior-NE weight >= tau):",
         ]
         if not self.intervals:
@@ -108,9 +112,12 @@ class SteeringResult:
             right = "inf)" if hi is None else f"{fhi:.12g}]"
             lines.append(f"  [{flo:.12g}, {right}")
             same = self.r_star is not None and lo is self.r_star
-            lines.append("      lo = r* (below)" if same else f"      lo = {sp.sstr(lo)}")
+            if same:
+                lines.append("      lower end: r* (its exact form is given below)")
+            else:
+                lines.append(f"      lower end, exactly: {sp.sstr(lo)}")
             if hi is not None:
-                lines.append(f"      hi = {sp.sstr(hi)}")
+                lines.append(f"      upper end, exactly: {sp.sstr(hi)}")
         if self.r_star is None:
             lines.append("minimal diversity incentive r*: none exists")
             return lines
@@ -153,6 +160,24 @@ class SteeringResult:
             "binding": self.binding,
             "attained": self.attained,
         }
+
+
+def _exact_and_decimal(x: sp.Expr) -> str:
+    """``1``, ``1/20 = 0.05`` or ``1/3 ≈ 0.333333333333``: the decimal only where it adds.
+
+    Examples
+    --------
+    >>> _exact_and_decimal(sp.Integer(1)), _exact_and_decimal(sp.Rational(1, 20))
+    ('1', '1/20 = 0.05')
+    >>> _exact_and_decimal(sp.Rational(1, 3))
+    '1/3 ≈ 0.333333333333'
+    """
+    text = sp.sstr(x)
+    dec = f"{float(x):.12g}"
+    if dec == text:
+        return text
+    same = sp.Rational(dec) == x
+    return f"{text} {'=' if same else '≈'} {dec}"
 
 
 def _isolating_interval(x: sp.Expr) -> tuple[sp.Rational, sp.Rational]:

@@ -15,6 +15,7 @@ __all__ = [
     "kernel_text",
     "record_text",
     "solve_text",
+    "steer_report",
     "verification_text",
 ]
 
@@ -228,3 +229,63 @@ def kernel_json(kernel: Any, names: list[str]) -> dict[str, Any]:
     doc = kernel.to_json()
     doc["results"] = {name: kernel.label(name) for name in _result_names(names)}
     return doc
+
+
+#: Grid of the robust-steering part of ``nashalign steer`` (points, largest r).
+ROBUST_GRID = (21, 10.0)
+
+
+def steer_report(
+    instance: Any,
+    source: str,
+    beta_a: str,
+    beta_i: str,
+    tau: str,
+    *,
+    n_agents: int = 2,
+    as_json: bool = False,
+) -> Any:
+    """What ``nashalign steer`` prints: exact steering of the symmetric interior NE
+    (:func:`nashalign.exact.steering.steer`), and beside r* where every *stable* NE is
+    exclusion-free (:func:`nashalign.studies.robust_steering.robust_steer`, N agents):
+    the lines of text, or with ``as_json`` the ``nashalign.steer`` record's body (the
+    robust part under ``robust``; null with a ``robust_note`` where it is out of reach).
+
+    Examples
+    --------
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance(["x", "y", "z"], [1, 0, 0], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], n=3)
+    >>> text = steer_report(inst, "toy", "4", "1", "1/20")
+    >>> [ln for ln in text.splitlines() if ln.startswith(("s =", "every stable"))]
+    ['s = beta_A/beta_I = 4;  tau = 1/20 = 0.05', 'every stable NE (N = 2 agents), exclusion-free r: [2.4, 10] on the grid']
+    >>> d = steer_report(inst, "toy", "4", "1", "1/20", as_json=True)
+    >>> d["binding"], d["binding_index"], d["exact"]["binding"], d["robust"]["n_agents"]
+    ('y', 1, 1, 2)
+    """
+    from nashalign.errors import InputError
+    from nashalign.exact.steering import steer, steering_ratios
+    from nashalign.instance import parse_exact_number
+    from nashalign.studies.robust_steering import robust_steer
+
+    s, t = steering_ratios(
+        beta_a, beta_i, tau, instance.K, labels=("--beta-a", "--beta-i", "--tau")
+    )
+    res = steer(instance.a, instance.C, s, t)
+    n_grid, r_max = ROBUST_GRID
+    try:
+        rob = robust_steer(instance.a, instance.C, s, t, n_agents, r_max=r_max, n_grid=n_grid)
+        why = None
+    except InputError as exc:
+        rob, why = None, str(exc)
+    if as_json:
+        out = res.to_json(instance.names)
+        out["robust"] = None if rob is None else rob.to_json()
+        if why:
+            out["robust_note"] = why
+        return out
+    lines = res.report_lines(instance.names, source, parse_exact_number("--beta-i", beta_i))
+    if rob is not None:
+        lines += rob.report_lines()
+    else:
+        lines.append(f"every stable NE: not computed ({why})")
+    return "\n".join(lines)

@@ -131,6 +131,40 @@ class RobustSteeringResult:
         """Runs of consecutive grid points where every stable NE is exclusion-free."""
         return _runs(self.grid, self.grid_stable_ok)
 
+    def stable_intervals_text(self) -> str:
+        """Where every stable NE is exclusion-free, in words: exact part, then grid runs.
+
+        Examples
+        --------
+        >>> res = robust_steer([1, 0], [[1, 0], [0, 1]], s=1, tau=0.05, r_max=3, n_grid=3)
+        >>> res.stable_intervals_text()
+        '[0, 2) exactly; [2, 3] on the grid'
+        """
+        parts = [f"[{_f(lo):.6g}, {_f(hi):.6g}) exactly" for lo, hi in self.exact_intervals]
+        parts += [f"[{lo:.6g}, {hi:.6g}] on the grid" for lo, hi in self.grid_intervals_stable]
+        return "; ".join(parts) if parts else "none"
+
+    def report_lines(self) -> list[str]:
+        """The lines ``nashalign steer`` prints beside r*: every stable NE, every NE.
+
+        Examples
+        --------
+        >>> res = robust_steer([1, 0], [[1, 0], [0, 1]], s=1, tau=0.05, r_max=3, n_grid=3)
+        >>> for line in res.report_lines():
+        ...     print(line)
+        every stable NE (N = 2 agents), exclusion-free r: [0, 2) exactly; [2, 3] on the grid
+          (exact below r_c = 2(N-1) mu_min = 2, where the NE is unique; above it the whole NE set at 3 grid points up to r = 3, nothing claimed between them)
+        """
+        r_c = _f(self.r_concave)
+        top = f" up to r = {self.grid[-1]:.3g}" if self.grid.size else ""
+        return [
+            f"every stable NE (N = {self.n_agents} agents), exclusion-free r: "
+            + self.stable_intervals_text(),
+            f"  (exact below r_c = 2(N-1) mu_min = {r_c:.3g}, where the NE is unique; above it "
+            f"the whole NE set at {self.grid.size} grid points{top}, nothing claimed between "
+            "them)",
+        ]
+
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict (exact endpoints as strings with floats beside them)."""
         return {
@@ -247,7 +281,9 @@ def robust_steer(
     grid_exact = True
     tau_f = float(tau_q)
     for i, r in enumerate(g):
-        incentives = Incentives.from_exact(s_q, float(r))  # s exactly as given, r exactly the grid float
+        incentives = Incentives.from_exact(
+            s_q, float(r)
+        )  # s exactly as given, r exactly the grid float
         es = all_equilibria(pop, incentives, tau=tau_f, with_nashconv=False)
         grid_exact &= es.exact
         all_ok[i] = all(not e.excluded for e in es.equilibria)
