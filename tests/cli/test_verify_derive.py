@@ -155,3 +155,26 @@ def test_verify_json_all_pass():
         "heterogeneous",
     } == names
     assert any(rec["name"] == "theorem1" and rec["params"]["K"] == 5 for rec in d["records"])
+
+
+def test_derive_prints_unicode_maths_and_says_where_the_rest_is(capsys):
+    from nashalign.cli import main
+
+    assert main(["derive", "theorem1", "--k", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "\\frac" not in out and "\\mathbf" not in out and "α(r) ≠ 0 ⇒" in out
+    assert "--full prints them whole" in out
+    assert main(["derive", "theorem1", "--k", "3", "--full"]) == 0
+    full = capsys.readouterr().out
+    assert " …" not in full and "--full prints" not in full and len(full) > len(out)
+
+
+def test_help_is_plain_text_with_the_terms_explained():
+    from nashalign.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    for name, parser in sub.choices.items():
+        text = parser.format_help()
+        assert "SPEC" not in text and "``" not in text and ":func:" not in text, name
+    assert "all " in sub.choices["solve"].format_help()
+    assert "alpha_tilde" in sub.choices["solve"].format_help()

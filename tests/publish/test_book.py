@@ -33,7 +33,7 @@ CHAPTERS = [
 ]
 #: Chapters beyond the spec's list: the whole equilibrium set, the developer map
 #: (plain Markdown, no cells) and the API reference (autodoc, no cells).
-EXTRA_CHAPTERS = ["equilibria", "kernel", "developer", "api"]
+EXTRA_CHAPTERS = ["equilibria", "kernel", "developer", "glossary", "api"]
 THEOREM_CHAPTERS = ["claim1", "lemma0", "theorem1", "lemma2_theorems23", "exclusion"]
 
 

@@ -51,14 +51,25 @@ def _text(name: str) -> str:
 # --------------------------------------------------------------------------- citation
 
 
-def test_the_bibliography_holds_the_paper_without_an_invented_title():
+FULL_AUTHORS = [
+    "Wang, Tonghan",
+    "Pan, Yuqi",
+    "Yang, Xinyi",
+    "Jiang, Yanchen",
+    "Tambe, Milind",
+    "Parkes, David C.",
+]
+
+
+def test_the_bibliography_holds_the_paper_with_its_title():
     bib = _text("references.bib")
     entry = re.search(r"@misc\{" + BIB_KEY + r",(.*?)\n\}", bib, flags=re.S)
     assert entry, "the paper's entry is missing"
     body = entry.group(1)
-    assert re.search(r"author = \{" + " and ".join(AUTHORS) + r"\}", body)
+    # full names and the paper's title, as the specification gives them (issue 19)
+    assert re.search(r"author = \{" + " and ".join(FULL_AUTHORS) + r"\}", body)
     assert "year = {2026}" in body
-    assert "title" not in body  # the spec gives none: none is invented
+    assert "title = {{LLM} Active Alignment: A {N}ash Equilibrium Perspective}" in body
     assert "LLM active alignment" in body
 
 
@@ -74,7 +85,8 @@ def test_the_intro_cites_the_paper_and_lists_the_references():
 def test_the_readme_cites_the_paper_and_keeps_its_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     citing = readme.split("## Citing", 1)[1]
-    assert "Wang, Pan, Yang, Jiang, Tambe and Parkes (2026)" in citing
+    assert "*LLM Active Alignment: A Nash Equilibrium\nPerspective*" in citing
+    assert "Tonghan Wang, Yuqi Pan, Xinyi Yang, Yanchen Jiang, Milind Tambe and" in citing
     assert BIB_KEY in citing
     for marker in ("<!-- demo-command -->", "<!-- test-command -->"):
         block = readme.split(marker, 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]

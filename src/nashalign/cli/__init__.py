@@ -24,6 +24,7 @@ import sys
 from collections.abc import Sequence
 
 from nashalign.errors import InputError, NashalignError
+from nashalign.publish.glossary import epilog
 
 SUBCOMMANDS = (
     "verify",
@@ -54,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="nashalign",
         description="Symbolic companion to the game-theoretic model of LLM active alignment.",
+        epilog=epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

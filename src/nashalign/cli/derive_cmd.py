@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 
 from nashalign.jsonformat import help_text
+from nashalign.publish.glossary import epilog
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,7 +20,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         "derive",
         help="derive one result and print its record",
         description="Derive one result at explicit K and print its record (status, typed "
-        "steps, checks). Exit 0 when proved, 1 otherwise, 2 on bad input.",
+        "steps, checks), its statement and expressions in Unicode maths. Long expressions "
+        "are cut at 400 characters unless --full; --json has every expression whole (as "
+        "SymPy strings and LaTeX). Exit 0 when proved, 1 otherwise, 2 on bad input.",
+        epilog=epilog(
+            [
+                "proved for general K",
+                "identities",
+                "kernel",
+                "hypotheses",
+                "cited",
+                "unchecked",
+                "supplementary",
+                "alpha",
+            ]
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "name",
@@ -37,6 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="agent 1's utility, e.g. \"beta_A*dot(a, w1) - beta_I*quad(w1, C) - "
         'beta_D*dot(w1, wbar)"; names: w<m>_<k>, w1..wN, wbar, a, a1..aK, C, c<i><j>, one, '
         "beta_A, beta_I, beta_D, extra parameters; functions dot, quad, norm2, sum",
+    )
+    p.add_argument(
+        "--full", action="store_true", help="print every expression whole (no 400-character cut)"
     )
     p.add_argument("--json", action="store_true", help=help_text("derive"))
     p.set_defaults(func=run)
@@ -60,5 +79,5 @@ def run(args: argparse.Namespace) -> int:
 
         print(dumps(envelope("derive", rec.to_json())))
     else:
-        print(record_text(rec))
+        print(record_text(rec, max_expr=None if args.full else 400))
     return 0 if rec.verified else 1

@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 
 from nashalign.jsonformat import dumps, envelope, help_text
+from nashalign.publish.glossary import epilog
 from nashalign.publish.plain import solve_text
 from nashalign.studies.solve import METHODS, solve_population
 
@@ -79,6 +80,25 @@ def register(sub: argparse._SubParsersAction) -> None:
         "solve",
         help="Nash equilibrium of a homogeneous or heterogeneous population",
         description=(__doc__ or "").split("Examples")[0],
+        epilog=epilog(
+            [
+                "s",
+                "r",
+                "alpha",
+                "alpha_tilde",
+                "cond",
+                "interior",
+                "NashConv",
+                "converged",
+                "symmetric NE",
+                "boundary NE",
+                "stable",
+                "Phi",
+                "mu_min",
+                "excluded",
+                "continuum",
+            ]
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_arguments(p)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 
 from nashalign.jsonformat import dumps, envelope, help_text
+from nashalign.publish.glossary import epilog
 
 FLAGS = ("--beta-a", "--beta-i", "--tau")
 
@@ -74,6 +75,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         "for the symmetric interior NE (Theorem 1), and beside them the r at which every "
         "stable NE is exclusion-free (robust steering): the two differ where the potential "
         "is not concave and other NE exist.",
+        epilog=epilog(
+            [
+                "s",
+                "r",
+                "tau",
+                "r*",
+                "binding",
+                "exclusion-free r",
+                "every stable NE",
+                "r_c",
+                "mu_min",
+                "Phi",
+                "CRootOf",
+            ]
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_arguments(p)
     p.set_defaults(func=_run)

@@ -87,7 +87,7 @@ def verification_text(records: Iterable[Any]) -> str:
     return text_table(("result", "params", "status", *COUNT_COLUMNS, "seconds"), rows)
 
 
-def record_text(rec: Any, max_expr: int = 400) -> str:
+def record_text(rec: Any, max_expr: int | None = 400) -> str:
     """One record for the terminal: status, typed steps and checks, failure, expressions.
 
     Examples
@@ -96,18 +96,17 @@ def record_text(rec: Any, max_expr: int = 400) -> str:
     >>> record_text(derive("claim1", K=2)).splitlines()[0].split(",")[0]
     'Claim 1 (C is positive semidefinite)  [proved for general K'
     """
-    import sympy as sp
 
     lines = [f"{rec.title}  [{rec.status}, {rec.seconds:.2f} s]"]
     lines.append(f"params: {rec.params}")
     lines.append(f"backed by: {check_counts(rec)}")
     lines.append(f"method: {rec.method}")
-    lines.append(f"statement: {rec.statement_latex}")
+    lines.append(f"statement: {latex_text(rec.statement_latex)}")
     for h in rec.hypotheses:
-        lines.append(f"hypothesis: {h}")
+        lines.append(f"hypothesis: {latex_text(h)}")
     for s in rec.steps:
         ref = f" ({s.reference})" if s.reference else ""
-        lines.append(f"  step [{s.kind}] {s.text}{ref}")
+        lines.append(f"  step [{s.kind}] {latex_text(s.text)}{ref}")
     for c in rec.checks:
         if c.kind == "cited":
             lines.append(f"  [cited] {c.description} -- {c.reference}")
@@ -118,10 +117,144 @@ def record_text(rec: Any, max_expr: int = 400) -> str:
         lines.append(f"  [{mark}] {c.kind}{scope}{extra}: {c.description}")
     if rec.failure:
         lines.append(f"failure: {rec.failure}")
+    cut = 0
     for key, val in rec.expressions.items():
-        text = sp.sstr(val)
-        lines.append(f"{key} = {text if len(text) < max_expr else text[:max_expr] + ' ...'}")
+        text = _unicode_expr(val)
+        if max_expr is not None and len(text) > max_expr:
+            text = text[:max_expr] + " …"
+            cut += 1
+        lines.append(f"{key} = {text}")
+    if cut:
+        lines.append(
+            f"({cut} expression(s) cut at {max_expr} characters: --full prints them whole, "
+            "--json has every one as a SymPy string and LaTeX)"
+        )
     return "\n".join(lines)
+
+
+#: LaTeX commands and their Unicode (longest first where one is a prefix of another).
+_LATEX = (
+    (r"\operatorname{adj}", "adj"),
+    (r"\operatorname{tr}", "tr"),
+    (r"\mathbf 1", "𝟏"),
+    (r"\mathbf{1}", "𝟏"),
+    (r"\implies", " ⇒ "),
+    (r"\iff", " ⇔ "),
+    (r"\Leftrightarrow", " ⇔ "),
+    (r"\ne", "≠"),
+    (r"\neq", "≠"),
+    (r"\le", "≤"),
+    (r"\leq", "≤"),
+    (r"\ge", "≥"),
+    (r"\geq", "≥"),
+    (r"\top", "ᵀ"),
+    (r"\cdot", "·"),
+    (r"\times", "×"),
+    (r"\infty", "∞"),
+    (r"\in", "∈"),
+    (r"\sum", "Σ"),
+    (r"\prod", "Π"),
+    (r"\partial", "∂"),
+    (r"\nabla", "∇"),
+    (r"\Delta", "Δ"),
+    (r"\Pi", "Π"),
+    (r"\Phi", "Φ"),
+    (r"\alpha", "α"),
+    (r"\beta", "β"),
+    (r"\gamma", "γ"),
+    (r"\delta", "δ"),
+    (r"\lambda", "λ"),
+    (r"\mu", "μ"),
+    (r"\tau", "τ"),
+    (r"\sigma", "σ"),
+    (r"\tilde", "~"),
+    (r"\bar", ""),
+    (r"\left", ""),
+    (r"\right", ""),
+    (r"\quad", "  "),
+    (r"\qquad", "   "),
+    (r"\,", " "),
+    (r"\;", " "),
+    (r"\ ", " "),
+)
+
+
+def latex_text(text: str) -> str:
+    """Inline LaTeX (``$...$`` or a bare statement) as readable Unicode maths.
+
+    Greek letters, relations, ``\\frac{a}{b}`` as ``(a)/(b)``, ``^\\top`` as ``ᵀ``,
+    sub- and superscripts of digits, and matrices as ``[a, b; c, d]``.
+
+    Examples
+    --------
+    >>> latex_text(r"$\\alpha(r) \\ne 0 \\implies w^* = \\frac{A\\mathbf 1}{\\alpha}$")
+    'α(r) ≠ 0 ⇒ w* = (A𝟏)/(α)'
+    >>> latex_text(r"\\left[\\begin{matrix}2 c_{11} + r & 1\\\\1 & 0\\end{matrix}\\right]")
+    '[2 c₁₁ + r, 1; 1, 0]'
+    """
+    import re
+
+    s = text.replace("$", "")
+    s = re.sub(
+        r"\\begin\{[pb]?matrix\}(.*?)\\end\{[pb]?matrix\}",
+        lambda m: (
+            "["
+            + "; ".join(
+                ", ".join(c.strip() for c in row.split("&")) for row in m.group(1).split("\\\\")
+            )
+            + "]"
+        ),
+        s,
+        flags=re.S,
+    )
+    s = re.sub(r"\\operatorname\{([^{}]*)\}", r"\1 ", s)
+    s = re.sub(r"\\(?:text|mathrm|mathit)\{([^{}]*)\}", r"\1", s)
+    for _ in range(3):  # nested fractions
+        s = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"(\1)/(\2)", s)
+    s = s.replace("^\\top", "ᵀ").replace("^{\\top}", "ᵀ")
+    for cmd, uni in _LATEX:
+        tail = r"(?![A-Za-z])" if cmd[-1].isalpha() else ""
+        s = re.sub(re.escape(cmd) + tail, lambda m, u=uni: u, s)
+    sup = str.maketrans("0123456789*", "⁰¹²³⁴⁵⁶⁷⁸⁹*")
+    sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    s = re.sub(r"\^\{?([0-9*])\}?", lambda m: m.group(1).translate(sup), s)
+    s = re.sub(r"_\{([0-9]+)\}", lambda m: m.group(1).translate(sub), s)
+    s = re.sub(r"_([0-9])", lambda m: m.group(1).translate(sub), s)
+    s = re.sub(r"\[\s*\[", "[", s)
+    s = s.replace("[[", "[").replace("]]", "]")
+    s = s.replace("{", "").replace("}", "")
+    s = re.sub(r"\\([A-Za-z]+)", r"\1", s)
+    return re.sub(r"[ ]{2,}", " ", s).strip()
+
+
+def _unicode_expr(val: Any) -> str:
+    """An expression in one line of Unicode maths (``c₁₁``, ``r²``, ``·``); matrices as
+    rows ``[a, b; c, d]``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> a, r = sp.symbols("c11 r")
+    >>> _unicode_expr(2*a*r**2 + 3)
+    '2·c₁₁·r² + 3'
+    """
+    import re
+
+    import sympy as sp
+
+    if isinstance(val, sp.MatrixBase):
+        rows = [
+            "[" + ", ".join(_unicode_expr(x) for x in val.row(i)) + "]" for i in range(val.rows)
+        ]
+        return "[" + "; ".join(r.strip("[]") for r in rows) + "]" if val.rows > 1 else rows[0]
+    if isinstance(val, (list, tuple)):
+        return "[" + ", ".join(_unicode_expr(x) for x in val) + "]"
+    text = sp.sstr(val) if isinstance(val, sp.Basic) else str(val)
+    sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+    sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    text = re.sub(r"\b([a-z])(\d+)\b", lambda m: m.group(1) + m.group(2).translate(sub), text)
+    text = re.sub(r"\*\*(\d+)", lambda m: m.group(1).translate(sup), text)
+    return text.replace("*", "·")
 
 
 #: Equilibria listed one by one in :func:`solve_text`.
@@ -195,10 +328,42 @@ def solve_text(out: dict[str, Any]) -> str:
         if extra > 0:
             lines.append(f"  ... and {extra} more (see --json)")
     if out.get("equilibrium_summary"):
-        lines.append(f"equilibria: {out['equilibrium_summary']['text']}")
+        lines += _summary_lines(out["equilibrium_summary"], out.get("r"))
     if out.get("note"):
         lines.append(f"note: {out['note'].strip().rstrip(';')}")
     return "\n".join(lines)
+
+
+def _summary_lines(summary: dict[str, Any], r: Any) -> list[str]:
+    """The equilibrium summary, with Theorem 3's concavity on a line of its own that says
+    whether Phi is concave *here* and then the condition under which it is.
+
+    Examples
+    --------
+    >>> _summary_lines({"text": "3 NE (...); Phi not concave: -1 <= r <= 1; r = 2 is outside",
+    ...                 "concave": False, "concavity": "-1 <= r <= 1; r = 2 is outside"}, 2.0)
+    ['equilibria: 3 NE (...)', 'potential Phi (Theorem 3): not concave at r = 2, so the NE need not be unique; it is concave only where -1 <= r <= 1']
+    """
+    text = str(summary.get("text", ""))
+    cond = summary.get("concavity")
+    concave = summary.get("concave")
+    tail = None
+    if cond and concave is not None:
+        for word in ("concave", "not concave"):
+            piece = f"; Phi {word}: {cond}"
+            if text.endswith(piece):
+                text, tail = text[: -len(piece)], cond
+    out = [f"equilibria: {text}"]
+    if tail is not None:
+        where = tail.split("; r = ")[0].strip()
+        at = "" if r is None else f" at r = {r:.6g}"
+        out.append(
+            f"potential Phi (Theorem 3): concave{at}, so the NE is unique; concave where {where}"
+            if concave
+            else f"potential Phi (Theorem 3): not concave{at}, so the NE need not be unique; "
+            f"it is concave only where {where}"
+        )
+    return out
 
 
 def _result_names(names: list[str]) -> list[str]:
