@@ -27,12 +27,11 @@ system's condition number, and the result says so.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from nashalign.errors import InputError
 from nashalign.model import Incentives, Population
@@ -44,51 +43,17 @@ from nashalign.solvers.equilibria.game import (
     build_game,
     to_fmpq,
 )
+from nashalign.solvers.equilibria.points import Point, check_exact
 from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, EPS, Tolerances
 from nashalign.solvers.metrics import nash_conv
 
 __all__ = [
-    "Point",
     "best_response_exact",
     "certify_exact",
     "certify_float",
     "certify_profile",
-    "check_exact",
     "float_ok",
 ]
-
-
-@dataclass
-class Point:
-    """A solved support system: the profile, multipliers and how it was certified.
-
-    Attributes
-    ----------
-    W, lam : ndarray
-        Profile (N, K) and multipliers (N,).
-    exact : bool
-        Certified in rational arithmetic (then ``Wq`` and ``lamq`` hold the fmpq values).
-    Wq, lamq : list or None
-        The exact profile and multipliers.
-    dirs : ndarray, shape (d, NK)
-        Directions of a continuum (``d = 0`` if isolated).
-    continuum : bool
-        The support system is singular.
-    kappa : float
-        Condition number of the system (``inf`` for a continuum).
-    nullq : list or None
-        A continuum's exact kernel directions (``d`` lists of ``N K`` fmpq).
-    """
-
-    W: NDArray
-    lam: NDArray
-    exact: bool
-    Wq: list[list[Any]] | None
-    lamq: list[Any] | None
-    dirs: NDArray  # (d, NK)
-    continuum: bool
-    kappa: float
-    nullq: list[list[Any]] | None = None
 
 
 def certify_exact(game: Game, supports: tuple[tuple[int, ...], ...]) -> Point | None | str:
@@ -101,7 +66,7 @@ def certify_exact(game: Game, supports: tuple[tuple[int, ...], ...]) -> Point | 
     Where an agent's ``C_m`` is not exactly PSD the KKT point is also checked to be
     an exact best response (:func:`best_response_exact`).
     """
-    from nashalign.solvers.equilibria.continua import continuum_exact
+    from nashalign.solvers.equilibria.continua import continuum_exact  # continua uses points
 
     N, K = game.N, game.K
     rows, idx = bordered_exact(game, supports)
@@ -142,30 +107,6 @@ def best_response_exact(game: Game, Wq: list[list[Any]], m: int) -> bool:
         (w[k] * H[k][l] * w[l] for k in range(K) for l in range(K)), zero
     )
     return not qp_max_simplex(c, H) > own
-
-
-def check_exact(
-    game: Game, idx: list[int], wS: list[Any], lam: list[Any], dirs: NDArray, continuum: bool
-) -> Point | None:
-    """Exact KKT check of support weights ``wS`` (on ``idx``) and multipliers ``lam``."""
-    N, K = game.N, game.K
-    Q, g0 = game.exact()
-    zero = to_fmpq(0)
-    if any(w <= 0 for w in wS):
-        return None
-    Wq = [[zero] * K for _ in range(N)]
-    for p, i in enumerate(idx):
-        Wq[i // K][i % K] = wS[p]
-    flat = [Wq[m][k] for m in range(N) for k in range(K)]
-    on = set(idx)
-    for i in range(N * K):
-        if i in on:
-            continue
-        gi = g0[i] - sum((Q[i][j] * flat[j] for j in idx), zero)
-        if gi > lam[i // K]:
-            return None
-    W = np.array([[float(x) for x in row] for row in Wq])
-    return Point(W, np.array([float(x) for x in lam]), True, Wq, list(lam), dirs, continuum, 0.0)
 
 
 def certify_float(game: Game, supports: tuple[tuple[int, ...], ...], kappa: float) -> Point | None:

@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from nashalign.solvers.equilibria.certificates import Point, check_exact
 from nashalign.solvers.equilibria.exact import fm_witness
 from nashalign.solvers.equilibria.game import Game, to_fmpq
+from nashalign.solvers.equilibria.points import Point, check_exact
 
 __all__ = ["continuum_exact"]
 

@@ -19,14 +19,10 @@ from numpy.typing import ArrayLike
 
 from nashalign.errors import InputError
 from nashalign.model import Incentives, Population
-from nashalign.solvers.equilibria.certificates import (
-    Point,
-    certify_exact,
-    certify_float,
-    float_ok,
-)
+from nashalign.solvers.equilibria.certificates import certify_exact, certify_float, float_ok
 from nashalign.solvers.equilibria.concave import concavity_of
 from nashalign.solvers.equilibria.game import Game, build_game, to_fmpq
+from nashalign.solvers.equilibria.points import Point
 from nashalign.solvers.equilibria.results import Equilibrium, EquilibriumSet, fold, orbit
 from nashalign.solvers.equilibria.stability import make_equilibrium
 from nashalign.solvers.equilibria.support_systems import (

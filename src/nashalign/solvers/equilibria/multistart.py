@@ -10,8 +10,8 @@ from numpy.typing import ArrayLike
 
 from nashalign.errors import InputError
 from nashalign.model import Incentives, Population
-from nashalign.solvers.equilibria.certificates import Point
 from nashalign.solvers.equilibria.game import build_game
+from nashalign.solvers.equilibria.points import Point
 from nashalign.solvers.equilibria.results import Equilibrium
 from nashalign.solvers.equilibria.stability import make_equilibrium
 from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances, check_tolerances

@@ -37,9 +37,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from nashalign.solvers.equilibria.certificates import Point
 from nashalign.solvers.equilibria.exact import affine_solutions, copositive, psd_exact
 from nashalign.solvers.equilibria.game import Game, to_fmpq, to_fraction
+from nashalign.solvers.equilibria.points import Point
 from nashalign.solvers.equilibria.results import Equilibrium
 from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances
 from nashalign.solvers.metrics import nash_conv
