@@ -102,7 +102,7 @@ class TableData:
             "βD",
             "no interior NE",
             "symmetric NE excludes someone",
-            "of which interior NE",
+            "among interior NE only",
             "most excluded",
         ]
         rows = [
@@ -138,7 +138,7 @@ class TableData:
             '"Symmetric NE excludes someone": share of the grid points with a symmetric '
             "NE (Theorem 1's interior NE where it exists, else the symmetric boundary NE "
             "found by support enumeration) in which some subpopulation's weight is below τ; "
-            '"of which interior NE": the same share among the interior NE only.'
+            '"among interior NE only": the same share among the points with an interior NE.'
         )
 
 
