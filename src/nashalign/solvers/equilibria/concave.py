@@ -20,9 +20,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
-from nashalign.model import Incentives, Population, model_of
+from nashalign.model import Incentives, Population, takes_population
 from nashalign.solvers.equilibria.game import Game, build_game, to_fmpq
 from nashalign.solvers.equilibria.results import Concavity
 from nashalign.solvers.equilibria.stability import (
@@ -98,13 +98,10 @@ def negative_r_note(r: float) -> str:
     )
 
 
+@takes_population
 def concavity(
-    a: ArrayLike | Population,
-    C: ArrayLike | Incentives,
-    beta_a: float | None = None,
-    beta_i: float | None = None,
-    beta_d: float | None = None,
-    n_agents: int | None = None,
+    population: Population,
+    incentives: Incentives,
     *,
     exact: bool = True,
     tol: Tolerances = DEFAULT_TOL,
@@ -113,13 +110,12 @@ def concavity(
 
     Parameters
     ----------
-    a, C : Population and Incentives, or array_like
-        The population and its incentives; or (convenience form) arrays shared
-        ((K,), (K, K)) or per agent ((N, K), (N, K, K)).
-    beta_a, beta_i, beta_d : float, optional
-        Convenience form: incentive weights (only ``r = beta_d/beta_i`` matters).
-    n_agents : int
-        N >= 1.
+    population : Population
+        N >= 1, homogeneous or heterogeneous. Convenience form
+        (:func:`~nashalign.model.takes_population`):
+        ``concavity(a, C, beta_a, beta_i, beta_d, n_agents)``.
+    incentives : Incentives
+        Only ``r`` matters.
     exact : bool
         Decide in exact rational arithmetic (else float eigenvalues, within
         ``tol.eig``).
@@ -139,11 +135,7 @@ def concavity(
     (True, True, (-2.0, 4.0))
     """
     tol = check_tolerances(tol)
-    if not isinstance(a, Population):
-        a = Population.stacked(a, C, n_agents)
-        C = Incentives.from_betas(beta_a, beta_i, beta_d)
-        beta_a = beta_i = beta_d = n_agents = None
-    pop, inc = model_of(a, C, beta_a, beta_i, beta_d, n_agents)
+    pop, inc = population, incentives
     if pop.homogeneous and pop.N >= 2 and pop.N * pop.K > HOMOGENEOUS_SPECTRAL_MIN:
         return homogeneous_concavity(pop, inc, exact, tol)
     return concavity_of(build_game(pop, inc), exact, tol)

@@ -15,10 +15,9 @@ import time
 from typing import Any
 
 import numpy as np  # noqa: F401  (the docstring examples use np)
-from numpy.typing import ArrayLike
 
 from nashalign.errors import InputError
-from nashalign.model import Incentives, Population
+from nashalign.model import Incentives, Population, takes_population
 from nashalign.solvers.equilibria.certificates import certify_exact, certify_float, float_ok
 from nashalign.solvers.equilibria.concave import concavity_of
 from nashalign.solvers.equilibria.game import Game, build_game, to_fmpq
@@ -31,17 +30,15 @@ from nashalign.solvers.equilibria.support_systems import (
     enumeration_size,
 )
 from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances, check_tolerances
+from nashalign.validation import validate_tau
 
 __all__ = ["all_equilibria"]
 
 
+@takes_population
 def all_equilibria(
-    a: ArrayLike | Population,
-    C: ArrayLike | Incentives,
-    beta_a: float | None = None,
-    beta_i: float | None = None,
-    beta_d: float | None = None,
-    n_agents: int | None = None,
+    population: Population,
+    incentives: Incentives,
     *,
     tau: float = 0.05,
     exact: bool | None = None,
@@ -54,16 +51,13 @@ def all_equilibria(
 
     Parameters
     ----------
-    a : Population or array_like, shape (K,) or (N, K)
-        The population (:class:`~nashalign.model.Population`), or (convenience form)
-        shared or per-agent attractiveness vectors.
-    C : Incentives or array_like, shape (K, K) or (N, K, K)
-        Its scalar :class:`~nashalign.model.Incentives`, or shared or per-agent
-        inconsistency matrices (symmetric PSD).
-    beta_a, beta_i, beta_d : float, optional
-        Convenience form: incentive weights (scalars).
-    n_agents : int
-        N >= 1.
+    population : Population
+        Homogeneous or heterogeneous, N >= 1. Convenience form
+        (:func:`~nashalign.model.takes_population`):
+        ``all_equilibria(a, C, beta_a, beta_i, beta_d, n_agents)`` with ``a``, ``C``
+        shared ((K,), (K, K)) or per agent ((N, K), (N, K, K)).
+    incentives : Incentives
+        Scalar incentives.
     tau : float
         Exclusion threshold (``0 < tau < 1``).
     exact : bool, optional
@@ -101,14 +95,9 @@ def all_equilibria(
     (True, True, 'strict local max')
     """
     t0 = time.perf_counter()
-    game = build_game(a, C, beta_a, beta_i, beta_d, n_agents)
+    game = build_game(population, incentives)
     tol = check_tolerances(tol)
-    try:
-        tau_f = float(tau)
-    except (TypeError, ValueError):
-        raise InputError(f"tau must be a number, got {tau!r}") from None
-    if not (0.0 < tau_f < 1.0):
-        raise InputError(f"tau must lie in (0, 1), got {tau!r}")
+    tau_f = float(validate_tau(tau, game.K))
     if not isinstance(max_systems, int) or isinstance(max_systems, bool) or max_systems < 1:
         raise InputError(f"max_systems must be a positive integer, got {max_systems!r}")
     N, K = game.N, game.K

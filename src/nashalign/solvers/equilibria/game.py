@@ -21,10 +21,10 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from nashalign.errors import InputError
-from nashalign.model import Incentives, Population, model_of
+from nashalign.model import Incentives, Population, takes_population
 
 __all__ = ["Game", "bordered_exact", "bordered_float", "build_game", "to_fmpq", "to_fraction"]
 
@@ -152,14 +152,8 @@ class Game:
         return self._exact
 
 
-def build_game(
-    a: ArrayLike | Population,
-    C: ArrayLike | Incentives,
-    beta_a: Any = None,
-    beta_i: Any = None,
-    beta_d: Any = None,
-    n_agents: int | None = None,
-) -> Game:
+@takes_population
+def build_game(population: Population, incentives: Incentives) -> Game:
     """The :class:`Game` of a population and its (scalar) incentives.
 
     The convenience form ``build_game(a, C, beta_a, beta_i, beta_d, n_agents)``
@@ -173,11 +167,7 @@ def build_game(
     >>> build_game(Population([1.0, 0.0], np.eye(2)), Incentives(2.0, 1.0)).rho
     1.0
     """
-    if not isinstance(a, Population):
-        a = Population.stacked(a, C, n_agents)
-        C = Incentives.from_betas(beta_a, beta_i, beta_d)
-        beta_a = beta_i = beta_d = None
-    pop, inc = model_of(a, C, beta_a, beta_i, beta_d)
+    pop, inc = population, incentives
     if not inc.scalar:
         raise InputError("the equilibrium set takes scalar beta_a, beta_i, beta_d")
     N, K = pop.N, pop.K

@@ -6,10 +6,9 @@ Not exhaustive: each equilibrium found is certified in float by NashConv.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from nashalign.errors import InputError
-from nashalign.model import Incentives, Population
+from nashalign.model import Incentives, Population, takes_population
 from nashalign.solvers.equilibria.game import build_game
 from nashalign.solvers.equilibria.points import Point
 from nashalign.solvers.equilibria.results import Equilibrium
@@ -19,13 +18,10 @@ from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances, che
 __all__ = ["multi_start"]
 
 
+@takes_population
 def multi_start(
-    a: ArrayLike | Population,
-    C: ArrayLike | Incentives,
-    beta_a: float | None = None,
-    beta_i: float | None = None,
-    beta_d: float | None = None,
-    n_agents: int | None = None,
+    population: Population,
+    incentives: Incentives,
     *,
     starts: int = 16,
     seed: int = 0,
@@ -46,7 +42,7 @@ def multi_start(
     """
     from nashalign.solvers.iterative import solve_arrays
 
-    game = build_game(a, C, beta_a, beta_i, beta_d, n_agents)
+    game = build_game(population, incentives)
     tol = check_tolerances(tol)
     if isinstance(starts, bool) or not isinstance(starts, int) or starts < 1:
         raise InputError(f"starts must be a positive integer, got {starts!r}")
