@@ -33,13 +33,29 @@ def lemma0_variants(K: int = 3) -> tuple[str, Any]:
         [
             v,
             r.status,
-            r.failure or "hypotheses hold; the interior condition characterises best responses",
+            _math(r.failure)
+            if r.failure
+            else "hypotheses hold; the interior condition characterises best responses",
         ]
         for v, r in recs.items()
     ]
     check(recs["overlap"].verified and recs["spread"].verified, "Lemma 0 fails for overlap/spread")
     check(recs["distance"].verified is False, "the distance variant must be reported as failing")
     return markdown_table(["variant", "status", "outcome"], rows), recs["distance"]
+
+
+def _math(text: str) -> str:
+    """The record's plain-text maths (``q^T H q``, ``beta_A``) as inline LaTeX.
+
+    Examples
+    --------
+    >>> print(_math("beta_A = 1, q^T H q = 4 > 0 for q = [1, 0, -1] (1^T q = 0)"))
+    $\\beta_A$ = 1, $q^\\top H q$ = 4 > 0 for q = [1, 0, -1] ($\\mathbf 1^\\top q = 0$)
+    """
+    import re
+
+    text = text.replace("q^T H q", "$q^\\top H q$").replace("1^T q = 0", "$\\mathbf 1^\\top q = 0$")
+    return re.sub(r"\bbeta_([AID])\b", r"$\\beta_\1$", text)
 
 
 def best_response_table(seed: int = 7, trials: int = 6) -> str:
@@ -77,5 +93,13 @@ def best_response_table(seed: int = 7, trials: int = 6) -> str:
             ]
         )
     return markdown_table(
-        ["K", "beta_A", "beta_I", "beta_D", "support size", "gradient spread on the support"], rows
+        [
+            "K",
+            "$\\beta_A$",
+            "$\\beta_I$",
+            "$\\beta_D$",
+            "support size",
+            "gradient spread on the support",
+        ],
+        rows,
     )
