@@ -14,7 +14,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nashalign.errors import InputError
-from nashalign.instance import validate_n_agents
+from nashalign.model import Incentives, Population
+from nashalign.validation import finite_array, validate_tau
 from nashalign.solvers.equilibria.game import build_game
 from nashalign.solvers.equilibria.support_systems import CHUNK, batch, plan
 from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances, check_tolerances
@@ -23,8 +24,8 @@ __all__ = ["grid_counts"]
 
 
 def grid_counts(
-    a: ArrayLike,
-    C: ArrayLike,
+    a: ArrayLike | Population,
+    C: ArrayLike | None,
     s_values: ArrayLike,
     r_values: ArrayLike,
     n_agents: int = 2,
@@ -43,7 +44,10 @@ def grid_counts(
     ``kappa > tol.kappa_flag`` are counted in ``n_ill_conditioned`` (their verdict is a float
     one); exactly certified sets come from :func:`all_equilibria`.
 
-    ``tol`` is a :class:`Tolerances` (a number is taken as its ``kkt``, as before).
+    ``a`` is a homogeneous :class:`~nashalign.model.Population` (then ``C`` is None and
+    N is its own) or, in the convenience form, the shared ``a`` with ``C`` and
+    ``n_agents``. ``tol`` is a :class:`Tolerances` (a number is taken as its ``kkt``,
+    as before).
 
     Returns
     -------
@@ -56,14 +60,23 @@ def grid_counts(
     >>> out = grid_counts([1.0, 1.0], np.zeros((2, 2)), [0.0], [1.0, 2.0])
     >>> out["total"].tolist(), out["symmetric"].tolist()
     ([[3], [3]], [[1], [1]])
+    >>> from nashalign.model import Population
+    >>> grid_counts(Population([1.0, 1.0], np.zeros((2, 2))), None, [0.0], [1.0])["total"].tolist()
+    [[3]]
     """
-    from nashalign.instance import finite_array, validate_a_C
-
     if isinstance(tol, (int, float)) and not isinstance(tol, bool):
         tol = DEFAULT_TOL.replace(kkt=float(tol))
     tol = check_tolerances(tol)
-    a_, C_ = validate_a_C(a, C)
-    N = validate_n_agents(n_agents)
+    if isinstance(a, Population):
+        if C is not None:
+            raise InputError("grid_counts(population, None, s_values, r_values): C comes with it")
+        pop = a
+    else:
+        pop = Population(a, C, n_agents=n_agents)
+    if not pop.homogeneous:
+        raise InputError("grid_counts is for a homogeneous population (one a, C)")
+    a_, N = pop.a, pop.N
+    tau = float(validate_tau(tau, pop.K))
     if N < 2:
         raise InputError("grid_counts needs n_agents >= 2")
     sv = finite_array(s_values, "s_values", ndim=1)
@@ -84,7 +97,7 @@ def grid_counts(
     ill = 0
     nk, n = N * K, N * K + N
     for ir, r in enumerate(rv):
-        game = build_game(a_, C_, 1.0, 1.0, float(r), N)
+        game = build_game(pop, Incentives(0.0, float(r)))  # s enters only the right-hand side
         scale = (
             float(np.max(np.sum(np.abs(game.Q), axis=1)))
             + float(np.max(sv)) * float(np.max(np.abs(a_)))
