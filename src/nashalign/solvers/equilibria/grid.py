@@ -15,10 +15,10 @@ from numpy.typing import ArrayLike
 
 from nashalign.errors import InputError
 from nashalign.model import Incentives, Population
-from nashalign.validation import finite_array, validate_tau
 from nashalign.solvers.equilibria.game import build_game
 from nashalign.solvers.equilibria.support_systems import CHUNK, batch, plan
 from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances, check_tolerances
+from nashalign.validation import finite_array, validate_tau
 
 __all__ = ["grid_counts"]
 
