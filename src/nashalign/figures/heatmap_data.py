@@ -289,7 +289,7 @@ def fixed_label(data: HeatmapData) -> str:
 def heatmap_csvs(data: HeatmapData, stem: str) -> dict[str, str]:
     """The two CSVs behind a heatmap: ``{stem}.csv`` (grid) and ``{stem}_boundary.csv``.
 
-    Layouts as documented in :func:`exclusion_heatmap`.
+    Layouts as documented in :func:`nashalign.figures.heatmaps.exclusion_heatmap`.
 
     Examples
     --------

@@ -369,7 +369,8 @@ def equilibrium_figures(
 
 def stable_map_report(maps: dict[str, Any]) -> str:
     """One Markdown sentence per stable map: its grid, the share of each category, and
-    what it says at the largest beta_D (:meth:`StableMapData.finding`).
+    what it says at the largest beta_D
+    (:meth:`nashalign.figures.equilibrium_maps.StableMapData.finding`).
 
     Examples
     --------

@@ -15,7 +15,13 @@ from typing import Any
 from nashalign.publish.chapters.common import reused_figures, shipped
 from nashalign.tables import markdown_table
 
-__all__ = ["FIGURE_KEYS", "exclusion_fraction_table", "experiment_figures", "figures_report"]
+__all__ = [
+    "BOOK_RESOLUTION",
+    "FIGURE_KEYS",
+    "exclusion_fraction_table",
+    "experiment_figures",
+    "figures_report",
+]
 
 #: Heatmap points per axis of the figures the book draws itself (no figures to reuse).
 BOOK_RESOLUTION = 120
