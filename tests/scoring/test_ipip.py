@@ -51,3 +51,14 @@ def test_write_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 @pytest.mark.skipif(importlib.util.find_spec("FFM") is None, reason=FFM_REASON)
 def test_item_file_is_what_ffm_holds() -> None:
     assert ipip.items_from_ffm() == ipip.read_items()
+
+
+def test_shipped_bigfive_is_derived_from_the_items() -> None:
+    from nashalign.scoring.datasets import load_dataset
+
+    assert ipip.main(["--check"]) == 0
+    rows = ipip.bigfive_rows(ipip.read_items())
+    ds = load_dataset("bigfive")
+    assert [(g, t) for g, ts in ds.subpopulations.items() for t in ts] == [
+        (r["group"], r["text"]) for r in rows
+    ]

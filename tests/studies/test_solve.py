@@ -59,11 +59,11 @@ def test_bad_method_and_mismatched_agents(two):
 def test_method_all_lists_the_whole_set():
     out = solve_population(["bigfive"], 1.0, 1.0, 1.0, method="all")
     es = out["equilibrium_set"]
-    assert out["method"] == "all" and es["counts"]["total"] == 25 and es["exact"]
+    assert out["method"] == "all" and es["counts"]["total"] == 9 and es["exact"]
     assert out["equilibrium_summary"]["symmetric_interior_stable"] is False
     assert "elapsed_seconds" not in es  # results are reproducible
     text = render_table(out)
-    assert "equilibrium set" in text and "NE 25" in text and "saddle" in text
+    assert "equilibrium set" in text and "NE 9" in text and "saddle" in text
     import json
 
     json.dumps(out, allow_nan=False)

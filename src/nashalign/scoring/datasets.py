@@ -47,10 +47,11 @@ The :attr:`Dataset.checksum` is the SHA-256 of a canonical JSON encoding of
 the content (subpopulations in order, contexts in order), so the same content
 has the same checksum whatever file format it came from.
 
-Shipped datasets (package data, CC0, written for this project): ``bigfive``
-(K = 5 traits), ``politics`` (K = 4 leanings) and ``culture`` (K = 4 cultural
-orientations), 12 statements per subpopulation, sharing 120 contexts over 12
-topics.
+Shipped datasets (package data): ``bigfive`` (K = 5 traits, the positively
+keyed IPIP-NEO-120 items, public domain, 7 to 18 per trait; see
+:mod:`nashalign.scoring.ipip`), ``politics`` (K = 4 leanings) and ``culture``
+(K = 4 cultural orientations), 12 hand-written statements (CC0) per
+subpopulation; all share 120 contexts (CC0) over 12 topics.
 
 Examples
 --------
@@ -82,7 +83,7 @@ from nashalign.validation import MAX_JSON_DEPTH, json_depth
 
 #: Shipped datasets, in book order, with one-line descriptions.
 SHIPPED_DATASETS: dict[str, str] = {
-    "bigfive": "Big Five personality traits (K = 5), stand-in for the Big Five data",
+    "bigfive": "Big Five personality traits (K = 5), the positively keyed IPIP-NEO-120 items",
     "politics": "political leanings (K = 4), stand-in for the POLITICS data",
     "culture": "cultural orientations (K = 4), stand-in for the CultureBank data",
 }
