@@ -48,7 +48,7 @@ DEFAULT_TIMEOUT = 180.0
 #: The kernel's answer for a theorem that depends on no axiom.
 CLOSED = "Closed under the global context"
 
-#: Result name (as in :data:`nashalign.derivations.NAMES`) -> (file, theorem) pairs.
+#: Result name (as in ``nashalign.derivations.NAMES``) -> (file, theorem) pairs.
 #: Every listed theorem must compile and be closed under the global context.
 THEOREMS: dict[str, tuple[tuple[str, str], ...]] = {
     "claim1": (("Claim1", "claim1_quadratic_form"), ("Claim1", "claim1_psd")),

@@ -102,8 +102,8 @@ def stated_potential(game: Game) -> sp.Expr:
 def stated_concavity_factor(N: sp.Expr) -> sp.Expr:
     """The statement's concavity factor: Phi is concave iff r <= 2(N - 1) lambda_min(C|1-perp).
 
-    A hook for mutation tests; the record checks it against kappa~/|rho~| of the derived
-    M_tilde(r) = kappa~ C + rho~ r I.
+    A hook for mutation tests; the record checks it against ``kappa~/|rho~|`` of the
+    derived ``M_tilde(r) = kappa~ C + rho~ r I``.
     """
     return 2 * (N - 1)
 

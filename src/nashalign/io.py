@@ -29,9 +29,10 @@ from typing import Any
 
 from nashalign.errors import InputError
 
-#: Longest file-name component (bytes, as the file system counts them) and whole path
-#: accepted for anything nashalign reads or writes (POSIX NAME_MAX and PATH_MAX).
+#: Longest file-name component accepted for anything nashalign reads or writes
+#: (bytes, as the file system counts them; POSIX NAME_MAX).
 NAME_MAX = 255
+#: Longest whole path accepted (bytes; POSIX PATH_MAX).
 PATH_MAX = 4096
 
 

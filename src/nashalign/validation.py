@@ -74,8 +74,9 @@ PSD_TOL = 1e-10
 MAX_ENTRY = 1e306
 #: Longest subpopulation name accepted (names become labels, file names and CSV headers).
 MAX_NAME_LENGTH = 200
-#: Largest JSON file read (bytes) and deepest JSON nesting accepted.
+#: Largest JSON file read (bytes).
 MAX_FILE_BYTES = 50_000_000
+#: Deepest JSON nesting accepted (checked before parsing, so no RecursionError).
 MAX_JSON_DEPTH = 64
 #: Largest |s| = |beta_A/beta_I| and |r| = |beta_D/beta_I| accepted (float64 solvers are
 #: meaningless beyond: products with C's entries overflow or lose every digit).

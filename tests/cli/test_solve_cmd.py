@@ -11,8 +11,8 @@ import pytest
 from nashalign.cli import main
 from nashalign.instance import Instance
 from nashalign.solvers.closed_form import symmetric_ne
-from nashalign.solvers.spectral import degenerate_ratios
 from nashalign.solvers.metrics import nash_conv
+from nashalign.solvers.spectral import degenerate_ratios
 
 KEYS = {"names", "weights", "interior", "alpha", "alpha_tilde", "nashconv", "method", "converged"}
 

@@ -69,7 +69,7 @@ def items_from_ffm() -> list[dict[str, Any]]:
     """The 120 items as the installed ``ffm`` package holds them (needs ``ffm``).
 
     The trait and reverse-key lists are literals inside ``FFM.core.score``; they
-    are read from its source with :func:`ast.literal_eval` (nothing is executed).
+    are read from its source with ``ast.literal_eval`` (nothing is executed).
     """
     try:
         from FFM import core

@@ -26,7 +26,7 @@ so both are products, computed without any division, and their roots are explici
 :math:`\alpha(r_0) = 0 \iff r_0 = -2\mu_j` and :math:`\tilde\alpha(r_0) = 0 \iff r_0
 = 2(N-1)\mu_j`. This agrees with the eigen-sum form
 :math:`\sum_k b_k^2 \prod_{j\ne k}(2\lambda_j + r)`, :math:`b = Q^\top 1`, of the full
-eigendecomposition :math:`C = Q\Lambda Q^\top` (see :func:`alpha_eig_sum`, checked in
+eigendecomposition :math:`C = Q\Lambda Q^\top` (see :func:`~nashalign.solvers.spectral.alpha_eig_sum`, checked in
 the tests), but a zero eigenvalue of ``C`` (a singular ``C``, common for score
 matrices with few contexts) does not enter as a zero divisor. Writing
 :math:`w = 1/K + U z`, the compressed system is diagonal:

@@ -19,7 +19,8 @@ True
 ('proved for general K', True)
 
 Statuses (:attr:`DerivationRecord.status`): ``"proved for general K (Coq kernel)"``
-(a kernel proof of the whole statement compiled in this run, :meth:`add_kernel`),
+(a kernel proof of the whole statement compiled in this run,
+:meth:`DerivationRecord.add_kernel`),
 ``"proved for general K"`` (a general-K proof: every essential identity holds for
 symbolic K by free-algebra / matrix-symbol rewriting), ``"proved at explicit K = ..."``,
 ``"fails (counterexample)"``, ``"hypothesis unknown"`` and ``"not established"``

@@ -2,8 +2,8 @@
 the ``nashalign.solve-request`` each one sends, and the judge of an answer.
 
 A :class:`Case` is one game (a :class:`~nashalign.model.Population`, its incentive
-weights) together with its exact Nash equilibrium set (:class:`~nashalign.testing.
-oracles.Target` objects). The **frozen cases** ship with the package as
+weights) together with its exact Nash equilibrium set
+(:class:`~nashalign.testing.oracles.Target` objects). The **frozen cases** ship with the package as
 ``nashalign/testing/data/cases.json``, one ``nashalign.solver-cases`` record
 (schema ``nashalign/schemas/solver-cases.schema.json``) written by
 ``python -m nashalign.testing.generate`` from the exact oracles: their inputs are
@@ -442,7 +442,7 @@ def _shape(t: Target) -> str:
 
 
 def random_cases(seed: int = 0, n: int = 20) -> list[Case]:
-    """``n`` random cases from ``seed`` (:func:`random_case`), each solved exactly.
+    """``n`` random cases from ``seed`` (``random_case``), each solved exactly.
 
     Examples
     --------

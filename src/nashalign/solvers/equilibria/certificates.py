@@ -12,7 +12,7 @@ pattern of the characteristic polynomial of the rational ``C_m``), once per game
 Where it fails (a sample covariance from ``n <= K`` contexts is often indefinite as
 rationals at the 1e-18 level) the KKT point is additionally checked to be an exact
 best response by enumerating the faces of the agent's simplex
-(:func:`best_response_exact`): no concavity is assumed, and since every NE satisfies
+(``best_response_exact``): no concavity is assumed, and since every NE satisfies
 the KKT conditions the enumeration stays complete. A candidate that fails is
 dropped, so no returned equilibrium is spurious
 (:func:`~nashalign.solvers.equilibria.certify_profile` does the same check for any
@@ -57,14 +57,14 @@ __all__ = [
 
 
 def certify_exact(game: Game, supports: tuple[tuple[int, ...], ...]) -> Point | None | str:
-    """Decide a support tuple exactly: its certified NE (a :class:`Point`), None when it
+    """Decide a support tuple exactly: its certified NE (a ``Point``), None when it
     has none, or ``"undecided"`` (a continuum whose NE the exact tools could not settle).
 
-    The bordered system is reduced over Q (:func:`~nashalign.solvers.equilibria.exact.affine_solutions`):
+    The bordered system is reduced over Q (``affine_solutions``):
     inconsistent: no NE; nonsingular: the exact KKT check of its solution; singular
     and consistent: a continuum (:func:`~nashalign.solvers.equilibria.continua.continuum_exact`).
     Where an agent's ``C_m`` is not exactly PSD the KKT point is also checked to be
-    an exact best response (:func:`best_response_exact`).
+    an exact best response (``best_response_exact``).
     """
     from nashalign.solvers.equilibria.continua import continuum_exact  # continua uses points
 
@@ -92,7 +92,7 @@ def best_response_exact(game: Game, Wq: list[list[Any]], m: int) -> bool:
     Agent ``m`` maximises ``c'w - w'C_m w`` over the simplex with
     ``c = s a_m - rho sum_{j != m} w_j``; the maximum is computed exactly by
     enumerating the faces of the simplex
-    (:func:`~nashalign.solvers.equilibria.exact.qp_max_simplex`).
+    (``qp_max_simplex``).
     """
     N, K = game.N, game.K
     Q, g0 = game.exact()
@@ -150,7 +150,7 @@ def certify_profile(
     KKT conditions (``g_mk`` equal on the support, ``<=`` off it) are checked in
     rational arithmetic, which for an exactly PSD ``C_m`` is an exact best-response
     check; for any other agent its best response is computed exactly by face
-    enumeration (:func:`best_response_exact`).
+    enumeration (``best_response_exact``).
 
     Examples
     --------

@@ -1,11 +1,11 @@
 """Continua: the equilibria of a singular (consistent) support system, decided over Q.
 
 A support tuple whose bordered system is singular over Q (rank decided exactly by
-:func:`~nashalign.solvers.equilibria.exact.affine_solutions`) has an affine solution
+``affine_solutions``) has an affine solution
 set ``x = x_p + N z``. Its Nash equilibria are the ``z`` with every support weight
 ``> 0`` and every off-support ``g_mk <= lam_m``: a polyhedron, whose emptiness is
 decided exactly by Fourier--Motzkin elimination over Q
-(:func:`~nashalign.solvers.equilibria.exact.fm_witness`), which also returns a rational
+(``fm_witness``), which also returns a rational
 point of it. That point, exactly KKT-checked, represents the continuum; it is
 reported with the dimension ``d`` of the affine set (an upper bound of the
 continuum's dimension where off-support inequalities bind on all of it) and the
@@ -43,7 +43,7 @@ def continuum_exact(
     null: list[list[Any]],
 ) -> Point | None | str:
     """The NE of a singular consistent support system: a certified rational point
-    (:class:`Point` with ``continuum`` set), None when there is none, or
+    (``Point`` with ``continuum`` set), None when there is none, or
     ``"undecided"`` when elimination grows beyond its bound."""
     N, K = game.N, game.K
     Q, g0 = game.exact()

@@ -1,17 +1,17 @@
 r"""Exact rational tools of the equilibrium set (``python-flint``'s ``fmpq``).
 
-* :func:`affine_solutions`: the solution set of ``M x = b`` over Q by reduced row
+* ``affine_solutions``: the solution set of ``M x = b`` over Q by reduced row
   echelon form: inconsistent, a unique point, or a point plus a rational null basis
   (rank and singularity decided exactly);
-* :func:`psd_exact`: ``(PSD, number of zero eigenvalues)`` of a symmetric rational
+* ``psd_exact``: ``(PSD, number of zero eigenvalues)`` of a symmetric rational
   matrix from the sign pattern of its characteristic polynomial;
-* :func:`fm_witness`: Fourier--Motzkin elimination over Q with strict and weak
+* ``fm_witness``: Fourier--Motzkin elimination over Q with strict and weak
   inequalities: a rational point of ``{z : A z < b, G z <= h}`` or None when it is
   empty (decided exactly);
-* :func:`qp_max_simplex`: the exact maximum of ``c'x - x'Hx`` over the simplex for
+* ``qp_max_simplex``: the exact maximum of ``c'x - x'Hx`` over the simplex for
   any symmetric ``H`` (not only PSD), by enumerating the faces of the simplex;
-* :func:`copositive`: exact (strict) copositivity of a small symmetric matrix,
-  through :func:`qp_max_simplex`.
+* ``copositive``: exact (strict) copositivity of a small symmetric matrix,
+  through ``qp_max_simplex``.
 
 Examples
 --------
@@ -208,7 +208,7 @@ def qp_max_simplex(c: list[Any], H: list[list[Any]]) -> Any:
 def copositive(S: list[list[Any]], strict: bool = False) -> bool:
     """Exact (strict) copositivity of a symmetric rational matrix: ``x'Sx >= 0``
     (``> 0``) for every nonzero ``x >= 0``, i.e. ``min`` of ``x'Sx`` over the simplex
-    ``>= 0`` (``> 0``), by :func:`qp_max_simplex` (exponential in the size: meant for
+    ``>= 0`` (``> 0``), by ``qp_max_simplex`` (exponential in the size: meant for
     the few weakly active indices of a critical cone)."""
     import flint
 

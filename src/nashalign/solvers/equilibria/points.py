@@ -1,4 +1,4 @@
-"""A solved support system (:class:`Point`) and its exact KKT check (:func:`check_exact`).
+"""A solved support system (``Point``) and its exact KKT check (``check_exact``).
 
 The bottom of the certificate layer: :mod:`~nashalign.solvers.equilibria.certificates`
 and :mod:`~nashalign.solvers.equilibria.continua` both build points here, so neither

@@ -17,7 +17,7 @@ exact: ``W`` is a local max of ``Phi`` iff ``d'Qd >= 0`` on the cone, a strict o
   directions) iff ``S`` is copositive; else **saddle**.
 
 Everything is decided over Q (characteristic polynomials, exact copositivity by
-:func:`~nashalign.solvers.equilibria.exact.copositive`), so an exactly certified NE
+``copositive``), so an exactly certified NE
 is never "inconclusive"; a float-certified one uses the same tests in float with
 ``tol.eig`` and ``tol.complementarity`` and may be (``local_max`` None).
 ``make_equilibrium`` classifies a certified point into an

@@ -7,7 +7,7 @@ permuting agents, so only multisets of supports are solved (``C(2^K - 2 + N, N)`
 float pre-filter is vectorised (``batch``): every tuple's system is embedded in
 one ``N(K+1)``-square system (off-support rows and columns replaced by the
 identity), equilibrated and solved in batches with :func:`numpy.linalg.solve`
-(:func:`prefilter`). Floats only prune here, and only by a margin above the
+(``prefilter``). Floats only prune here, and only by a margin above the
 solve's estimated forward error: every system the float verdict cannot rule out
 (near a decision boundary, ill-conditioned, singular) is a candidate, and every
 candidate's structure (rank, consistency, continua, ties, supports) is decided
