@@ -364,7 +364,7 @@ def status_markdown(record: Any) -> str:
         f"- **method**: {record.method or 'n/a'}",
         f"- **parameters**: {_params_text(record.params)}",
         f"- **exact identities passed**: {ids}",
-        f"- **Coq kernel theorems (compiled in this run)**: {ker if ker != '-' else 'none'}",
+        f"- **Coq kernel theorems (compiled in this run or for exactly these sources, see the checks)**: {ker if ker != '-' else 'none'}",
         f"- **hypotheses holding**: {hyp}",
         f"- **cited results (not counted as checks)**: {cited}",
         f"- **unchecked steps**: {unchecked}",
