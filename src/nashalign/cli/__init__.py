@@ -1,9 +1,11 @@
 """The ``nashalign`` command line.
 
-Each subcommand lives in its own module of this package and exposes
-``register(subparsers)``, which adds its parser and sets ``func`` (a callable
-taking the parsed namespace and returning an exit code). Heavy imports happen
-inside ``func`` so that ``nashalign --help`` stays fast.
+Each subcommand lives in its own module ``<name>_cmd`` of this package and
+declares ``HELP``, ``DESCRIPTION`` (optionally ``EPILOG`` and ``RAW``),
+``_add_arguments(parser)`` and ``run``/``_run`` (the parsed namespace in, an exit
+code out); :func:`build_parser` registers them all through
+:func:`nashalign.cli.common.add_command`. Heavy imports happen inside ``run`` so
+that ``nashalign --help`` stays fast.
 
 Bad input raises :class:`nashalign.errors.InputError`; :func:`main` prints it
 as one line on stderr and returns 2, with no traceback.
@@ -23,6 +25,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from nashalign.cli.common import add_command
 from nashalign.errors import InputError, NashalignError
 from nashalign.publish.glossary import epilog
 
@@ -62,7 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in SUBCOMMANDS:
         module = importlib.import_module(f"nashalign.cli.{name.replace('-', '_')}_cmd")
-        module.register(sub)
+        add_command(
+            sub,
+            name,
+            getattr(module, "run", None) or module._run,
+            help=module.HELP,
+            description=module.DESCRIPTION,
+            add_arguments=module._add_arguments,
+            epilog_text=getattr(module, "EPILOG", None),
+            raw=getattr(module, "RAW", True),
+        )
     return parser
 
 

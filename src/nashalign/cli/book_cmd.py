@@ -2,10 +2,8 @@
 
 Examples
 --------
->>> import argparse
->>> sub = argparse.ArgumentParser().add_subparsers()
->>> register(sub)
->>> sub.choices["book"].parse_args(["--strict", "--out", "site"]).strict
+>>> from nashalign.cli import build_parser
+>>> build_parser().parse_args(["book", "--strict", "--out", "site"]).strict
 True
 """
 
@@ -16,18 +14,22 @@ import sys
 
 from nashalign.cli.progress_flags import add_progress_flags
 
+#: One-line help of ``nashalign book`` in the command list.
+HELP = "execute every chapter and build the book (HTML, math served offline)"
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``book`` subcommand."""
-    p = sub.add_parser(
-        "book",
-        help="execute every chapter and build the book (HTML, math served offline)",
-        description=(
-            "Execute every chapter of book/ and build it with Jupyter Book into "
-            "OUT/html (default book/_build/html). MathJax 3 is copied into the build "
-            "(npm install mathjax@3 on first use, or $NASHALIGN_MATHJAX)."
-        ),
-    )
+#: What ``nashalign book --help`` says first.
+DESCRIPTION = (
+    "Execute every chapter of book/ and build it with Jupyter Book into "
+    "OUT/html (default book/_build/html). MathJax 3 is copied into the build "
+    "(npm install mathjax@3 on first use, or $NASHALIGN_MATHJAX)."
+)
+
+#: Let argparse rewrap the description.
+RAW = False
+
+
+def _add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``nashalign book``."""
     p.add_argument(
         "--strict",
         action="store_true",
@@ -43,7 +45,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(nashalign demo does this itself)",
     )
     add_progress_flags(p)
-    p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -24,7 +24,8 @@ time-out), 2 on bad options.
 
 Examples
 --------
->>> a = build().parse_args(["--cmd", "python my_solver.py", "--seed", "3"])
+>>> from nashalign.cli import build_parser
+>>> a = build_parser().parse_args(["check-solver", "--cmd", "python my_solver.py", "--seed", "3"])
 >>> a.cmd, a.python, a.seed, a.random, a.timeout
 ('python my_solver.py', None, 3, 20, 10.0)
 """
@@ -36,39 +37,54 @@ import argparse
 from nashalign.jsonformat import dumps
 from nashalign.testing.check import run_check_solver
 
+#: One-line help of ``nashalign check-solver`` in the command list.
+HELP = "check your own equilibrium solver against the exact answers"
+
+#: What ``nashalign check-solver --help`` says first.
+DESCRIPTION = (__doc__ or "").split("Examples")[0]
+
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
     who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--python", metavar="MODULE:FUNCTION", help="a Python function: request dict in, answer out")
-    who.add_argument("--cmd", metavar='"EXE ARGS"', help="a program speaking JSON Lines on stdin/stdout")
-    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the random cases (default 0)")
-    p.add_argument("--random", type=int, default=20, metavar="N", help="number of random cases (default 20)")
-    p.add_argument("--no-frozen", action="store_true", help="skip the shipped frozen cases")
-    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="time-out per case (default 10)")
-    p.add_argument("--atol", type=float, default=1e-8, metavar="X", help="absolute tolerance (default 1e-8)")
-    p.add_argument("--rtol", type=float, default=1e-10, metavar="X", help="backward error granted, times cond (default 1e-10)")
-    p.add_argument("--allow-unsupported", action="store_true", help="declined cases do not fail the check")
-    p.add_argument("--out", metavar="FILE", help="write the nashalign.check-solver record here")
-    p.add_argument("--json", action="store_true", help="print the nashalign.check-solver record instead of the table")
-
-
-def build() -> argparse.ArgumentParser:
-    """A standalone parser with this subcommand's arguments (for docs and tests)."""
-    p = argparse.ArgumentParser(prog="nashalign check-solver")
-    _add_arguments(p)
-    return p
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``check-solver`` subcommand."""
-    p = sub.add_parser(
-        "check-solver",
-        help="check your own equilibrium solver against the exact answers",
-        description=(__doc__ or "").split("Examples")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    who.add_argument(
+        "--python", metavar="MODULE:FUNCTION", help="a Python function: request dict in, answer out"
     )
-    _add_arguments(p)
-    p.set_defaults(func=_run)
+    who.add_argument(
+        "--cmd", metavar='"EXE ARGS"', help="a program speaking JSON Lines on stdin/stdout"
+    )
+    p.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="seed of the random cases (default 0)"
+    )
+    p.add_argument(
+        "--random", type=int, default=20, metavar="N", help="number of random cases (default 20)"
+    )
+    p.add_argument("--no-frozen", action="store_true", help="skip the shipped frozen cases")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="time-out per case (default 10)",
+    )
+    p.add_argument(
+        "--atol", type=float, default=1e-8, metavar="X", help="absolute tolerance (default 1e-8)"
+    )
+    p.add_argument(
+        "--rtol",
+        type=float,
+        default=1e-10,
+        metavar="X",
+        help="backward error granted, times cond (default 1e-10)",
+    )
+    p.add_argument(
+        "--allow-unsupported", action="store_true", help="declined cases do not fail the check"
+    )
+    p.add_argument("--out", metavar="FILE", help="write the nashalign.check-solver record here")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the nashalign.check-solver record instead of the table",
+    )
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -6,10 +6,8 @@ unwritable ``--out``), before anything runs.
 
 Examples
 --------
->>> import argparse
->>> sub = argparse.ArgumentParser().add_subparsers()
->>> register(sub)
->>> args = sub.choices["demo"].parse_args(["--skip-book", "--out", "x"])
+>>> from nashalign.cli import build_parser
+>>> args = build_parser().parse_args(["demo", "--skip-book", "--out", "x"])
 >>> args.skip_book, args.out, args.force_estimate
 (True, 'x', False)
 """
@@ -21,20 +19,26 @@ import sys
 
 from nashalign.cli.progress_flags import add_progress_flags, wants_progress
 
+#: One-line help of ``nashalign demo`` in the command list.
+HELP = (
+    "the main job: estimate the shipped instances, verify, cross-check, "
+    "draw every figure, build the book"
+)
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``demo`` subcommand."""
-    p = sub.add_parser(
-        "demo",
-        help="the main job: estimate the shipped instances, verify, cross-check, "
-        "draw every figure, build the book",
-        description=(
-            "On the shipped data: estimate the instances (reusing the score cache), verify "
-            "every derivation, cross-check the symbolic closed forms against the float "
-            "solvers, draw every figure and build the book, all under --out. Exits 1 if "
-            "any stage fails (in particular if a derivation does not verify)."
-        ),
-    )
+#: What ``nashalign demo --help`` says first.
+DESCRIPTION = (
+    "On the shipped data: estimate the instances (reusing the score cache), verify "
+    "every derivation, cross-check the symbolic closed forms against the float "
+    "solvers, draw every figure and build the book, all under --out. Exits 1 if "
+    "any stage fails (in particular if a derivation does not verify)."
+)
+
+#: Let argparse rewrap the description.
+RAW = False
+
+
+def _add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``nashalign demo``."""
     p.add_argument(
         "--out",
         metavar="DIR",
@@ -98,7 +102,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the cross-check (default 0)")
     add_progress_flags(p)
-    p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:

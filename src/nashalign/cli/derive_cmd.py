@@ -11,32 +11,21 @@ from __future__ import annotations
 import argparse
 
 from nashalign.jsonformat import help_text
-from nashalign.publish.glossary import epilog
+
+#: One-line help of ``nashalign derive`` in the command list.
+HELP = "derive one result and print its record"
+
+#: What ``nashalign derive --help`` says first.
+DESCRIPTION = (
+    "Derive one result at explicit K and print its record (status, typed "
+    "steps, checks), its statement and expressions in Unicode maths. Long expressions "
+    "are cut at 400 characters unless --full; --json has every expression whole (as "
+    "SymPy strings and LaTeX). Exit 0 when proved, 1 otherwise, 2 on bad input."
+)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``derive`` subcommand."""
-    p = sub.add_parser(
-        "derive",
-        help="derive one result and print its record",
-        description="Derive one result at explicit K and print its record (status, typed "
-        "steps, checks), its statement and expressions in Unicode maths. Long expressions "
-        "are cut at 400 characters unless --full; --json has every expression whole (as "
-        "SymPy strings and LaTeX). Exit 0 when proved, 1 otherwise, 2 on bad input.",
-        epilog=epilog(
-            [
-                "proved for general K",
-                "identities",
-                "kernel",
-                "hypotheses",
-                "cited",
-                "unchecked",
-                "supplementary",
-                "alpha",
-            ]
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def _add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``nashalign derive``."""
     p.add_argument(
         "name",
         help="claim1, lemma0, theorem1, lemma2, theorem2, theorem3, exclusion, heterogeneous",
@@ -58,7 +47,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--full", action="store_true", help="print every expression whole (no 400-character cut)"
     )
     p.add_argument("--json", action="store_true", help=help_text("derive"))
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

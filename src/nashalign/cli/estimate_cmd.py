@@ -21,43 +21,18 @@ import sys
 
 from nashalign.cli.progress_flags import add_progress_flags, wants_progress
 
+#: One-line help of ``nashalign estimate`` in the command list.
+HELP = "score a dataset with a transformer and write the instance (a, C) as JSON"
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
-
-
-#: The dataset file formats, as shown by ``nashalign estimate --help`` (README: "Dataset format").
-DATASET_FORMAT = """\
-dataset file formats:
-  .jsonl / .csv (UTF-8, CSV with a header row): one record per row with the
-  fields kind, group, text; kind = statement (group = subpopulation name) or
-  context (group = topic, may be empty). Other fields are ignored.
-      kind,group,text
-      statement,left,Healthcare is a human right.
-      context,health,Waited five hours in the ER.
-  .json: {"name": ..., "subpopulations": {"left": ["...", ...], ...},
-          "contexts": [{"topic": "health", "text": "..."}, ...]}
-  Needs >= 2 non-empty subpopulations with distinct names and at least
-  max(3, K + 1) contexts; each violation is one line and exit 2.
-"""
+#: What ``nashalign estimate --help`` says first.
+DESCRIPTION = (
+    "Score a dataset (shipped name or a .jsonl/.csv/.json file) and write "
+    "the instance file: names, a, C, n and provenance."
+)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``estimate`` subcommand."""
-    p = sub.add_parser(
-        "estimate",
-        help="score a dataset with a transformer and write the instance (a, C) as JSON",
-        description="Score a dataset (shipped name or a .jsonl/.csv/.json file) and write "
-        "the instance file: names, a, C, n and provenance.",
-        epilog=DATASET_FORMAT,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def _add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``nashalign estimate``."""
     p.add_argument(
         "--dataset",
         required=True,
@@ -119,7 +94,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     add_progress_flags(p)
     p.add_argument("--out", required=True, metavar="PATH", help="instance JSON file to write")
-    p.set_defaults(func=_run)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+#: The dataset file formats, as shown by ``nashalign estimate --help`` (README: "Dataset format").
+DATASET_FORMAT = """\
+dataset file formats:
+  .jsonl / .csv (UTF-8, CSV with a header row): one record per row with the
+  fields kind, group, text; kind = statement (group = subpopulation name) or
+  context (group = topic, may be empty). Other fields are ignored.
+      kind,group,text
+      statement,left,Healthcare is a human right.
+      context,health,Waited five hours in the ER.
+  .json: {"name": ..., "subpopulations": {"left": ["...", ...], ...},
+          "contexts": [{"topic": "health", "text": "..."}, ...]}
+  Needs >= 2 non-empty subpopulations with distinct names and at least
+  max(3, K + 1) contexts; each violation is one line and exit 2.
+"""
+
+#: The help's closing text.
+EPILOG = DATASET_FORMAT
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -7,8 +7,8 @@ everything went. See :func:`nashalign.figures.make_all_figures`.
 
 Examples
 --------
->>> p = build()
->>> a = p.parse_args(["--resolution", "50", "--plane", "beta_a,beta_i", "--focal", "left"])
+>>> from nashalign.cli import build_parser
+>>> a = build_parser().parse_args(["figures", "--resolution", "50", "--plane", "beta_a,beta_i", "--focal", "left"])
 >>> a.resolution, a.out, a.plane, a.focal
 (50, 'out/figures', ['beta_a,beta_i'], 'left')
 """
@@ -21,6 +21,21 @@ from nashalign.cli.progress_flags import add_progress_flags, wants_progress
 from nashalign.jsonformat import dumps, envelope, finite, help_text
 
 DEFAULT_OUT = "out/figures"
+
+
+#: One-line help of ``nashalign figures`` in the command list.
+HELP = "draw every figure and table (heatmaps, slices, governance, r*(s))"
+
+#: What ``nashalign figures --help`` says first.
+DESCRIPTION = (
+    "Draw the exclusion heatmaps, heatmap grids, 1-D slices, governance "
+    "panels, the r*(s) curve and the exclusion table (PNG, PDF and the CSV behind each) "
+    "for the shipped instances or the --instance files given, and print where "
+    "everything went."
+)
+
+#: Let argparse rewrap the description.
+RAW = False
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
@@ -78,29 +93,6 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     )
     add_progress_flags(p)
     p.add_argument("--json", action="store_true", help=help_text("figures"))
-
-
-def build() -> argparse.ArgumentParser:
-    """A standalone parser with this subcommand's arguments (for docs and tests)."""
-    p = argparse.ArgumentParser(prog="nashalign figures")
-    _add_arguments(p)
-    return p
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``figures`` subcommand."""
-    p = sub.add_parser(
-        "figures",
-        help="draw every figure and table (heatmaps, slices, governance, r*(s))",
-        description=(
-            "Draw the exclusion heatmaps, heatmap grids, 1-D slices, governance panels, "
-            "the r*(s) curve and the exclusion table (PNG, PDF and the CSV behind each) "
-            "for the shipped instances or the --instance files given, and print where "
-            "everything went."
-        ),
-    )
-    _add_arguments(p)
-    p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -29,7 +29,8 @@ responses: 0 exactly at an equilibrium. --json prints one nashalign.solve record
 
 Examples
 --------
->>> a = build().parse_args(["--instance", "x.json", "--beta-a", "1", "--beta-i", "2",
+>>> from nashalign.cli import build_parser
+>>> a = build_parser().parse_args(["solve", "--instance", "x.json", "--beta-a", "1", "--beta-i", "2",
 ...                         "--beta-d", "0.5"])
 >>> a.instance, a.beta_i, a.agents, a.method, a.json
 (['x.json'], 2.0, None, 'auto', False)
@@ -40,9 +41,14 @@ from __future__ import annotations
 import argparse
 
 from nashalign.jsonformat import dumps, envelope, help_text
-from nashalign.publish.glossary import epilog
 from nashalign.publish.plain import solve_text
 from nashalign.studies.solve import METHODS, solve_population
+
+#: One-line help of ``nashalign solve`` in the command list.
+HELP = "Nash equilibrium of a homogeneous or heterogeneous population"
+
+#: What ``nashalign solve --help`` says first.
+DESCRIPTION = (__doc__ or "").split("Examples")[0]
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
@@ -65,44 +71,6 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--method", choices=METHODS, default="auto", help="solver (default auto)")
     p.add_argument("--json", action="store_true", help=help_text("solve"))
-
-
-def build() -> argparse.ArgumentParser:
-    """A standalone parser with this subcommand's arguments (for docs and tests)."""
-    p = argparse.ArgumentParser(prog="nashalign solve")
-    _add_arguments(p)
-    return p
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``solve`` subcommand."""
-    p = sub.add_parser(
-        "solve",
-        help="Nash equilibrium of a homogeneous or heterogeneous population",
-        description=(__doc__ or "").split("Examples")[0],
-        epilog=epilog(
-            [
-                "s",
-                "r",
-                "alpha",
-                "alpha_tilde",
-                "cond",
-                "interior",
-                "NashConv",
-                "converged",
-                "symmetric NE",
-                "boundary NE",
-                "stable",
-                "Phi",
-                "mu_min",
-                "excluded",
-                "continuum",
-            ]
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _add_arguments(p)
-    p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -23,7 +23,8 @@ in the human output are those of the values typed.
 
 Examples
 --------
->>> a = build().parse_args(["--instance", "x.json", "--beta-a", "2", "--beta-i", "1"])
+>>> from nashalign.cli import build_parser
+>>> a = build_parser().parse_args(["steer", "--instance", "x.json", "--beta-a", "2", "--beta-i", "1"])
 >>> a.beta_a, a.tau
 ('2', '0.05')
 """
@@ -33,9 +34,20 @@ from __future__ import annotations
 import argparse
 
 from nashalign.jsonformat import dumps, envelope, help_text
-from nashalign.publish.glossary import epilog
 
 FLAGS = ("--beta-a", "--beta-i", "--tau")
+
+
+#: One-line help of ``nashalign steer`` in the command list.
+HELP = "exact exclusion-free diversity incentives r = beta_D/beta_I and the minimal r*"
+
+#: What ``nashalign steer --help`` says first.
+DESCRIPTION = (
+    "Exact exclusion-free intervals of r = beta_D/beta_I and the minimal r* "
+    "for the symmetric interior NE (Theorem 1), and beside them the r at which every "
+    "stable NE is exclusion-free (robust steering): the two differ where the potential "
+    "is not concave and other NE exist."
+)
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
@@ -57,43 +69,6 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
         "is shown beside it (exact below r_c, on a 21-point grid up to r = 10 above)",
     )
     p.add_argument("--json", action="store_true", help=help_text("steer"))
-
-
-def build() -> argparse.ArgumentParser:
-    """A standalone parser with this subcommand's arguments (for docs and tests)."""
-    p = argparse.ArgumentParser(prog="nashalign steer")
-    _add_arguments(p)
-    return p
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``steer`` subcommand."""
-    p = sub.add_parser(
-        "steer",
-        help="exact exclusion-free diversity incentives r = beta_D/beta_I and the minimal r*",
-        description="Exact exclusion-free intervals of r = beta_D/beta_I and the minimal r* "
-        "for the symmetric interior NE (Theorem 1), and beside them the r at which every "
-        "stable NE is exclusion-free (robust steering): the two differ where the potential "
-        "is not concave and other NE exist.",
-        epilog=epilog(
-            [
-                "s",
-                "r",
-                "tau",
-                "r*",
-                "binding",
-                "exclusion-free r",
-                "every stable NE",
-                "r_c",
-                "mu_min",
-                "Phi",
-                "CRootOf",
-            ]
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _add_arguments(p)
-    p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -8,27 +8,25 @@ import time
 
 from nashalign.cli.progress_flags import add_progress_flags, wants_progress
 from nashalign.jsonformat import help_text
-from nashalign.publish.glossary import epilog
+
+#: One-line help of ``nashalign verify`` in the command list.
+HELP = "derive and verify every result (exact identities); exit 1 if any is not proved"
+
+#: What ``nashalign verify --help`` says first.
+DESCRIPTION = (
+    "Derive and check every result (Claim 1, Lemma 0, Theorem 1, Lemma 2, "
+    "Theorems 2 and 3, the exclusion thresholds, the heterogeneous case) for explicit "
+    "K = 2..--max-k "
+    "(Theorem 1 and Lemma 2 also one K further: at K = max(5, --max-k + 1)) and print a "
+    "table; from K = 5 the polynomial-matrix checks use exact python-flint arithmetic. "
+    "Each status is one of "
+    "'proved for general K', 'proved at explicit K = ...', 'fails (counterexample)', "
+    "'hypothesis unknown', 'not established'; only the 'proved' ones count as verified."
+)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``verify`` subcommand."""
-    p = sub.add_parser(
-        "verify",
-        help="derive and verify every result (exact identities); exit 1 if any is not proved",
-        description="Derive and check every result (Claim 1, Lemma 0, Theorem 1, Lemma 2, "
-        "Theorems 2 and 3, the exclusion thresholds, the heterogeneous case) for explicit "
-        "K = 2..--max-k "
-        "(Theorem 1 and Lemma 2 also one K further: at K = max(5, --max-k + 1)) and print a "
-        "table; from K = 5 the polynomial-matrix checks use exact python-flint arithmetic. "
-        "Each status is one of "
-        "'proved for general K', 'proved at explicit K = ...', 'fails (counterexample)', "
-        "'hypothesis unknown', 'not established'; only the 'proved' ones count as verified.",
-        epilog=epilog(
-            ["proved for general K", "identities", "kernel", "hypotheses", "cited", "unchecked"]
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def _add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``nashalign verify``."""
     p.add_argument(
         "--max-k",
         type=int,
@@ -47,7 +45,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", action="store_true", help=help_text("verify"))
     add_progress_flags(p)
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

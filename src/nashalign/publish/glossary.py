@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["GLOSSARY", "epilog", "glossary_markdown", "glossary_text"]
+__all__ = ["COMMAND_TERMS", "GLOSSARY", "epilog", "glossary_markdown", "glossary_text"]
 
 #: term -> plain explanation (terms as the CLI prints them).
 GLOSSARY: dict[str, str] = {
@@ -104,6 +104,59 @@ def glossary_markdown() -> str:
     from nashalign.tables import markdown_table
 
     return markdown_table(["term", "meaning"], [[f"`{k}`", v] for k, v in GLOSSARY.items()])
+
+
+#: The glossary terms each subcommand prints, shown in its --help epilog.
+COMMAND_TERMS: dict[str, tuple[str, ...]] = {
+    "solve": (
+        "s",
+        "r",
+        "alpha",
+        "alpha_tilde",
+        "cond",
+        "interior",
+        "NashConv",
+        "converged",
+        "symmetric NE",
+        "boundary NE",
+        "stable",
+        "Phi",
+        "mu_min",
+        "excluded",
+        "continuum",
+    ),
+    "steer": (
+        "s",
+        "r",
+        "tau",
+        "r*",
+        "binding",
+        "exclusion-free r",
+        "every stable NE",
+        "r_c",
+        "mu_min",
+        "Phi",
+        "CRootOf",
+    ),
+    "derive": (
+        "proved for general K",
+        "identities",
+        "kernel",
+        "hypotheses",
+        "cited",
+        "unchecked",
+        "supplementary",
+        "alpha",
+    ),
+    "verify": (
+        "proved for general K",
+        "identities",
+        "kernel",
+        "hypotheses",
+        "cited",
+        "unchecked",
+    ),
+}
 
 
 def epilog(terms: Iterable[str] | None = None) -> str:
