@@ -54,6 +54,7 @@ __all__ = [
     "finite_number",
     "json_depth",
     "loads_bounded",
+    "positive_int",
     "validate_a_C",
     "validate_betas",
     "validate_n_agents",
@@ -352,6 +353,23 @@ def validate_betas(
                     "r = beta_d/beta_i, and float64 solvers lose all accuracy there; rescale"
                 )
     return ba, bi, bd
+
+
+def positive_int(value: Any, what: str) -> int:
+    """``value`` as an int >= 1 (bools and floats refused), or one InputError naming ``what``.
+
+    Examples
+    --------
+    >>> positive_int(8, "batch size")
+    8
+    >>> positive_int(0, "batch size")
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: batch size must be a positive integer, got 0
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise InputError(f"{what} must be a positive integer, got {value!r}")
+    return int(value)
 
 
 def validate_n_agents(n_agents: Any) -> int:

@@ -106,6 +106,9 @@ def glossary_markdown() -> str:
     return markdown_table(["term", "meaning"], [[f"`{k}`", v] for k, v in GLOSSARY.items()])
 
 
+#: The terms of a derivation record's status and check counts.
+_RECORD_TERMS = ("proved for general K", "identities", "kernel", "hypotheses", "cited", "unchecked")
+
 #: The glossary terms each subcommand prints, shown in its --help epilog.
 COMMAND_TERMS: dict[str, tuple[str, ...]] = {
     "solve": (
@@ -138,24 +141,8 @@ COMMAND_TERMS: dict[str, tuple[str, ...]] = {
         "Phi",
         "CRootOf",
     ),
-    "derive": (
-        "proved for general K",
-        "identities",
-        "kernel",
-        "hypotheses",
-        "cited",
-        "unchecked",
-        "supplementary",
-        "alpha",
-    ),
-    "verify": (
-        "proved for general K",
-        "identities",
-        "kernel",
-        "hypotheses",
-        "cited",
-        "unchecked",
-    ),
+    "verify": _RECORD_TERMS,
+    "derive": (*_RECORD_TERMS, "supplementary", "alpha"),
 }
 
 

@@ -46,6 +46,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nashalign.errors import InputError
+from nashalign.validation import positive_int
 
 T = TypeVar("T")
 
@@ -220,11 +221,7 @@ def check_batch_size(batch_size: Any) -> int:
     >>> check_batch_size(8)
     8
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
-        raise InputError(f"batch size must be a positive integer, got {batch_size!r}")
-    if batch_size < 1:
-        raise InputError(f"batch size must be a positive integer, got {batch_size}")
-    return int(batch_size)
+    return positive_int(batch_size, "batch size")
 
 
 def show_progress(progress: bool | None) -> bool:

@@ -35,6 +35,8 @@ True
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -223,38 +225,29 @@ def regrets(
     return inc.unit * reg
 
 
-def nash_conv(
-    profile: ArrayLike,
-    a: ArrayLike | Population,
-    C: ArrayLike | Incentives,
-    beta_a: float | None = None,
-    beta_i: float | None = None,
-    beta_d: float | None = None,
-    *,
-    tol: float = 1e-13,
-) -> float:
+def nash_conv(profile: ArrayLike, *model: Any, tol: float = 1e-13, **betas: Any) -> float:
     """NashConv: the sum over agents of the exact best-response gain.
 
     Parameters
     ----------
     profile : array_like, shape (N, K)
         One mixture per agent (rows on the simplex).
-    a, C : Population and Incentives, or array_like
-        The population and its incentives; or (convenience form) arrays shared
-        ((K,), (K, K)) or per agent ((N, K), (N, K, K)).
-    beta_a, beta_i, beta_d : float, optional
-        Convenience form: incentive weights.
+    *model, **betas
+        The game, exactly as :func:`regrets` takes it: a
+        :class:`~nashalign.model.Population` and its
+        :class:`~nashalign.model.Incentives`, or (convenience form) ``a``, ``C``
+        (shared or per agent) and ``beta_a``, ``beta_i``, ``beta_d``.
     tol : float
         Relative tolerance of the best-response QP.
 
     Returns
     -------
     float
-        ``>= 0``; zero exactly at a Nash equilibrium.
+        ``>= 0`` (utility units); zero exactly at a Nash equilibrium.
 
     Examples
     --------
     >>> nash_conv([[1.0, 0.0], [0.0, 1.0]], [1.0, 1.0], np.eye(2), 1.0, 1.0, 2.0)
     0.0
     """
-    return float(np.sum(regrets(profile, a, C, beta_a, beta_i, beta_d, tol=tol)))
+    return float(np.sum(regrets(profile, *model, tol=tol, **betas)))
