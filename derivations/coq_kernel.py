@@ -68,6 +68,12 @@ THEOREMS: dict[str, tuple[tuple[str, str], ...]] = {
         ("Lemma2", "lemma2_degree_char0"),
         ("Positivity", "alpha_pos"),
     ),
+    "theorem2": (
+        ("Theorem2", "det_Gmx"),
+        ("Theorem2", "theorem2_det"),
+        ("Theorem2", "theorem2_factorisation"),
+        ("Theorem2", "theorem2_unit"),
+    ),
     "theorem3": (
         ("Theorem3", "pair_sum"),
         ("Theorem3", "lin_step"),
@@ -81,14 +87,14 @@ THEOREMS: dict[str, tuple[tuple[str, str], ...]] = {
 #: Results whose kernel theorems prove one part of the statement only: result -> that part.
 #: Their records keep their explicit-K status; the kernel check is listed as partial.
 PARTIAL: dict[str, str] = {
+    "theorem2": "the factorisation det = (-1)^N alpha * alpha~^(N-1) of the full-support "
+    "N-agent system and its invertibility iff alpha != 0 and alpha~ != 0 (every N, K, any "
+    "field; not the uniqueness, symmetry or continuum of interior NE)",
     "theorem3": "the potential identity dPhi/dw_m = grad_{w_m} u_m (every N, K, any field)",
 }
 
 #: Results of SPEC section 2 whose kernel proof is not (yet) written: listed, never claimed.
 OPEN: dict[str, str] = {
-    "theorem2": "the factorisation det = (-1)^N alpha * alpha~^(N-1) for general N (not yet "
-    "in Coq; checked exactly over Q on 54 random instances by "
-    "tests/derivations/test_theorem2_factorisation.py)",
     "exclusion": "the threshold polynomials (A1)_k + s(Pi a)_k - tau*alpha as the exact "
     "condition w*_k = tau (stretch goal, not yet in Coq)",
     "heterogeneous": "the reduction of the stacked heterogeneous system (stretch goal, not "

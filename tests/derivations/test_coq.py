@@ -194,3 +194,22 @@ def test_kernel_in_the_run_labels_the_records(compiled):
 def test_theorem3_statement_is_the_gradient_identity():
     stmt = coq_kernel.coq_statement("potential_gradient")
     assert "C^T = C -> grad_Phi m = grad_u m" in stmt
+
+
+def test_theorem2_statement_is_the_factorisation():
+    """Theorem 2's kernel statements: the block determinant and (-1)^N alpha alpha~^(N-1)."""
+    assert coq_kernel.THEOREMS["theorem2"][0] == ("Theorem2", "det_Gmx")
+    assert "theorem2" in coq_kernel.PARTIAL and "theorem2" not in coq_kernel.OPEN
+    blocks = coq_kernel.coq_statement("det_Gmx")
+    assert "\\det (Gmx n.+1) = \\det (A + B *+ n) * \\det (A - B) ^+ n" in blocks
+    stmt = coq_kernel.coq_statement("theorem2_factorisation")
+    assert "\\det (system C (r / (N - 1)%:R) N)" in stmt
+    assert "(-1) ^+ N * alpha (C *+ 2 + r%:M)" in stmt
+    assert "alpha (C *+ 2 - (r / (N - 1)%:R)%:M) ^+ (N - 1)" in stmt
+    unit = coq_kernel.coq_statement("theorem2_unit")
+    assert "(alpha (C *+ 2 + r%:M) != 0) && (alpha (C *+ 2 - (r / (N - 1)%:R)%:M) != 0)" in unit
+    src = (coq_kernel.COQ_DIR / "Theorem2.v").read_text()
+    # the system is the test's matrix: diagonal blocks [[2C, 1], [1^T, 0]], off-diagonal qI
+    assert "Definition Dblk : 'M[R]_(K + 1) := bordered (C *+ 2) '1 '1^T 0." in src
+    assert "Definition Eblk : 'M[R]_(K + 1) := block_mx q%:M 0 0 0." in src
+    assert "Definition Gmx n : 'M[R]_(n * k) := Diag n + Ucol n *m B *m (Ucol n)^T." in src
