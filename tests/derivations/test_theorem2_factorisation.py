@@ -5,7 +5,9 @@ The unknowns are (w_1, lambda_1, ..., w_N, lambda_N); agent m's rows are
 matrix is I_N (x) [[2C, 1], [1^T, 0]] + q (J_N - I_N) (x) [[I, 0], [0, 0]]. Checked over Q
 (python-flint, exact) on 54 random instances: N = 2, 3, 4 x K = 2, 3, 4 x 6 draws, C a
 sample covariance of random rational scores and r a random rational (either sign).
-The general-N proof is open in Coq (derivations/coq_kernel.OPEN["theorem2"]).
+The general-N factorisation is also a Coq theorem (derivations/coq/Theorem2.v,
+``theorem2_factorisation``, over any field, built from the same blocks); this exact
+check ties it to the matrix assembled entry by entry here.
 """
 
 from __future__ import annotations
