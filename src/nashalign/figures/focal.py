@@ -68,7 +68,7 @@ def focal_curves(
     >>> fc.weights.shape, fc.interior[:, 0].tolist()
     ((2, 3), [True, True])
     """
-    from nashalign.figures.equilibrium_maps import symmetric_boundary_ne
+    from nashalign.figures.boundary_ne import symmetric_boundary_ne
     from nashalign.figures.grid import evaluate
 
     x = log_axis(lim, n_points)

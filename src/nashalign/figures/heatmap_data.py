@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nashalign.figures.boundaries import curve_points
-from nashalign.figures.equilibrium_maps import concavity_region, not_concave, symmetric_boundary_ne
+from nashalign.figures.boundary_ne import concavity_region, not_concave, symmetric_boundary_ne
 from nashalign.figures.grid import LIM, TAU, GridSpec, plane_betas
 from nashalign.figures.naming import dataset_name
 from nashalign.figures.output import csv_text, grid_csv

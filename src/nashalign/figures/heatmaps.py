@@ -8,7 +8,7 @@ grid of the other two and colours each point by the focal subpopulation's weight
 
 * **dotted hatching**: no interior NE there (some weight <= 0, or alpha = 0); the
   colour is then the weight in the symmetric *boundary* NE, found by support
-  enumeration (:func:`nashalign.figures.equilibrium_maps.symmetric_boundary_ne`);
+  enumeration (:func:`nashalign.figures.boundary_ne.symmetric_boundary_ne`);
   white only where that fails too (singular systems);
 * **black**: the focal weight is below the threshold tau (political exclusion,
   SPEC section 1), in the interior NE or, hatched, in the boundary NE;
