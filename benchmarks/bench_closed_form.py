@@ -384,9 +384,10 @@ def main(argv: list[str] | None = None) -> int:
     # The issue asks for one heatmap grid with two betas on log axes, the brief names
     # beta_A x beta_I as the hard case; I x D (r distinct at every point) is reported too.
     grids_ok = {k: e["passed"] for k, e in results["grids"].items()}
-    results["passed_required"] = bool(
+    results["passed_heatmap_grids"] = bool(
         grids_ok["A x I"] and grids_ok["A x D"] and results["sympy"]["passed"]
     )
+    results["passed_required"] = results["passed_heatmap_grids"]
     results["passed_required"] = bool(results["passed_required"] and sweep_ok and write_ok)
     results["passed"] = bool(
         all(grids_ok.values()) and results["sympy"]["passed"] and sweep_ok and write_ok
@@ -438,8 +439,10 @@ def render_markdown(res: dict[str, Any]) -> str:
         f"Required: >= {res['required_vs_solve']:.0f}x the batched solve, agreement "
         f"<= {res['agreement_tol']:.0e}. A x D and A x I (the issue's heatmap grids; A x I "
         f"is the case where s varies per point): "
-        f"{'passed' if res['passed_required'] else 'FAILED'}. All three grids: "
-        f"{'passed' if res['passed'] else 'not all'}.",
+        f"{'passed' if res.get('passed_heatmap_grids', res['passed_required']) else 'FAILED'}. "
+        f"All three grids: {'passed' if all(e['passed'] for e in res['grids'].values()) else 'not all'}. "
+        f"With the K sweep (A x D at every K, quiet and under load) and the write floor: "
+        f"{'passed' if res['passed_required'] else 'FAILED'}.",
         "",
         "## Several K (random instances; BLAS pinned to one thread in the closed form)",
         "",
