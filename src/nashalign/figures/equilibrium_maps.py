@@ -28,11 +28,8 @@ Three things the closed-form heatmaps alone do not show (issue 10, item 4):
 
 Examples
 --------
->>> import numpy as np
->>> W, ok, sup = symmetric_boundary_ne([0.5, 0.2], np.eye(2), np.array([1.0, 20.0]),
-...                                    np.array([1.0, 1.0]))
->>> W.round(6).tolist(), ok.tolist(), sup.tolist()
-([[0.55, 0.45], [1.0, 0.0]], [True, True], [3, 1])
+>>> [CATEGORIES[c] for c in (0, 2)]
+['no stable NE excludes', 'every stable NE excludes']
 """
 
 from __future__ import annotations
