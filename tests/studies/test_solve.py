@@ -7,7 +7,7 @@ import pytest
 
 from nashalign.errors import InputError
 from nashalign.instance import Instance, shipped_instance_paths
-from nashalign.publish.plain import solve_text as render_table
+from nashalign.publish.plain import solve_text
 from nashalign.solvers.closed_form import symmetric_ne
 from nashalign.studies.solve import solve_population
 
@@ -44,7 +44,7 @@ def test_heterogeneous_population_is_certified(two):
     out = solve_population(list(two), 1.0, 1.0, 0.5)
     assert out["method"] == "iterative" and out["converged"]
     assert out["nashconv"] <= 1e-10
-    assert "agent 2" in render_table(out)
+    assert "agent 2" in solve_text(out)
 
 
 def test_bad_method_and_mismatched_agents(two):
@@ -62,7 +62,7 @@ def test_method_all_lists_the_whole_set():
     assert out["method"] == "all" and es["counts"]["total"] == 9 and es["exact"]
     assert out["equilibrium_summary"]["symmetric_interior_stable"] is False
     assert "elapsed_seconds" not in es  # results are reproducible
-    text = render_table(out)
+    text = solve_text(out)
     assert "equilibrium set" in text and "NE 9" in text and "saddle" in text
     import json
 
@@ -74,14 +74,14 @@ def test_auto_adds_a_summary_and_keeps_its_answer(two):
     summ = out["equilibrium_summary"]
     assert out["method"] == "closed-form" and summ["unique"] and summ["concave"]
     assert summ["symmetric_interior_unique"] and summ["symmetric_interior_stable"]
-    assert "equilibrium_set" not in out and "equilibria:" in render_table(out)
+    assert "equilibrium_set" not in out and "equilibria:" in solve_text(out)
 
 
 def test_beyond_reach_is_multi_start_and_says_so():
     out = solve_population(["bigfive"], 1.0, 1.0, 1.0, agents=6, method="all")
     assert out["equilibrium_summary"]["method"] == "multi-start, not exhaustive"
     assert out["equilibrium_set"]["complete"] is False and out["nashconv"] <= 1e-10
-    assert "not exhaustive" in render_table(out)
+    assert "not exhaustive" in solve_text(out)
 
 
 def test_heterogeneous_all(two):
