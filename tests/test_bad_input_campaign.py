@@ -297,3 +297,10 @@ def test_a_solve_call_validates_its_instance_once(monkeypatch):
             monkeypatch.setattr(module, "validate_a_C", counting)
     out = solve_population(["politics"], 1.0, 1.0, 1.0, method="closed-form")
     assert out["converged"] and len(calls) == 1
+
+
+def test_a_population_leaves_the_callers_arrays_writable():
+    a, C = np.array([0.5, 0.2]), np.eye(2)
+    pop = Population(a, C)
+    a[0] = 0.4  # the caller's array is still theirs
+    assert pop.a[0] == 0.5 and not pop.a.flags.writeable

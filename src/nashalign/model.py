@@ -142,6 +142,7 @@ class Population:
         names = tuple(validate_names(self.names, K)) if self.names is not None else tuple(
             f"k{k + 1}" for k in range(K)
         )
+        a_, C_ = np.array(a_, copy=True), np.array(C_, copy=True)  # never freeze the caller's
         a_.setflags(write=False)
         C_.setflags(write=False)
         object.__setattr__(self, "a", a_)
