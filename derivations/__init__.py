@@ -4,16 +4,12 @@ Every module exposes ``NAME``, ``TITLE`` and ``derive(K, N, variant)``
 returning a :class:`~nashalign.symbolic.records.DerivationRecord`. The registry below is
 the single list that ``nashalign verify``, the tests and the book iterate.
 
-The registry is generic: each module declares its own limits and plan, which
-:func:`derive`, :func:`k_limit` and :func:`verification_plan` read:
-
-- ``MAX_K``, ``MAX_N``: the largest explicit K and N that ``derive`` accepts;
-- ``DEFAULT_N``: the agents when none is given;
-- ``POPULATION``: ``"homogeneous"`` or ``"heterogeneous"`` (a user game of the other
-  population gets a "not of the required form" record);
-- ``plan(max_k)``: the parameter dicts that ``nashalign verify --max-k max_k`` runs;
-- optionally ``check_params(K, N)``, a further limit (raises InputError), and
-  ``verify_options(params)``, extra ``derive`` options for ``verify``.
+The registry is generic: each module declares only where its limits and plan
+differ from the defaults of :mod:`nashalign.derivations.declarations` (``MAX_K``,
+``MAX_N``, ``DEFAULT_N``, ``POPULATION``, ``plan(max_k)``, optionally
+``check_params(K, N)`` and ``verify_options(params)``), which :func:`derive`,
+:func:`k_limit` and :func:`verification_plan` read; a user game of the other
+population gets a "not of the required form" record.
 
 Every record is honest about what backs it (:mod:`nashalign.symbolic.records`):
 its steps are typed (checked / cited / definition / unchecked), its checks are
@@ -49,6 +45,7 @@ from nashalign.derivations import (
     theorem2_uniqueness,
     theorem3_potential,
 )
+from nashalign.derivations.declarations import declared
 from sympy.polys.polyerrors import BasePolynomialError
 
 from nashalign.errors import InputError
@@ -73,13 +70,15 @@ NAMES: tuple[str, ...] = tuple(MODULES)
 #: Largest K accepted by ``derive`` for every result, and the bound of ``verify --max-k``
 #: (explicit symbolic matrices grow fast; from K = 5 the polynomial-matrix checks use
 #: python-flint, :mod:`nashalign.symbolic.matrix_backend`). The least of the modules' ``MAX_K``.
-MAX_K = min(m.MAX_K for m in MODULES.values())
+MAX_K = min(declared(m, "MAX_K") for m in MODULES.values())
 #: Results accepted further (``verify --max-k K`` also runs them at K + 1).
-MAX_K_EXTRA = {name: m.MAX_K for name, m in MODULES.items() if m.MAX_K > MAX_K}
+MAX_K_EXTRA = {
+    name: declared(m, "MAX_K") for name, m in MODULES.items() if declared(m, "MAX_K") > MAX_K
+}
 #: Largest N accepted by ``derive`` (Theorem 3 at K = 3 takes ~20 s at N = 16).
-MAX_N = max(m.MAX_N for m in MODULES.values())
+MAX_N = max(declared(m, "MAX_N") for m in MODULES.values())
 #: Default agent count per result.
-DEFAULT_N = {name: m.DEFAULT_N for name, m in MODULES.items()}
+DEFAULT_N = {name: declared(m, "DEFAULT_N") for name, m in MODULES.items()}
 #: Why a user game of the other population is not of the form a result needs.
 WRONG_POPULATION = {
     "homogeneous": "{name} is stated for a homogeneous population",
@@ -106,7 +105,7 @@ def k_limit(name: str) -> int:
     >>> k_limit("theorem2"), k_limit("theorem1")
     (6, 7)
     """
-    return _module(name).MAX_K
+    return declared(_module(name), "MAX_K")
 
 
 def validate_params(
@@ -204,9 +203,12 @@ def derive(
         return _derive(module, K, N, variant)
     if not isinstance(game, Game):
         raise InputError(f"game must be a nashalign Game, got {type(game).__name__}")
-    validate_params(game.K, game.N, "overlap", k_max=module.MAX_K, n_max=module.MAX_N)
-    if game.heterogeneous != (module.POPULATION == "heterogeneous"):
-        return not_of_form(name, game, WRONG_POPULATION[module.POPULATION].format(name=name))
+    validate_params(
+        game.K, game.N, "overlap", k_max=declared(module, "MAX_K"), n_max=declared(module, "MAX_N")
+    )
+    population = declared(module, "POPULATION")
+    if game.heterogeneous != (population == "heterogeneous"):
+        return not_of_form(name, game, WRONG_POPULATION[population].format(name=name))
     try:
         return module.derive(game=game)
     except (InputError, BasePolynomialError, ValueError, TypeError) as err:
@@ -217,8 +219,8 @@ def _derive(
     module: ModuleType, K: int, N: int | None = None, variant: str = "overlap", **options: Any
 ) -> DerivationRecord:
     """``module.derive`` at explicit parameters, checked against the module's declarations."""
-    validate_params(K, N, variant, k_max=module.MAX_K, n_max=module.MAX_N)
-    N = module.DEFAULT_N if N is None else N
+    validate_params(K, N, variant, k_max=declared(module, "MAX_K"), n_max=declared(module, "MAX_N"))
+    N = declared(module, "DEFAULT_N") if N is None else N
     check = getattr(module, "check_params", None)
     if check is not None:
         check(K, N)
@@ -241,7 +243,7 @@ def verification_plan(max_k: int = 4) -> list[tuple[str, dict]]:
         raise InputError(f"--max-k must be an integer >= 2, got {max_k!r}")
     if max_k > MAX_K:
         raise InputError(f"--max-k must be at most {MAX_K}")
-    return [(name, params) for name, m in MODULES.items() for params in m.plan(max_k)]
+    return [(name, params) for name, m in MODULES.items() for params in declared(m, "plan")(max_k)]
 
 
 def verify_all(

@@ -46,25 +46,7 @@ from nashalign.symbolic.symbols import r, s, tau
 NAME = "exclusion"
 TITLE = "Exclusion thresholds and the minimal diversity incentive"
 
-# -- registry declarations (read by nashalign.derivations) --------------------------------
-#: Largest explicit K and N that ``derive`` accepts.
-MAX_K = 6
-MAX_N = 12
-#: Agents when none is given.
-DEFAULT_N = 2
-#: The population the result is stated for.
-POPULATION = "homogeneous"
-
-
-def plan(max_k: int) -> list[dict[str, int]]:
-    """What ``nashalign verify --max-k max_k`` runs: K = 2..max_k.
-
-    Examples
-    --------
-    >>> plan(3)
-    [{'K': 2}, {'K': 3}]
-    """
-    return [{"K": K} for K in range(2, max_k + 1)]
+# -- registry declarations: none, the defaults of nashalign.derivations.declarations apply
 
 
 def stated_threshold(w0num, slope, alpha, t):

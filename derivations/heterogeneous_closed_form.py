@@ -49,12 +49,8 @@ NAME = "heterogeneous"
 TITLE = "Heterogeneous closed form"
 
 # -- registry declarations (read by nashalign.derivations) --------------------------------
-#: Largest explicit K and N that ``derive`` accepts.
-MAX_K = 6
-MAX_N = 12
-#: Agents when none is given.
-DEFAULT_N = 2
-#: The population the result is stated for.
+#: The population the result is stated for (the limits are the defaults of
+#: nashalign.derivations.declarations; check_params narrows them).
 POPULATION = "heterogeneous"
 
 

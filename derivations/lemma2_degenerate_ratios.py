@@ -41,12 +41,13 @@ from __future__ import annotations
 from itertools import combinations
 
 import sympy as sp
+from nashalign.derivations.declarations import explicit_k_and_one_further
 from sympy.polys.matrices import DomainMatrix
 
 from nashalign.symbolic.bordered import closed_form_parts
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.linear import concavity_failure, timed
-from nashalign.symbolic.matrix_backend import FLINT_MIN_K, is_flint, matrix_type, to_matrix
+from nashalign.symbolic.matrix_backend import is_flint, matrix_type, to_matrix
 from nashalign.symbolic.polyalg import is_zero_dm
 from nashalign.symbolic.records import GENERAL_K, DerivationRecord
 from nashalign.symbolic.symbols import r
@@ -57,25 +58,11 @@ TITLE = "Lemma 2 (finitely many degenerate ratios)"
 #: beyond, its degree and leading coefficient are read off the ring element directly.
 EXPRESSIONS_MAX_K = 4
 
-# -- registry declarations (read by nashalign.derivations) --------------------------------
-#: Largest explicit K and N that ``derive`` accepts (one K beyond the other results).
+# -- registry declarations (read by nashalign.derivations; the rest are the defaults) --
+#: Largest explicit K that ``derive`` accepts (one K beyond the other results).
 MAX_K = 7
-MAX_N = 12
-#: Agents when none is given.
-DEFAULT_N = 2
-#: The population the result is stated for.
-POPULATION = "homogeneous"
-
-
-def plan(max_k: int) -> list[dict[str, int]]:
-    """What ``nashalign verify --max-k max_k`` runs: K = 2..max_k and max(5, max_k + 1).
-
-    Examples
-    --------
-    >>> [p["K"] for p in plan(6)]
-    [2, 3, 4, 5, 6, 7]
-    """
-    return [{"K": K} for K in [*range(2, max_k + 1), max(FLINT_MIN_K, max_k + 1)]]
+#: What ``nashalign verify --max-k max_k`` runs: K = 2..max_k and max(5, max_k + 1).
+plan = explicit_k_and_one_further
 
 
 def general_k_leading_coefficient() -> sp.Expr:

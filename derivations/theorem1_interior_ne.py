@@ -47,12 +47,13 @@ Examples
 from __future__ import annotations
 
 import sympy as sp
+from nashalign.derivations.declarations import explicit_k_and_one_further
 
 from nashalign.symbolic.bordered import ClosedFormParts, closed_form_parts
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.general_k import theorem1_general_k
 from nashalign.symbolic.linear import concavity_failure, timed
-from nashalign.symbolic.matrix_backend import FLINT_MIN_K, is_flint, matrix_type, to_matrix
+from nashalign.symbolic.matrix_backend import is_flint, matrix_type, to_matrix
 from nashalign.symbolic.polyalg import is_zero_dm, linear_parts
 from nashalign.symbolic.records import GENERAL_K, DerivationRecord
 from nashalign.symbolic.symbols import beta_A, beta_D, beta_I, c_matrix, r, s
@@ -63,25 +64,11 @@ TITLE = "Theorem 1 (closed-form interior NE)"
 #: (``expressions=None``); beyond, w*, Pi, ... have tens of thousands of terms.
 EXPRESSIONS_MAX_K = 5
 
-# -- registry declarations (read by nashalign.derivations) --------------------------------
-#: Largest explicit K and N that ``derive`` accepts (one K beyond the other results).
+# -- registry declarations (read by nashalign.derivations; the rest are the defaults) --
+#: Largest explicit K that ``derive`` accepts (one K beyond the other results).
 MAX_K = 7
-MAX_N = 12
-#: Agents when none is given.
-DEFAULT_N = 2
-#: The population the result is stated for.
-POPULATION = "homogeneous"
-
-
-def plan(max_k: int) -> list[dict[str, int]]:
-    """What ``nashalign verify --max-k max_k`` runs: K = 2..max_k and max(5, max_k + 1).
-
-    Examples
-    --------
-    >>> [p["K"] for p in plan(3)]
-    [2, 3, 5]
-    """
-    return [{"K": K} for K in [*range(2, max_k + 1), max(FLINT_MIN_K, max_k + 1)]]
+#: What ``nashalign verify --max-k max_k`` runs: K = 2..max_k and max(5, max_k + 1).
+plan = explicit_k_and_one_further
 
 
 def verify_options(params: dict[str, int]) -> dict[str, bool]:

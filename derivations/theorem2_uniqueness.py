@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import sympy as sp
+from nashalign.derivations.declarations import explicit_k_for_n_2_and_3
 
 from nashalign.symbolic.flint_poly import FlintMatrix, FlintRing
 from nashalign.symbolic.game import Game
@@ -45,25 +46,11 @@ TITLE = "Theorem 2 (uniqueness for N agents)"
 #: with the FLINT backend, its degree and leading coefficient are read off the ring element.
 EXPRESSIONS_MAX_K = 4
 
-# -- registry declarations (read by nashalign.derivations) --------------------------------
-#: Largest explicit K and N that ``derive`` accepts.
-MAX_K = 6
-MAX_N = 12
+# -- registry declarations (read by nashalign.derivations; the rest are the defaults) --
 #: Agents when none is given.
 DEFAULT_N = 3
-#: The population the result is stated for.
-POPULATION = "homogeneous"
-
-
-def plan(max_k: int) -> list[dict[str, int]]:
-    """What ``nashalign verify --max-k max_k`` runs: K = 2..max_k, each for N = 2 and 3.
-
-    Examples
-    --------
-    >>> plan(2)
-    [{'K': 2, 'N': 2}, {'K': 2, 'N': 3}]
-    """
-    return [{"K": K, "N": N} for K in range(2, max_k + 1) for N in (2, 3)]
+#: What ``nashalign verify --max-k max_k`` runs: K = 2..max_k, each for N = 2 and 3.
+plan = explicit_k_for_n_2_and_3
 
 
 def continuum_root(N: int) -> int:

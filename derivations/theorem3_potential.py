@@ -37,6 +37,7 @@ Examples
 from __future__ import annotations
 
 import sympy as sp
+from nashalign.derivations.declarations import explicit_k_for_n_2_and_3
 
 from nashalign.symbolic.game import Game
 from nashalign.symbolic.linear import (
@@ -51,25 +52,9 @@ from nashalign.symbolic.symbols import beta_A, beta_D, beta_I, r
 NAME = "theorem3"
 TITLE = "Theorem 3 (potential game)"
 
-# -- registry declarations (read by nashalign.derivations) --------------------------------
-#: Largest explicit K and N that ``derive`` accepts.
-MAX_K = 6
-MAX_N = 12
-#: Agents when none is given.
-DEFAULT_N = 2
-#: The population the result is stated for.
-POPULATION = "homogeneous"
-
-
-def plan(max_k: int) -> list[dict[str, int]]:
-    """What ``nashalign verify --max-k max_k`` runs: K = 2..max_k, each for N = 2 and 3.
-
-    Examples
-    --------
-    >>> plan(2)
-    [{'K': 2, 'N': 2}, {'K': 2, 'N': 3}]
-    """
-    return [{"K": K, "N": N} for K in range(2, max_k + 1) for N in (2, 3)]
+# -- registry declarations (read by nashalign.derivations; the rest are the defaults) --
+#: What ``nashalign verify --max-k max_k`` runs: K = 2..max_k, each for N = 2 and 3.
+plan = explicit_k_for_n_2_and_3
 
 
 def build_potential(game: Game) -> tuple[sp.Expr, bool]:
