@@ -268,14 +268,28 @@ def compile_project(
     forbidden = forbidden_keywords(coq_dir)
     t0 = time.perf_counter()
     file_seconds: dict[str, float] = {}
+
+    def failed(error: str) -> KernelResult:
+        return KernelResult(
+            True,
+            False,
+            time.perf_counter() - t0,
+            digest,
+            version,
+            forbidden=forbidden,
+            file_seconds=file_seconds,
+            error=error,
+        )
+
     with tempfile.TemporaryDirectory(prefix="nashalign-coq-") as tmp:
         build = Path(keep) if keep is not None else Path(tmp)
         build.mkdir(parents=True, exist_ok=True)
         for name in ["_CoqProject", *project_files(coq_dir)]:
             shutil.copyfile(coq_dir / name, build / name)
+        (build / "NashAlignAssumptions.v").write_text(_assumptions_script())
         args = [exe, "-q", "-w", "-notation-overridden,-ambiguous-paths", "-R", ".", "NashAlign"]
-        env = dict(os.environ)
-        for name in project_files(coq_dir):
+        # Every file in order, then the Print Assumptions script, within one time budget.
+        for name in [*project_files(coq_dir), "NashAlignAssumptions.v"]:
             left = timeout - (time.perf_counter() - t0)
             t1 = time.perf_counter()
             try:
@@ -285,66 +299,21 @@ def compile_project(
                     capture_output=True,
                     text=True,
                     timeout=max(left, 1.0),
-                    env=env,
+                    env=dict(os.environ),
                 )
             except subprocess.TimeoutExpired:
-                return KernelResult(
-                    True,
-                    False,
-                    time.perf_counter() - t0,
-                    digest,
-                    version,
-                    forbidden=forbidden,
-                    file_seconds=file_seconds,
-                    error=f"{name}: timed out (whole compile limited to {timeout:.0f} s)",
-                )
+                if name == "NashAlignAssumptions.v":
+                    return failed("Print Assumptions timed out")
+                return failed(f"{name}: timed out (whole compile limited to {timeout:.0f} s)")
+            if name == "NashAlignAssumptions.v":
+                break
             file_seconds[name] = round(time.perf_counter() - t1, 2)
             if proc.returncode != 0:
                 msg = (proc.stderr or proc.stdout).strip()
-                return KernelResult(
-                    True,
-                    False,
-                    time.perf_counter() - t0,
-                    digest,
-                    version,
-                    forbidden=forbidden,
-                    file_seconds=file_seconds,
-                    error=f"{name}: coqc failed: {msg[-2000:]}",
-                )
-        (build / "NashAlignAssumptions.v").write_text(_assumptions_script())
-        left = timeout - (time.perf_counter() - t0)
-        try:
-            proc = subprocess.run(
-                [*args, "NashAlignAssumptions.v"],
-                cwd=build,
-                capture_output=True,
-                text=True,
-                timeout=max(left, 1.0),
-                env=env,
-            )
-        except subprocess.TimeoutExpired:
-            return KernelResult(
-                True,
-                False,
-                time.perf_counter() - t0,
-                digest,
-                version,
-                forbidden=forbidden,
-                file_seconds=file_seconds,
-                error="Print Assumptions timed out",
-            )
+                return failed(f"{name}: coqc failed: {msg[-2000:]}")
     seconds = time.perf_counter() - t0
     if proc.returncode != 0:
-        return KernelResult(
-            True,
-            False,
-            seconds,
-            digest,
-            version,
-            forbidden=forbidden,
-            file_seconds=file_seconds,
-            error="Print Assumptions failed: " + (proc.stderr or proc.stdout)[-2000:],
-        )
+        return failed("Print Assumptions failed: " + (proc.stderr or proc.stdout)[-2000:])
     theorems = _parse_assumptions(proc.stdout)
     expected = {(r, f, t) for r, pairs in THEOREMS.items() for f, t in pairs}
     got = {(t.result, t.file, t.name) for t in theorems}
