@@ -116,7 +116,6 @@ class Population:
     C: NDArray[np.float64]
     n_agents: int | None = None
     names: tuple[str, ...] | None = None
-    _exact: list[Any] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         a = finite_array(self.a, "a")
@@ -176,7 +175,6 @@ class Population:
         C_.setflags(write=False)
         for name, value in (("a", a_), ("C", C_), ("n_agents", n_agents), ("names", tuple(names))):
             object.__setattr__(obj, name, value)
-        object.__setattr__(obj, "_exact", [])
         return obj
 
     @classmethod
@@ -283,15 +281,17 @@ class Population:
         >>> Population([0.5, 0.25], np.eye(2)).exact().C
         [[1, 0], [0, 1]]
         """
-        if not self._exact:
-            if self.homogeneous:
-                a = [_rational(x) for x in self.a]
-                C = [[_rational(x) for x in row] for row in self.C]
-            else:
-                a = [[_rational(x) for x in row] for row in self.a]
-                C = [[[_rational(x) for x in row] for row in Cm] for Cm in self.C]
-            self._exact.append(ExactPopulation(a, C))
-        return self._exact[0]
+        return self._exact_views
+
+    @cached_property
+    def _exact_views(self) -> ExactPopulation:
+        if self.homogeneous:
+            a = [_rational(x) for x in self.a]
+            C = [[_rational(x) for x in row] for row in self.C]
+        else:
+            a = [[_rational(x) for x in row] for row in self.a]
+            C = [[[_rational(x) for x in row] for row in Cm] for Cm in self.C]
+        return ExactPopulation(a, C)
 
 
 def _ratio(x: Any, what: str) -> float | NDArray[np.float64]:
