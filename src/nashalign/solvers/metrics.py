@@ -210,10 +210,6 @@ def regrets(
     [0.125, 0.125]
     """
     W = check_profile(profile)
-    if not isinstance(a, Population):
-        a = Population.stacked(a, C, W.shape[0])
-        C = Incentives.from_betas(beta_a, beta_i, beta_d)
-        beta_a = beta_i = beta_d = None
     pop, inc = model_of(a, C, beta_a, beta_i, beta_d, W.shape[0])
     if not inc.scalar:
         raise InputError("regrets take scalar beta_a, beta_i, beta_d")
