@@ -87,3 +87,18 @@ def test_beyond_reach_is_multi_start_and_says_so():
 def test_heterogeneous_all(two):
     out = solve_population(list(two), 1.0, 1.0, 0.5, method="all")
     assert out["equilibrium_set"]["homogeneous"] is False and out["nashconv"] <= 1e-10
+
+
+@pytest.mark.parametrize("N", [1, 2, 3, 5])
+def test_symmetric_nashconv_shortcut_equals_the_full_nashconv(N):
+    """NashConv of (w, ..., w) from one agent's regret equals the sum over all N agents."""
+    from nashalign.model import Incentives, Population
+    from nashalign.solvers.metrics import nash_conv
+    from nashalign.studies.solve import _symmetric_nashconv
+
+    pop = Population([0.5, 0.3, 0.2], np.diag([1.0, 2.0, 3.0]), n_agents=N)
+    inc = Incentives.from_betas(2.0, 0.5, 1.5)
+    w = np.array([0.6, 0.3, 0.1])  # not an equilibrium: every agent has a positive regret
+    full = nash_conv(np.tile(w, (N, 1)), pop, inc)
+    assert full > 1e-3
+    assert _symmetric_nashconv(pop, inc, w) == pytest.approx(full, rel=1e-12)
