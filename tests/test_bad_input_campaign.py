@@ -270,7 +270,7 @@ def test_typed_arguments_are_not_validated_again(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("validated twice")
 
-    for name in ("validate_a_C", "validate_betas", "validate_n_agents", "validate_names"):
+    for name in ("validate_a_C", "validated_ratios", "validate_n_agents", "validate_names"):
         monkeypatch.setattr(model, name, fail)
     monkeypatch.setattr(spectral, "validate_a_C", fail)
     monkeypatch.setattr(spectral, "validate_n_agents", fail)

@@ -47,10 +47,10 @@ from nashalign.validation import (
     finite_array,
     finite_number,
     validate_a_C,
-    validate_betas,
     validate_n_agents,
     validate_names,
     validate_tau,
+    validated_ratios,
 )
 
 if TYPE_CHECKING:
@@ -138,8 +138,10 @@ class Population:
         else:
             raise InputError(f"a must be 1- or 2-dimensional, got shape {a.shape}")
         K = a_.shape[-1]
-        names = tuple(validate_names(self.names, K)) if self.names is not None else tuple(
-            f"k{k + 1}" for k in range(K)
+        names = (
+            tuple(validate_names(self.names, K))
+            if self.names is not None
+            else tuple(f"k{k + 1}" for k in range(K))
         )
         a_, C_ = np.array(a_, copy=True), np.array(C_, copy=True)  # never freeze the caller's
         a_.setflags(write=False)
@@ -220,7 +222,9 @@ class Population:
         a_arr = finite_array(a, "a")
         C_arr = finite_array(C, "C")
         if n_agents is None:
-            n_agents = a_arr.shape[0] if a_arr.ndim == 2 else C_arr.shape[0] if C_arr.ndim == 3 else 2
+            n_agents = (
+                a_arr.shape[0] if a_arr.ndim == 2 else C_arr.shape[0] if C_arr.ndim == 3 else 2
+            )
         N = validate_n_agents(n_agents)
         if a_arr.ndim == 1 and C_arr.ndim == 2:
             return cls(a_arr, C_arr, n_agents=N)
@@ -233,7 +237,9 @@ class Population:
         if C_arr.ndim != 3 or C_arr.shape[0] != N:
             raise InputError(f"C must have shape (K, K) or ({N}, K, K), got {np.shape(C)}")
         if C_arr.shape[1:] != (a_arr.shape[1],) * 2:
-            raise InputError(f"C has shape {C_arr.shape[1:]} per agent, expected K = {a_arr.shape[1]}")
+            raise InputError(
+                f"C has shape {C_arr.shape[1:]} per agent, expected K = {a_arr.shape[1]}"
+            )
         return cls(a_arr, C_arr)
 
     @property
@@ -353,7 +359,9 @@ class Incentives:
         try:
             np.broadcast_shapes(np.shape(s), np.shape(r))
         except ValueError:
-            raise InputError(f"s and r shapes {np.shape(s)}, {np.shape(r)} do not broadcast") from None
+            raise InputError(
+                f"s and r shapes {np.shape(s)}, {np.shape(r)} do not broadcast"
+            ) from None
         object.__setattr__(self, "s", s)
         object.__setattr__(self, "r", r)
         unit = finite_number(self.unit, "beta_i")
@@ -378,10 +386,9 @@ class Incentives:
         ...
         nashalign.errors.InputError: beta_i must be > 0, got 0
         """
-        ba, bi, bd = validate_betas(beta_a, beta_i, beta_d)
-        s, r = ba / bi, bd / bi
+        ba, bi, bd, s, r = validated_ratios(beta_a, beta_i, beta_d)
         scalar = s.ndim == 0 and r.ndim == 0
-        # validate_betas has checked everything __post_init__ would (finite, s >= 0,
+        # validated_ratios has checked everything __post_init__ would (finite, s >= 0,
         # |s|, |r| <= MAX_RATIO, broadcastable): on a 10^6-point grid a second pass over
         # the ratios would cost as much as a fifth of the closed form itself.
         inc = object.__new__(cls)
@@ -390,7 +397,10 @@ class Incentives:
             "r": float(r) if r.ndim == 0 else r,
             "tau": None if tau is None else validate_tau(tau),
             "exact": (
-                (Fraction(float(ba)) / Fraction(float(bi)), Fraction(float(bd)) / Fraction(float(bi)))
+                (
+                    Fraction(float(ba)) / Fraction(float(bi)),
+                    Fraction(float(bd)) / Fraction(float(bi)),
+                )
                 if scalar
                 else None
             ),
@@ -506,7 +516,9 @@ def model_of(
         if not isinstance(C, Incentives):
             raise InputError(f"a Population goes with Incentives, got {type(C).__name__}")
         if any(x is not None for x in (beta_a, beta_i, beta_d)):
-            raise InputError("pass either (population, incentives) or (a, C, beta_a, beta_i, beta_d)")
+            raise InputError(
+                "pass either (population, incentives) or (a, C, beta_a, beta_i, beta_d)"
+            )
         if n_agents is not None and validate_n_agents(n_agents) != a.N:
             raise InputError(f"n_agents = {n_agents} differs from the population's N = {a.N}")
         return a, C

@@ -139,7 +139,6 @@ class _Coef:
     U: NDArray  # (K, K-1)
     f: NDArray  # (K-1, 1): U'a
     h: NDArray  # (K-1, 1): (2/K) U'C1
-    Uw: NDArray  # (K, K): [U'; 1'/K], so that w = Uw' [z; 1]
     g_lam: NDArray  # (K-1,): U'C1
     c11: float  # 1'C1
     sum_a: float  # 1'a
@@ -156,7 +155,6 @@ def _coef(a: NDArray, C: NDArray, sp: Spectrum) -> _Coef:
         U=U,
         f=(U.T @ a)[:, None],
         h=((2.0 / K) * (U.T @ c1))[:, None],
-        Uw=np.vstack([U.T, np.full((1, K), 1.0 / K)]),
         g_lam=U.T @ c1,
         c11=float(C.sum()),
         sum_a=float(a.sum()),
@@ -275,10 +273,9 @@ def _fused(
 ) -> dict[str, NDArray]:
     """Everything per point, in cache-sized chunks (for ``r`` that varies per point).
 
-    With ``T_j = 1/(2 mu_j + r)``, the weights and the multiplier are one small
-    matrix product of the rows ``[s T; T; 1; s; r]``:
-    ``w = 1/K + U diag(f) (s T) - U diag(h) T`` and
-    ``lam = (s 1'a - r - 2 (1'C1/K + (C1)'U z)) / K``.
+    With ``z_j = (s f_j - h_j) / (2 mu_j + r)`` (``K - 1`` divisions), the weights are
+    one small matrix product ``w = 1/K + U z`` and the multiplier is
+    ``lam = (s 1'a - r)/K - 2 (1'C1/K^2 + (C1)'U z / K)``.
     """
     K, n = co.K, int(np.prod(shape))
     k1 = K - 1
@@ -286,18 +283,10 @@ def _fused(
     out = _new_out(n, n_agents, ("lam",))
     out["interior"] = np.empty(n, dtype=bool)
     WT = np.empty((K, n))
-    G = np.zeros((K + 1, 2 * k1 + 3))
-    G[:K, :k1] = co.U * co.f[:, 0]
-    G[:K, k1 : 2 * k1] = -co.U * co.h[:, 0]
-    G[:K, 2 * k1] = 1.0 / K
-    G[K, :k1] = -2.0 / K * co.g_lam * co.f[:, 0]
-    G[K, k1 : 2 * k1] = 2.0 / K * co.g_lam * co.h[:, 0]
-    G[K, 2 * k1] = -2.0 * co.c11 / K**2
-    G[K, 2 * k1 + 1] = co.sum_a / K
-    G[K, 2 * k1 + 2] = -1.0 / K
-    Gw, Gl = G[:K].copy(), G[K].copy()
+    g_z = (-2.0 / K) * co.g_lam  # lam's coefficients of z
+    lam0 = -2.0 * co.c11 / K**2
     width = min(CHUNK, n)
-    Xbuf = np.empty((2 * k1 + 3, width))
+    Zbuf = np.empty((k1, width))
     Dbuf = np.empty((k1, width))
     row = np.empty(width)
     wmin = np.empty(width)
@@ -305,15 +294,18 @@ def _fused(
     with threads, np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for sl, ss, rs in _chunks(s_b, r_b, shape):
             m = ss.shape[0]
-            X = Xbuf[:, :m]
             D = np.add(co.mu2, rs, out=Dbuf[:, :m])  # the factors of alpha
-            T = np.divide(1.0, D, out=X[k1 : 2 * k1])
-            np.multiply(T, ss, out=X[:k1])
-            X[2 * k1] = 1.0
-            X[2 * k1 + 1] = ss
-            X[2 * k1 + 2] = rs
-            wt = np.matmul(Gw, X, out=WT[:, sl])
-            np.matmul(Gl, X, out=out["lam"][sl])
+            Z = np.multiply(co.f, ss, out=Zbuf[:, :m])
+            Z -= co.h
+            Z /= D
+            wt = np.matmul(co.U, Z, out=WT[:, sl])
+            wt += 1.0 / K
+            lam = np.matmul(g_z, Z, out=out["lam"][sl])
+            t = np.multiply(ss, co.sum_a / K, out=row[:m])
+            lam += t
+            np.multiply(rs, 1.0 / K, out=t)
+            lam -= t
+            lam += lam0
             _rows_min(wt, wmin[:m])
             _alphas(co, D, rs, inv_nm1, row[:m], out, sl, big)
             ip = out["interior"][sl]
