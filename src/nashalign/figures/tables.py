@@ -156,6 +156,41 @@ def _pct(x: float) -> str:
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
 
 
+def symmetric_exclusion_counts(data: HeatmapData) -> tuple[list[int], int]:
+    """Grid points where the symmetric NE excludes each subpopulation, and anyone.
+
+    The symmetric NE is the interior one where it exists, else the boundary NE
+    (points with neither are not counted); a subpopulation is excluded where its
+    weight is below ``data.tau``.
+
+    Returns
+    -------
+    (list of int, int)
+        Per subpopulation (in ``data.names`` order), and for "some subpopulation".
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nashalign.instance import Instance
+    >>> inst = Instance.from_scores(np.random.default_rng(1).normal(size=(30, 2)), "ab")
+    >>> per_k, anyone = symmetric_exclusion_counts(
+    ...     heatmap_on(inst, GridSpec(axes=("beta_a", "beta_i"), resolution=5)))
+    >>> len(per_k), anyone >= max(per_k)
+    (2, True)
+    """
+    sym = np.where(
+        data.interior[..., None],
+        data.weights,
+        data.boundary_weights if data.boundary_weights is not None else np.nan,
+    )
+    has = data.interior | data.boundary
+    per_k = [int((has & (sym[..., k] < data.tau)).sum()) for k in range(len(data.names))]
+    anyone = int(
+        (has & (np.nanmin(np.where(has[..., None], sym, np.inf), axis=-1) < data.tau)).sum()
+    )
+    return per_k, anyone
+
+
 def table_row(data: HeatmapData, dataset: str, scorer: str) -> dict[str, Any]:
     """One table row from a heatmap over (beta_A, beta_I) at a fixed beta_D.
 
@@ -176,17 +211,7 @@ def table_row(data: HeatmapData, dataset: str, scorer: str) -> dict[str, Any]:
     bnd = data.boundary
     n_bnd = int(bnd.sum())
     n_sym = n_int + n_bnd
-    # the symmetric NE: interior where it exists, else the boundary NE
-    sym = np.where(
-        data.interior[..., None],
-        data.weights,
-        data.boundary_weights if data.boundary_weights is not None else np.nan,
-    )
-    has = data.interior | bnd
-    sym_k = [int((has & (sym[..., k] < data.tau)).sum()) for k in range(len(data.names))]
-    sym_any = int(
-        (has & (np.nanmin(np.where(has[..., None], sym, np.inf), axis=-1) < data.tau)).sum()
-    )
+    sym_k, sym_any = symmetric_exclusion_counts(data)
     kmax_s = int(np.argmax(sym_k))
     lo, hi = data.x[0], data.x[-1]
     return {
