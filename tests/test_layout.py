@@ -143,6 +143,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "nashalign.version",
             "nashalign.validation",
             "nashalign.io",
+            "nashalign.executors",
             "nashalign.jsonformat",
             "nashalign.tables",
             "nashalign.model",

@@ -39,3 +39,12 @@ class DegenerateError(InputError):
         super().__init__(message)
         self.root = root
         self.which = which
+
+
+class ExecutorError(InputError):
+    """A run's workers failed (a worker or actor died past its retries, a cluster went away).
+
+    An :class:`InputError` so that the CLI reports it like any refused run: one line,
+    exit status 2, and no partial output (pieces finished before the failure stay
+    in their caches, so a rerun resumes from them).
+    """

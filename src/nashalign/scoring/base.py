@@ -23,6 +23,14 @@ Determinism: on CPU the backends run the model in ``eval`` mode under
 ``torch.inference_mode`` with a fixed batch order, so two runs in the same
 environment give bit-identical scores.
 
+Blocks: a row of ``S`` depends, in its last bits, on which other texts share its
+padded batch. So the backends score contexts in consecutive blocks of
+``context_block`` contexts (:func:`context_blocks`), each block batched on its own,
+and the statements on their own: the rows of a block do not depend on anything
+outside it. Scoring shards made of whole blocks
+(:mod:`nashalign.scoring.sharded`) therefore gives exactly, bit for bit, the
+matrix of one call over all contexts.
+
 Examples
 --------
 >>> names, groups = validate_score_inputs(["Hi there"], {"x": ["I am x."], "y": ["I am y."]})
@@ -94,6 +102,18 @@ class Scorer(Protocol):
     def provenance(self) -> dict[str, Any]:
         """JSON-ready description: backend, model, device, dtype, library versions."""
         ...
+
+
+def context_blocks(n: int, block: int, start: int = 0) -> list[tuple[int, int]]:
+    """The blocks ``(lo, hi)`` of ``n`` contexts, cut at multiples of ``block`` from ``start``.
+
+    Examples
+    --------
+    >>> context_blocks(5, 2)
+    [(0, 2), (2, 4), (4, 5)]
+    """
+    block = positive_int(block, "context block")
+    return [(lo, min(lo + block, n)) for lo in range(start, n, block)]
 
 
 def validate_score_inputs(

