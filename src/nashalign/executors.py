@@ -227,6 +227,53 @@ def check_address_answers(address: str, timeout: float) -> None:
         ) from None
 
 
+#: What :func:`check_ray_answers` runs in a child process.
+_PROBE = (
+    "import sys, ray\n"
+    "ray.init(address=sys.argv[1], logging_level='ERROR', log_to_driver=False)\n"
+    "ray.shutdown()\n"
+)
+
+
+def check_ray_answers(address: str, timeout: float) -> None:
+    """Refuse, in one line, an address that accepts connections but does not speak Ray.
+
+    A child process joins ``address`` and leaves again, within ``timeout`` seconds;
+    Ray's own retry messages stay in that child's captured output instead of
+    filling the terminal.
+
+    Examples
+    --------
+    >>> check_ray_answers("127.0.0.1:1", 5.0)  # doctest: +SKIP
+    Traceback (most recent call last):
+    ...
+    nashalign.errors.InputError: Ray address 127.0.0.1:1 does not answer as a Ray cluster: ...
+    """
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != RAY_ADDRESS_ENV}
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", _PROBE, address],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise InputError(
+            f"Ray address {address} did not answer as a Ray cluster within {timeout:g} s "
+            f"({RAY_TIMEOUT_ENV} to wait longer)"
+        ) from None
+    if proc.returncode != 0:
+        lines = [ln.strip() for ln in proc.stderr.splitlines() if ln.strip()]
+        errors = [ln for ln in lines if "Error" in ln.split(":", 1)[0]]
+        why = (errors or lines or [f"exit status {proc.returncode}"])[-1]
+        raise InputError(f"Ray address {address} does not answer as a Ray cluster: {why}")
+
+
 def connect_ray(address: str | None = None, num_cpus: int | None = None) -> ModuleType:
     """Ray, initialised: joined to ``address`` (or ``$RAY_ADDRESS``) or a local one started.
 
@@ -256,6 +303,7 @@ def connect_ray(address: str | None = None, num_cpus: int | None = None) -> Modu
         kwargs["num_cpus"] = num_cpus or cpu_count()
     else:
         check_address_answers(addr, timeout)
+        check_ray_answers(addr, timeout)
         kwargs["address"] = addr
     failure: list[BaseException] = []
 

@@ -7,7 +7,14 @@ Usage::
                        [--device auto|cpu|cuda|mps]
                        [--dtype auto|float32|float16|bfloat16] [--batch-size B]
                        [--cache-dir DIR] [--no-cache] [--progress|--no-progress|--quiet]
+                       [--executor auto|serial|process|ray] [--workers N]
+                       [--shard-size N] [--ray-address HOST:PORT]
                        --out PATH
+
+With ``--executor`` (or ``--shard-size``) the contexts are scored in shards: in this
+process, a local process pool, or Ray actors that keep the model loaded
+(``RAY_ADDRESS`` or ``--ray-address`` joins an existing cluster). Each finished
+shard is cached, so a killed run resumes; the instance equals an unsharded one.
 
 The output path is checked before any scoring; the instance JSON is written
 atomically. Bad input (unknown dataset, malformed dataset file, unreadable
@@ -92,6 +99,34 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
         help="score cache directory (default: $NASHALIGN_CACHE or ~/.cache/nashalign)",
     )
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    p.add_argument(
+        "--executor",
+        choices=("auto", "serial", "process", "ray"),
+        default=None,
+        help="score in shards: serial, a local process pool, or ray (the nashalign[ray] "
+        "extra; RAY_ADDRESS joins a cluster); default: one unsharded run",
+    )
+    p.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="processes or Ray actors (default: one per GPU, else one per CPU)",
+    )
+    p.add_argument(
+        "--shard-size",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="contexts per shard, a multiple of the scorer's context block "
+        "(64 embedding, 8 causal-lm; default: one block)",
+    )
+    p.add_argument(
+        "--ray-address",
+        default=None,
+        metavar="HOST:PORT",
+        help="Ray cluster to join (default: $RAY_ADDRESS, else a local Ray)",
+    )
     add_progress_flags(p)
     p.add_argument("--out", required=True, metavar="PATH", help="instance JSON file to write")
 
@@ -141,6 +176,10 @@ def _run(args: argparse.Namespace) -> int:
         out=args.out,
         gguf_file=args.gguf_file,
         contexts_per_topic=args.contexts_per_topic,
+        executor=args.executor,
+        workers=args.workers,
+        shard_size=args.shard_size,
+        ray_address=args.ray_address,
     )
     prov = inst.provenance
     print(
