@@ -21,6 +21,16 @@ def test_profiles_off_the_simplex_are_rejected():
     assert not certify_profile([[F(3, 2), F(-1, 2)], [0, 1]], [1.0, 1.0], C0, 0.0, 1.0, 1.0)
 
 
+def test_kkt_points_off_the_simplex_are_rejected():
+    # C = 0, r = 0, equal a: every gradient is s a = 1, so every mixture profile is an
+    # NE and the KKT conditions hold for *any* nonnegative matrix; only the simplex
+    # check tells the rows summing to 3/4 or 2 apart
+    a = [1.0, 1.0]
+    assert certify_profile([[F(1, 2), F(1, 2)], [0, 1]], a, C0, 1.0, 1.0, 0.0)
+    assert not certify_profile([[F(1, 2), F(1, 4)], [0, 1]], a, C0, 1.0, 1.0, 0.0)
+    assert not certify_profile([[1, 1], [0, 1]], a, C0, 1.0, 1.0, 0.0)
+
+
 def test_kkt_point_of_an_indefinite_C_is_checked_as_a_best_response():
     # C = [[1, 1], [1, 1 - 2^-40]] is exactly indefinite. At r = 0 the vertex
     # w = C^-1 1 / 1'C^-1 1 = e_0 satisfies the KKT conditions (with a tie), but e_1 is

@@ -1,132 +1,28 @@
 """The whole NE set against an independent exact oracle (issue 17).
 
-The oracle below is deliberately simple and shares no code with the solver: every
-support profile (no symmetry reduction, no float pre-filter), its KKT equalities solved
-over Q with ``flint.fmpq_mat`` (a library, not code under test), the KKT inequalities
-checked exactly, and, where an agent's rational ``C`` is not PSD, its best response
-computed by brute force over every face of its simplex. It returns the isolated NE
-as exact rational profiles and the singular consistent support profiles (continuum
+The oracle (``tests/equilibria_oracle.py``) is deliberately simple and shares no code
+with the solver: every support profile (no symmetry reduction, no float pre-filter),
+its KKT equalities solved over Q with ``flint.fmpq_mat``, the KKT inequalities checked
+exactly, and, where an agent's rational ``C`` is not PSD, its best response computed by
+brute force over every face of its simplex. It returns the isolated NE as exact
+rational profiles and the singular consistent support profiles (continuum
 candidates). The solver must return exactly the same isolated NE on instances where
-the oracle finds no continuum.
+the oracle finds no continuum; continua are compared in test_equilibria_continua.py.
 """
 
 from __future__ import annotations
 
-import itertools
 from fractions import Fraction
 
-import flint
 import numpy as np
 import pytest
+from equilibria_oracle import oracle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nashalign.solvers.equilibria import DEFAULT_TOL, all_equilibria, certify_profile
 
 F = Fraction
-
-
-def q(x) -> flint.fmpq:
-    f = F(x)
-    return flint.fmpq(f.numerator, f.denominator)
-
-
-def solve_q(rows: list[list[flint.fmpq]], rhs: list[flint.fmpq]):
-    """Unique solution over Q, or 'singular' / 'inconsistent'."""
-    n = len(rows)
-    M = flint.fmpq_mat(n, n, [x for r in rows for x in r])
-    if M.rank() < n:
-        aug = flint.fmpq_mat(n, n + 1, [x for r, b in zip(rows, rhs, strict=True) for x in r + [b]])
-        return "singular" if aug.rank() == M.rank() else "inconsistent"
-    x = M.solve(flint.fmpq_mat(n, 1, rhs))
-    return [x[i, 0] for i in range(n)]
-
-
-def own_max(c, H):
-    """max c'w - w'Hw over the simplex, by every face's stationary point (brute force)."""
-    K = len(c)
-    best = None
-    for size in range(1, K + 1):
-        for face in itertools.combinations(range(K), size):
-            rows = [[2 * H[i][j] for j in face] + [q(1)] for i in face]
-            rows.append([q(1)] * size + [q(0)])
-            sol = solve_q(rows, [c[i] for i in face] + [q(1)])
-            if isinstance(sol, str) or any(v < 0 for v in sol[:size]):
-                continue
-            w = dict(zip(face, sol[:size], strict=True))
-            val = sum((c[i] * w[i] for i in face), q(0)) - sum(
-                (w[i] * H[i][j] * w[j] for i in face for j in face), q(0)
-            )
-            best = val if best is None or val > best else best
-    return best
-
-
-def psd_q(H) -> bool:
-    """Exact PSD test: every principal minor >= 0 (independent of the charpoly test)."""
-    K = len(H)
-    for size in range(1, K + 1):
-        for S in itertools.combinations(range(K), size):
-            if flint.fmpq_mat(size, size, [H[i][j] for i in S for j in S]).det() < 0:
-                return False
-    return True
-
-
-def oracle(A, Cs, s, r, N):
-    """(isolated NE as frozen exact profiles, singular consistent support profiles)."""
-    K = len(A[0])
-    rho = q(r) / (N - 1)
-    g0 = [[q(s) * q(A[m][k]) for k in range(K)] for m in range(N)]
-    Cq = [[[q(x) for x in row] for row in Cs[m]] for m in range(N)]
-    psd = [psd_q(Cq[m]) for m in range(N)]
-    subsets = [S for n in range(1, K + 1) for S in itertools.combinations(range(K), n)]
-    found, singular = set(), []
-    for sup in itertools.product(subsets, repeat=N):
-        var = [(m, k) for m in range(N) for k in sup[m]]
-        pos = {v: i for i, v in enumerate(var)}
-        n = len(var) + N
-        rows, rhs = [], []
-        for m, k in var:  # s a_mk - 2 (C_m w_m)_k - rho sum_j!=m w_jk = lam_m
-            row = [q(0)] * n
-            for mm, kk in var:
-                if mm == m:
-                    row[pos[(mm, kk)]] += 2 * Cq[m][k][kk]
-                elif kk == k:
-                    row[pos[(mm, kk)]] += rho
-            row[len(var) + m] = q(1)
-            rows.append(row)
-            rhs.append(g0[m][k])
-        for m in range(N):
-            rows.append([q(1) if mm == m else q(0) for mm, _ in var] + [q(0)] * N)
-            rhs.append(q(1))
-        sol = solve_q(rows, rhs)
-        if sol == "singular":
-            singular.append(sup)
-            continue
-        if sol == "inconsistent" or any(v <= 0 for v in sol[: len(var)]):
-            continue
-        W = [[q(0)] * K for _ in range(N)]
-        for (m, k), v in zip(var, sol, strict=False):
-            W[m][k] = v
-        ok = True
-        for m in range(N):
-            c = [
-                g0[m][k] - sum((rho * W[j][k] for j in range(N) if j != m), q(0)) for k in range(K)
-            ]
-            g = [c[k] - 2 * sum((Cq[m][k][l] * W[m][l] for l in range(K)), q(0)) for k in range(K)]
-            lam = sol[len(var) + m]
-            if any(g[k] > lam for k in range(K) if k not in sup[m]):
-                ok = False
-                break
-            if not psd[m]:
-                val = sum((c[k] * W[m][k] for k in range(K)), q(0)) - sum(
-                    (W[m][k] * Cq[m][k][l] * W[m][l] for k in range(K) for l in range(K)), q(0)
-                )
-                if own_max(c, Cq[m]) > val:
-                    ok = False
-                    break
-        if ok:
-            found.add(tuple(tuple(F(int(x.p), int(x.q)) for x in row) for row in W))
-    return found, singular
 
 
 def solver_set(a, C, s, r, N, tol=DEFAULT_TOL):
