@@ -303,13 +303,13 @@ MUTANTS = [
     (
         "pre-filter: equilibration inconsistent",
         E + "support_systems.py",
-        "base[:nk, :nk] = game.Q / sig",
-        "base[:nk, :nk] = game.Q",
+        "Qs = game.Q / sig",
+        "Qs = game.Q",
     ),
     (
         "pre-filter: multipliers forgotten",
         E + "support_systems.py",
-        "G = G.reshape(Bn, N, K) - x[:, nk:, None]",
+        "G = G.reshape(Bn, N, K) - x[:, t:, None]",
         "G = G.reshape(Bn, N, K)",
     ),
     # Replaces "continua: zero weights accepted" (the positivity rows made weak), an
