@@ -1,0 +1,129 @@
+"""Ray: a local cluster started once for this module (2 CPUs), tasks, actors, dead workers.
+
+Skips, with the install line as the reason, where the ray extra is not installed. All
+tests here share one pytest-xdist worker (``xdist_group``), hence one local Ray.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shard_helpers
+
+from nashalign.errors import ExecutorError, InputError
+from nashalign.executors import RAY_INSTALL, connect_ray, run_tasks
+
+ray = pytest.importorskip("ray", reason=f"the ray extra is not installed ({RAY_INSTALL})")
+
+from nashalign.scoring.cache import ScoreCache  # noqa: E402
+from nashalign.scoring.sharded import score_sharded  # noqa: E402
+
+pytestmark = [pytest.mark.ray, pytest.mark.xdist_group("ray")]
+
+TESTS = str(Path(__file__).resolve().parent)
+SUBS = {"x": ["a statement", "another"], "y": ["why"]}
+CONTEXTS = [f"context number {i}" + "!" * i for i in range(7)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_ray():
+    """One local Ray for the module; its workers import the helpers from tests/."""
+    started = not ray.is_initialized()
+    if started:
+        path = os.pathsep.join([TESTS, os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+        ray.init(
+            num_cpus=2,
+            include_dashboard=False,
+            logging_level="ERROR",
+            log_to_driver=False,
+            runtime_env={"env_vars": {"PYTHONPATH": path}},
+        )
+    yield ray
+    if started:
+        ray.shutdown()
+
+
+def test_tasks_come_back_in_item_order():
+    assert connect_ray() is ray  # an initialised Ray is used as it is
+    assert run_tasks(shard_helpers.square, range(9), "ray") == [x * x for x in range(9)]
+
+
+def test_a_task_whose_worker_dies_once_is_retried(tmp_path):
+    items = [(str(tmp_path / "marker"), x) for x in range(5)]
+    assert run_tasks(shard_helpers.die_once, items, "ray", retries=1) == [x * x for x in range(5)]
+    assert (tmp_path / "marker").exists()
+
+
+def test_a_task_whose_worker_keeps_dying_is_one_executor_error():
+    with pytest.raises(ExecutorError, match="died more than 1 times") as err:
+        run_tasks(shard_helpers.die_always, range(5), "ray", retries=1)
+    assert "\n" not in str(err.value)
+
+
+def test_an_input_error_in_a_task_stays_an_input_error():
+    from nashalign.solvers.equilibria.tiles import sweep_counts
+
+    with pytest.raises(InputError, match="n_agents >= 2"):
+        sweep_counts([1.0, 2.0], np.eye(2), [1.0], [1.0], n_agents=1, executor="ray")
+
+
+def test_exact_sweep_on_ray_equals_the_serial_sweep():
+    from nashalign.instance import Instance
+    from nashalign.solvers.equilibria.tiles import COUNT_KEYS, sweep_counts
+
+    inst = Instance.resolve("bigfive")
+    s, r = np.logspace(-2, 2, 5), np.logspace(-2, 2, 4)
+    serial = sweep_counts(inst.a, inst.C, s, r, 2, certify="exact", tile=4, executor="serial")
+    on_ray = sweep_counts(inst.a, inst.C, s, r, 2, certify="exact", tile=2, executor="ray")
+    assert on_ray["executor"] == "ray" and on_ray["n_tiles"] == 6
+    for k in (*COUNT_KEYS, "exact", "complete"):
+        np.testing.assert_array_equal(on_ray[k], serial[k])
+
+
+def test_sharded_scoring_on_actors_merges_in_context_order():
+    scorer = shard_helpers.Lengths()
+    run = score_sharded(scorer, CONTEXTS, SUBS, shard_size=2, executor="ray", workers=2)
+    assert run.executor == "ray" and len(run.shards) == 4
+    np.testing.assert_array_equal(run.S, scorer.score(CONTEXTS, SUBS))
+
+
+def test_an_actor_killed_mid_run_is_restarted_and_its_shard_retried(tmp_path):
+    scorer = shard_helpers.Lengths(die=CONTEXTS[3], once=True, marker=str(tmp_path / "m"))
+    run = score_sharded(scorer, CONTEXTS, SUBS, shard_size=2, executor="ray", workers=2)
+    assert (tmp_path / "m").read_text() == "died"  # the fault fired, in an actor
+    np.testing.assert_array_equal(run.S, shard_helpers.Lengths().score(CONTEXTS, SUBS))
+
+
+def test_an_actor_that_keeps_dying_fails_cleanly_and_the_rerun_resumes(tmp_path):
+    cache = ScoreCache(tmp_path / "cache")
+    dying = shard_helpers.Lengths(die=CONTEXTS[3], once=False)
+    t0 = time.perf_counter()
+    with pytest.raises(ExecutorError, match="shards did not finish") as err:
+        score_sharded(dying, CONTEXTS, SUBS, shard_size=2, executor="ray", workers=2,
+                      retries=1, cache=cache)  # fmt: skip
+    assert "\n" not in str(err.value) and time.perf_counter() - t0 < 120
+    files = list((tmp_path / "cache").iterdir()) if (tmp_path / "cache").exists() else []
+    assert not [p for p in files if p.name.startswith(".")]  # nothing half-written
+    healthy = shard_helpers.Lengths(die=CONTEXTS[3], once=True, marker=str(tmp_path / "m"))
+    (tmp_path / "m").write_text("no more faults")
+    run = score_sharded(healthy, CONTEXTS, SUBS, shard_size=2, executor="serial", cache=cache)
+    assert run.from_cache == len(files) < 4
+    np.testing.assert_array_equal(run.S, shard_helpers.Lengths().score(CONTEXTS, SUBS))
+
+
+@pytest.mark.scoring
+def test_embedding_estimate_on_ray_actors_equals_the_unsharded_one(tmp_path):
+    pytest.importorskip("sentence_transformers")
+    from nashalign.scoring.estimate import estimate_instance
+
+    plain = estimate_instance("politics", device="cpu", use_cache=False, progress=False)
+    out = tmp_path / "politics.json"
+    sharded = estimate_instance("politics", device="cpu", executor="ray", workers=2,
+                                cache_dir=tmp_path / "cache", out=out, progress=False)  # fmt: skip
+    np.testing.assert_array_equal(sharded.a, plain.a)
+    np.testing.assert_array_equal(sharded.C, plain.C)
+    assert len(sharded.provenance["sharding"]["shards"]) == 2 and out.is_file()
