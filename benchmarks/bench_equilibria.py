@@ -211,10 +211,10 @@ MUTANTS = [
     (
         "off-support tie rejected",
         E + "points.py",
-        "if gi > lam[i // K]:",
+        "if gi > lamz[i // K]:",
         "if gi >= lam[i // K]:",
     ),
-    ("off-support inequality dropped", E + "points.py", "if gi > lam[i // K]:", "if False:"),
+    ("off-support inequality dropped", E + "points.py", "if gi > lamz[i // K]:", "if False:"),
     (
         "C assumed PSD (no best-response check)",
         E + "certificates.py",

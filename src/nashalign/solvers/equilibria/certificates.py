@@ -41,6 +41,7 @@ from nashalign.solvers.equilibria.game import (
     bordered_exact,
     bordered_float,
     build_game,
+    support_index,
     to_fmpq,
 )
 from nashalign.solvers.equilibria.points import Point, check_exact
@@ -53,6 +54,7 @@ __all__ = [
     "certify_float",
     "certify_profile",
     "float_ok",
+    "solve_nonsingular",
 ]
 
 
@@ -69,21 +71,59 @@ def certify_exact(game: Game, supports: tuple[tuple[int, ...], ...]) -> Point | 
     from nashalign.solvers.equilibria.continua import continuum_exact  # continua uses points
 
     N, K = game.N, game.K
-    rows, idx = bordered_exact(game, supports)
-    nI = len(idx)
-    st, x, null = affine_solutions(rows)
-    if st == "none":
-        return None
-    if st == "unique":
-        pt = check_exact(game, idx, x[:nI], x[nI:], np.zeros((0, N * K)), False)  # type: ignore[index]
+    x = solve_nonsingular(game, supports)
+    if x is not None:
+        idx = support_index(game, supports)
+        nI = len(idx)
+        pt = check_exact(game, idx, x[:nI], x[nI:], np.zeros((0, N * K)), False)
     else:
-        pt = continuum_exact(game, supports, idx, x, null)  # type: ignore[arg-type,assignment]
+        rows, idx = bordered_exact(game, supports)
+        nI = len(idx)
+        st, x, null = affine_solutions(rows)
+        if st == "none":
+            return None
+        if st == "unique":
+            pt = check_exact(game, idx, x[:nI], x[nI:], np.zeros((0, N * K)), False)  # type: ignore[index]
+        else:
+            pt = continuum_exact(game, supports, idx, x, null)  # type: ignore[arg-type,assignment]
     if not isinstance(pt, Point):
         return pt
     bad = [m for m in range(N) if not game.psd_exact()[m][0]]
     if bad and not all(best_response_exact(game, pt.Wq, m) for m in bad):  # type: ignore[arg-type]
         return "undecided" if pt.continuum else None
     return pt
+
+
+def solve_nonsingular(game: Game, supports: tuple[tuple[int, ...], ...]) -> list[Any] | None:
+    """The exact solution ``[w_S; lam]`` of a support tuple's bordered system, or None
+    when it is singular over Q.
+
+    Solved in integers (``flint.fmpz_mat.solve``, fraction-free): with ``Q = Qz / D``
+    and ``s a = gz / D`` the system ``[[Qz_SS, E], [E', 0]] [w; D lam] = [gz_S; 1]`` has
+    integer entries; singularity is decided exactly (flint raises on a singular
+    matrix), and the singular case goes to the reduced row echelon form.
+    """
+    import flint
+
+    N, K = game.N, game.K
+    D, Qz, gz, _ = game.exact_int()
+    idx = support_index(game, supports)
+    nI = len(idx)
+    n = nI + N
+    ent: list[int] = []
+    for i in idx:
+        row = Qz[i]
+        ent.extend([row[j] for j in idx])
+        ent.extend([1 if mm == i // K else 0 for mm in range(N)])
+    for m in range(N):
+        ent.extend([1 if j // K == m else 0 for j in idx])
+        ent.extend([0] * N)
+    try:
+        X = flint.fmpz_mat(n, n, ent).solve(flint.fmpz_mat(n, 1, [gz[i] for i in idx] + [1] * N))
+    except ZeroDivisionError:
+        return None
+    x = [X[i, 0] for i in range(n)]
+    return x[:nI] + [v / D for v in x[nI:]]
 
 
 def best_response_exact(game: Game, Wq: list[list[Any]], m: int) -> bool:

@@ -96,6 +96,7 @@ class Game:
     incentives: Incentives
     _exact: tuple[list[list[Any]], list[Any]] | None = None
     _psd: list[tuple[bool, float]] | None = None
+    _int: tuple[int, list[list[int]], list[int], Any] | None = None
 
     def psd_exact(self) -> list[tuple[bool, float]]:
         """Per agent: ``(C_m exactly PSD as rationals, smallest float eigenvalue)`` (cached).
@@ -150,6 +151,32 @@ class Game:
             g0 = [sq * to_fmpq(float(self.A[m, k])) for m in range(N) for k in range(K)]
             self._exact = (Q, g0)
         return self._exact
+
+    def exact_int(self) -> tuple[int, list[list[int]], list[int], Any]:
+        """``(D, Qz, gz, Qz as fmpz_mat)``: ``Q = Qz / D`` and ``s a = gz / D`` exactly,
+        ``D > 0`` the least common denominator of their entries (cached).
+
+        Examples
+        --------
+        >>> D, Qz, gz, _ = build_game([0.5, 0.25], np.eye(2), 1.0, 1.0, 1.0, 2).exact_int()
+        >>> D, Qz[0], gz
+        (4, [8, 0, 4, 0], [2, 1, 2, 1])
+        """
+        if self._int is None:
+            import math
+
+            import flint
+
+            Q, g0 = self.exact()
+            D = 1
+            for x in [*(x for row in Q for x in row), *g0]:
+                q = int(x.q)
+                D = D // math.gcd(D, q) * q
+            Qz = [[int(x.p) * (D // int(x.q)) for x in row] for row in Q]
+            gz = [int(x.p) * (D // int(x.q)) for x in g0]
+            n = len(gz)
+            self._int = (D, Qz, gz, flint.fmpz_mat(n, n, [x for row in Qz for x in row]))
+        return self._int
 
 
 @takes_population

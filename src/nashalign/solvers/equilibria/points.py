@@ -7,13 +7,14 @@ imports the other at module level.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from nashalign.solvers.equilibria.game import Game, to_fmpq
+from nashalign.solvers.equilibria.game import Game
 
 __all__ = ["Point", "check_exact"]
 
@@ -38,6 +39,10 @@ class Point:
         Condition number of the system (``inf`` for a continuum).
     nullq : list or None
         A continuum's exact kernel directions (``d`` lists of ``N K`` fmpq).
+    gaps : list or None
+        Exactly certified points: ``lam_m - g_mk`` for every index, as integers of the
+        sign and zero pattern of the rational values (scaled by one positive
+        denominator); 0 on the support, 0 off it at a tie.
     """
 
     W: NDArray
@@ -49,27 +54,45 @@ class Point:
     continuum: bool
     kappa: float
     nullq: list[list[Any]] | None = None
+    gaps: list[int] | None = None
 
 
 def check_exact(
     game: Game, idx: list[int], wS: list[Any], lam: list[Any], dirs: NDArray, continuum: bool
 ) -> Point | None:
-    """Exact KKT check of support weights ``wS`` (on ``idx``) and multipliers ``lam``."""
+    """Exact KKT check of support weights ``wS`` (on ``idx``) and multipliers ``lam``.
+
+    In integers: with ``Q = Qz / D``, ``s a = gz / D`` (:meth:`Game.exact_int`) and the
+    common denominator ``den`` of ``wS`` and ``lam`` (``w = num / den``), ``D den (g_i -
+    lam_m) = gz_i den - (Qz num)_i - D den lam_m`` exactly; one integer matrix-vector
+    product (``flint.fmpz_mat``) serves every index.
+    """
+    import flint
+
     N, K = game.N, game.K
-    Q, g0 = game.exact()
-    zero = to_fmpq(0)
     if any(w <= 0 for w in wS):
         return None
-    Wq = [[zero] * K for _ in range(N)]
+    D, _, gz, Qzm = game.exact_int()
+    den = 1
+    for v in (*wS, *lam):
+        q = int(v.q)
+        den = den // math.gcd(den, q) * q
+    num = [0] * (N * K)
     for p, i in enumerate(idx):
-        Wq[i // K][i % K] = wS[p]
-    flat = [Wq[m][k] for m in range(N) for k in range(K)]
+        num[i] = int(wS[p].p) * (den // int(wS[p].q))
+    lamz = [int(v.p) * (D * den // int(v.q)) for v in lam]
+    QN = Qzm * flint.fmpz_mat(N * K, 1, num)
     on = set(idx)
+    gaps = [0] * (N * K)
     for i in range(N * K):
         if i in on:
             continue
-        gi = g0[i] - sum((Q[i][j] * flat[j] for j in idx), zero)
-        if gi > lam[i // K]:
+        gi = gz[i] * den - int(QN[i, 0])
+        if gi > lamz[i // K]:
             return None
+        gaps[i] = lamz[i // K] - gi
+    Wq = [[flint.fmpq(num[m * K + k], den) for k in range(K)] for m in range(N)]
     W = np.array([[float(x) for x in row] for row in Wq])
-    return Point(W, np.array([float(x) for x in lam]), True, Wq, list(lam), dirs, continuum, 0.0)
+    pt = Point(W, np.array([float(x) for x in lam]), True, Wq, list(lam), dirs, continuum, 0.0)
+    pt.gaps = gaps
+    return pt

@@ -161,15 +161,10 @@ def classify(
     """``(stability, local_max, strictly_complementary)`` of a certified point."""
     N, K = game.N, game.K
     if pt.exact:
-        Q, g0 = game.exact()
-        flat = [pt.Wq[m][k] for m in range(N) for k in range(K)]  # type: ignore[index]
-        zero = to_fmpq(0)
-        margin = [
-            pt.lamq[i // K] - (g0[i] - sum((Q[i][j] * flat[j] for j in range(N * K)), zero))  # type: ignore[index]
-            for i in range(N * K)
-        ]
+        # Q = Qz / D with D > 0: every test below is positively homogeneous in Q
+        _, Qz, _, _ = game.exact_int()
+        margin = pt.gaps  # lam_m - g_mk (scaled by a positive integer), exact
         weak_zero = lambda v: v == 0  # noqa: E731
-        definite = lambda faces: definiteness_exact(face_matrix(Q, faces, zero))  # noqa: E731
     else:
         G = game.g0 - game.Q @ pt.W.reshape(-1)
         margin = [float(pt.lam[i // K] - G[i]) for i in range(N * K)]
@@ -184,7 +179,7 @@ def classify(
     strict_c = not weak
     if pt.exact:
         ties = [[i for i in weak if i // K == m] for m in range(N)]
-        stab, lmax = critical_cone_exact(Q, faces, ties)
+        stab, lmax = critical_cone_exact(Qz, faces, ties)
         return stab, lmax, strict_c
     psd, zeros = definite(faces)
     if not psd:
