@@ -235,6 +235,29 @@ def shipped_instance_paths() -> dict[str, Path]:
     return {name: Path(str(base.joinpath(f"{name}.json"))) for name in SHIPPED_INSTANCES}
 
 
+#: Committed instances of one dataset scored by different models (the book's
+#: comparison of scoring models): dataset -> backend -> file stem under data/instances/.
+MODEL_COMPARISON: dict[str, dict[str, str]] = {
+    "bigfive": {"embedding": "bigfive", "causal-lm": "bigfive_gemma3-270m"},
+}
+
+
+def model_comparison_paths() -> dict[str, dict[str, Path]]:
+    """Paths of the committed instances in :data:`MODEL_COMPARISON`.
+
+    Examples
+    --------
+    >>> paths = model_comparison_paths()["bigfive"]
+    >>> sorted(paths), paths["causal-lm"].name
+    (['causal-lm', 'embedding'], 'bigfive_gemma3-270m.json')
+    """
+    base = resources.files("nashalign").joinpath("data").joinpath("instances")
+    return {
+        dataset: {b: Path(str(base.joinpath(f"{stem}.json"))) for b, stem in by_backend.items()}
+        for dataset, by_backend in MODEL_COMPARISON.items()
+    }
+
+
 def load_instances(names_or_paths: Sequence[str | os.PathLike[str]] | None) -> dict[str, Instance]:
     """Load instances keyed by a unique label (shipped name or file stem); all shipped if none.
 

@@ -31,3 +31,62 @@ def test_reestimation_is_skipped_without_the_scoring_extra(monkeypatch):
         lambda name, *a: None if name == "sentence_transformers" else real(name, *a),
     )
     assert "skipped" in scoring.reestimate_check()
+
+
+def test_model_comparison_pairs_one_dataset_scored_by_two_backends():
+    pair = scoring.comparison_instances("bigfive")
+    assert {inst.provenance["backend"] for inst in pair.values()} == {"embedding", "causal-lm"}
+    assert pair["causal-lm"].provenance["model"].startswith("gemma3-270m")
+
+
+def test_model_comparison_refuses_instances_of_different_datasets(monkeypatch, tmp_path):
+    import pytest
+
+    import nashalign.instance as instance
+    from nashalign.publish.chapters.common import ChapterCheckError
+
+    real = instance.model_comparison_paths()["bigfive"]
+    other = instance.Instance.load(real["causal-lm"])
+    other.provenance["dataset_checksum"] = "sha256:" + "0" * 64
+    other.save(tmp_path / "other.json")
+    monkeypatch.setattr(
+        instance,
+        "model_comparison_paths",
+        lambda: {"bigfive": {"embedding": real["embedding"], "causal-lm": tmp_path / "other.json"}},
+    )
+    with pytest.raises(ChapterCheckError, match="different dataset files"):
+        scoring.comparison_instances("bigfive")
+
+
+def test_exclusion_comparison_has_one_row_per_model_and_beta_d():
+    shares = scoring.exclusion_shares("bigfive", beta_d_values=(0.0,), resolution=12)
+    md = scoring.exclusion_comparison(shares)
+    rows = md.splitlines()[2:]
+    assert len(rows) == 2
+    names = scoring.comparison_instances("bigfive")["embedding"].names
+    assert md.splitlines()[0].count("|") == len(names) + 4
+    for row in rows:
+        shares = [float(c.strip().rstrip("%")) for c in row.split("|")[3:-1]]
+        assert all(0.0 <= x <= 100.0 for x in shares)
+        assert shares[-1] >= max(shares[:-1])  # "anyone" covers every subpopulation
+
+
+def test_exclusion_contrast_names_only_outright_disagreements():
+    def row(backend, shares):
+        return {
+            "backend": backend,
+            "beta_d": 1.0,
+            "names": ["x", "y", "z"],
+            "shares": shares,
+            "anyone": max(shares),
+        }
+
+    text = scoring.exclusion_contrast(
+        [row("embedding", [0.0, 0.1, 0.0]), row("causal-lm", [0.3, 0.0, 0.0])]
+    )
+    assert text.count("\n") == 1
+    assert "**x** is never excluded with embedding" in text
+    assert "**y** is never excluded with causal-lm" in text and "**z**" not in text
+    assert "never exclude different" in scoring.exclusion_contrast(
+        [row("embedding", [0.1, 0.0, 0.0]), row("causal-lm", [0.2, 0.0, 0.0])]
+    )
