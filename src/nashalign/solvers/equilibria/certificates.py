@@ -44,7 +44,7 @@ from nashalign.solvers.equilibria.game import (
     support_index,
     to_fmpq,
 )
-from nashalign.solvers.equilibria.points import Point, check_exact
+from nashalign.solvers.equilibria.points import Point, check_exact, check_exact_int
 from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, EPS, Tolerances
 from nashalign.solvers.metrics import nash_conv
 
@@ -71,11 +71,12 @@ def certify_exact(game: Game, supports: tuple[tuple[int, ...], ...]) -> Point | 
     from nashalign.solvers.equilibria.continua import continuum_exact  # continua uses points
 
     N, K = game.N, game.K
-    x = solve_nonsingular(game, supports)
-    if x is not None:
+    sol = solve_nonsingular(game, supports)
+    if sol is not None:
         idx = support_index(game, supports)
         nI = len(idx)
-        pt = check_exact(game, idx, x[:nI], x[nI:], np.zeros((0, N * K)), False)
+        x, den = sol
+        pt = check_exact_int(game, idx, x[:nI], x[nI:], den, np.zeros((0, N * K)), False)
     else:
         rows, idx = bordered_exact(game, supports)
         nI = len(idx)
@@ -94,9 +95,12 @@ def certify_exact(game: Game, supports: tuple[tuple[int, ...], ...]) -> Point | 
     return pt
 
 
-def solve_nonsingular(game: Game, supports: tuple[tuple[int, ...], ...]) -> list[Any] | None:
-    """The exact solution ``[w_S; lam]`` of a support tuple's bordered system, or None
-    when it is singular over Q.
+def solve_nonsingular(
+    game: Game, supports: tuple[tuple[int, ...], ...]
+) -> tuple[list[int], int] | None:
+    """The exact solution of a support tuple's bordered system as integers over one
+    positive denominator, ``([num w_S; num D lam], den)``, or None when the system is
+    singular over Q.
 
     Solved in integers (``flint.fmpz_mat.solve``, fraction-free): with ``Q = Qz / D``
     and ``s a = gz / D`` the system ``[[Qz_SS, E], [E', 0]] [w; D lam] = [gz_S; 1]`` has
@@ -106,7 +110,7 @@ def solve_nonsingular(game: Game, supports: tuple[tuple[int, ...], ...]) -> list
     import flint
 
     N, K = game.N, game.K
-    D, Qz, gz, _ = game.exact_int()
+    _, Qz, gz, _ = game.exact_int()
     idx = support_index(game, supports)
     nI = len(idx)
     n = nI + N
@@ -122,8 +126,11 @@ def solve_nonsingular(game: Game, supports: tuple[tuple[int, ...], ...]) -> list
         X = flint.fmpz_mat(n, n, ent).solve(flint.fmpz_mat(n, 1, [gz[i] for i in idx] + [1] * N))
     except ZeroDivisionError:
         return None
-    x = [X[i, 0] for i in range(n)]
-    return x[:nI] + [v / D for v in x[nI:]]
+    num, den = X.numer_denom()
+    d = int(den)
+    if d < 0:
+        return [-int(v) for v in num.entries()], -d
+    return [int(v) for v in num.entries()], d
 
 
 def best_response_exact(game: Game, Wq: list[list[Any]], m: int) -> bool:

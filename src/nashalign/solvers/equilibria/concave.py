@@ -81,6 +81,24 @@ def _mu_min_uncached(C: NDArray) -> tuple[Any, Any]:
     return mu, float(sp.N(mu, 30))
 
 
+def _r_interval_exact(C: NDArray, N: int) -> tuple[float, str, str, float, float]:
+    """``(mu_min, -2 mu_min and 2 (N-1) mu_min as SymPy strings and floats)`` (cached:
+    printing and evaluating the algebraic numbers costs milliseconds)."""
+    key = (C.shape[0], np.ascontiguousarray(C, dtype=np.float64).tobytes(), N)
+    if key not in _INTERVAL_CACHE:
+        import sympy as sp
+
+        if len(_INTERVAL_CACHE) > 64:
+            _INTERVAL_CACHE.clear()
+        mu, mu_f = mu_min_exact(C)
+        lo, hi = -2 * mu, 2 * (N - 1) * mu
+        _INTERVAL_CACHE[key] = (mu_f, str(lo), str(hi), float(sp.N(lo, 30)), float(sp.N(hi, 30)))
+    return _INTERVAL_CACHE[key]
+
+
+_INTERVAL_CACHE: dict[tuple[int, bytes, int], tuple[float, str, str, float, float]] = {}
+
+
 def negative_r_note(r: float) -> str:
     """The label a condition carries when ``beta_D < 0`` (Theorem 3 is stated for
     ``beta_D >= 0``).
@@ -225,12 +243,7 @@ def concavity_of(game: Game, exact: bool, tol: Tolerances = DEFAULT_TOL) -> Conc
             + ("PSD" if psd else "not PSD"),
         )
     if exact:
-        mu, mu_f = mu_min_exact(game.Cs[0])
-        lo, hi = -2 * mu, 2 * (N - 1) * mu
-        lo_s, hi_s = str(lo), str(hi)
-        import sympy as sp
-
-        lo_f, hi_f = float(sp.N(lo, 30)), float(sp.N(hi, 30))
+        mu_f, lo_s, hi_s, lo_f, hi_f = _r_interval_exact(game.Cs[0], N)
     else:
         from nashalign.solvers.linalg import perp_basis
 

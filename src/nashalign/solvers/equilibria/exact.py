@@ -103,7 +103,7 @@ def psd_exact(Y: list[list[Any]]) -> tuple[bool, int]:
         return True, 0
     cs = list(flint.fmpq_mat(n, n, [x for row in Y for x in row]).charpoly().coeffs())
     cs += [0] * (n + 1 - len(cs))
-    psd = all((cs[i] * (-1) ** (n - i)) >= 0 for i in range(n + 1))
+    psd = all((cs[i] >= 0) if (n - i) % 2 == 0 else (cs[i] <= 0) for i in range(n + 1))
     zeros = next(i for i in range(n + 1) if cs[i] != 0)
     return psd, zeros
 

@@ -51,7 +51,16 @@ def to_fraction(x: Any) -> Fraction:
     >>> to_fraction(to_fmpq(0.375))
     Fraction(3, 8)
     """
-    return Fraction(int(x.p), int(x.q))
+    return _coprime(int(x.p), int(x.q))
+
+
+def _fraction_from_coprime(p: int, q: int) -> Fraction:
+    # fmpq keeps p/q reduced with q > 0: skip Fraction's gcd (costly on ~1000-bit
+    # numbers); Python 3.12+ has a constructor for that, 3.11 a keyword.
+    return Fraction(p, q, _normalize=False)  # type: ignore[call-arg]
+
+
+_coprime = getattr(Fraction, "_from_coprime_ints", _fraction_from_coprime)
 
 
 @dataclass

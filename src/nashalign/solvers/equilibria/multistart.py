@@ -49,9 +49,7 @@ def multi_start(
     out: list[Equilibrium] = []
     for i in range(starts):
         init = "uniform" if i == 0 else "random"
-        res = solve_arrays(
-            game.population, game.incentives, init=init, seed=seed + i
-        )
+        res = solve_arrays(game.population, game.incentives, init=init, seed=seed + i)
         if not res.converged:
             continue
         W = res.profile
@@ -64,5 +62,9 @@ def multi_start(
         )
         pt = Point(W, lam, False, None, None, np.zeros((0, W.size)), False, 1.0)
         cert = f"float: NashConv {res.nashconv:.2e} <= {res.tol_used:.2e} (multi-start, not exhaustive)"
-        out.append(make_equilibrium(game, pt, supports, tau, cert, res.nashconv / game.incentives.unit, tol))
+        out.append(
+            make_equilibrium(
+                game, pt, supports, tau, cert, res.nashconv / game.incentives.unit, tol
+            )
+        )
     return out

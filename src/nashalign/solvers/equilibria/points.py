@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from nashalign.solvers.equilibria.game import Game
 
-__all__ = ["Point", "check_exact"]
+__all__ = ["Point", "check_exact", "check_exact_int"]
 
 
 @dataclass
@@ -60,12 +60,33 @@ class Point:
 def check_exact(
     game: Game, idx: list[int], wS: list[Any], lam: list[Any], dirs: NDArray, continuum: bool
 ) -> Point | None:
-    """Exact KKT check of support weights ``wS`` (on ``idx``) and multipliers ``lam``.
+    """Exact KKT check of rational support weights ``wS`` (on ``idx``) and multipliers
+    ``lam`` (fmpq): :func:`check_exact_int` over their common denominator."""
+    D = game.exact_int()[0]
+    den = 1
+    for v in (*wS, *lam):
+        q = int(v.q)
+        den = den // math.gcd(den, q) * q
+    num = [int(w.p) * (den // int(w.q)) for w in wS]
+    lamz = [int(v.p) * (D * den // int(v.q)) for v in lam]
+    return check_exact_int(game, idx, num, lamz, den, dirs, continuum)
 
-    In integers: with ``Q = Qz / D``, ``s a = gz / D`` (:meth:`Game.exact_int`) and the
-    common denominator ``den`` of ``wS`` and ``lam`` (``w = num / den``), ``D den (g_i -
-    lam_m) = gz_i den - (Qz num)_i - D den lam_m`` exactly; one integer matrix-vector
-    product (``flint.fmpz_mat``) serves every index.
+
+def check_exact_int(
+    game: Game,
+    idx: list[int],
+    wS: list[int],
+    lamz: list[int],
+    den: int,
+    dirs: NDArray,
+    continuum: bool,
+) -> Point | None:
+    """Exact KKT check in integers: support weights ``wS / den`` (on ``idx``) and
+    multipliers ``lamz / (D den)`` (``den > 0``).
+
+    With ``Q = Qz / D`` and ``s a = gz / D`` (:meth:`Game.exact_int`) and ``w = num /
+    den``, ``D den (g_i - lam_m) = gz_i den - (Qz num)_i - lamz_m`` exactly; one integer
+    matrix-vector product (``flint.fmpz_mat``) serves every index.
     """
     import flint
 
@@ -73,14 +94,9 @@ def check_exact(
     if any(w <= 0 for w in wS):
         return None
     D, _, gz, Qzm = game.exact_int()
-    den = 1
-    for v in (*wS, *lam):
-        q = int(v.q)
-        den = den // math.gcd(den, q) * q
     num = [0] * (N * K)
     for p, i in enumerate(idx):
-        num[i] = int(wS[p].p) * (den // int(wS[p].q))
-    lamz = [int(v.p) * (D * den // int(v.q)) for v in lam]
+        num[i] = wS[p]
     QN = Qzm * flint.fmpz_mat(N * K, 1, num)
     on = set(idx)
     gaps = [0] * (N * K)
@@ -93,6 +109,7 @@ def check_exact(
         gaps[i] = lamz[i // K] - gi
     Wq = [[flint.fmpq(num[m * K + k], den) for k in range(K)] for m in range(N)]
     W = np.array([[float(x) for x in row] for row in Wq])
-    pt = Point(W, np.array([float(x) for x in lam]), True, Wq, list(lam), dirs, continuum, 0.0)
+    lam = [flint.fmpq(v, D * den) for v in lamz]
+    pt = Point(W, np.array([float(x) for x in lam]), True, Wq, lam, dirs, continuum, 0.0)
     pt.gaps = gaps
     return pt

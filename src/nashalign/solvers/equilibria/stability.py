@@ -141,14 +141,18 @@ def definiteness_float(Y: NDArray, eig: float = DEFAULT_TOL.eig) -> tuple[bool, 
 
 
 def face_matrix(Q: Any, faces: list[list[int]], zero: Any) -> list[list[Any]]:
-    """``B'QB`` for the difference basis ``e_k - e_last`` of every face (global indices)."""
+    """``B'QB`` for the difference basis ``e_k - e_last`` of every face (global indices).
+
+    With the row differences ``D_a = Q_a - Q_a2`` (``a2`` the last index of ``a``'s
+    face) each entry is ``D_a[b] - D_a[b2]``: two subtractions per entry.
+    """
     cols: list[tuple[int, int]] = [(f[i], f[-1]) for f in faces for i in range(len(f) - 1)]
+    used = sorted({i for f in faces for i in f})
     out = []
     for a, a2 in cols:
-        row = []
-        for b, b2 in cols:
-            row.append(Q[a][b] - Q[a][b2] - Q[a2][b] + Q[a2][b2] + zero)
-        out.append(row)
+        qa, qa2 = Q[a], Q[a2]
+        d = {j: qa[j] - qa2[j] for j in used}
+        out.append([d[b] - d[b2] + zero for b, b2 in cols])
     return out
 
 
@@ -208,10 +212,11 @@ def make_equilibrium(
     W = pt.W
     if pt.exact:
         symmetric = all(row == pt.Wq[0] for row in pt.Wq)  # type: ignore[union-attr,index]
+        tau_q = to_fmpq(tau)
         excluded = tuple(
             k
             for k in range(game.K)
-            if all(pt.Wq[m][k] < to_fmpq(tau) for m in range(game.N))  # type: ignore[index]
+            if all(pt.Wq[m][k] < tau_q for m in range(game.N))  # type: ignore[index]
         )
         exact_profile = tuple(tuple(to_fraction(x) for x in row) for row in pt.Wq)  # type: ignore[union-attr]
     else:

@@ -179,6 +179,7 @@ def prefilter(
     sig = game.scale
     Qs = game.Q / sig
     g0s = game.g0 / sig
+    absQ = np.abs(Qs)
     out_keep = np.zeros(on.shape[0], dtype=bool)
     out_undecided = np.zeros(on.shape[0], dtype=bool)
     out_kappa = np.full(on.shape[0], np.inf)
@@ -216,7 +217,10 @@ def prefilter(
                     ok[i] = False
         x = X[:, :, 0]
         with np.errstate(invalid="ignore", over="ignore"):
-            norm_m = np.abs(M).sum(axis=2).max(axis=1)
+            # ||M||_inf: a support row sums |Qs_ij| over the support, plus its 1; a
+            # multiplier row has one 1 per support index of its agent
+            rows_q = np.where(onb, onb.astype(float) @ absQ.T, 0.0).max(axis=1) + 1.0
+            norm_m = np.maximum(rows_q, onb.reshape(Bn, N, K).sum(axis=2).max(axis=1))
             kappa = norm_m * np.abs(X[:, :, 1]).max(axis=1) / zmax * math.sqrt(n)
             xmax = np.abs(x).max(axis=1)
             margin = tol.kkt + tol.kappa_eps * EPS * kappa * (1.0 + xmax)
