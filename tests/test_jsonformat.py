@@ -251,3 +251,33 @@ def test_json_help_names_the_format(command, capsys):
         main([command, "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert f"nashalign.{command}" in text and "format_version" in text
+
+
+def test_write_json_streams_nested_records_exactly_as_dumps():
+    import io
+
+    from nashalign.jsonformat import Streamed, dumps, write_json
+
+    converted: list[int] = []
+
+    def convert(i):
+        converted.append(i)
+        return {"i": i, "rows": [[i, 0.5], []], "name": "a\nb", "empty": {}}
+
+    rec = {
+        "format": "nashalign.solve",
+        "set": {"equilibria": Streamed(range(3), convert), "none": Streamed([], convert)},
+        "flags": [True, None],
+        3: "int key",
+    }
+    buf = io.StringIO()
+
+    class Probe:
+        def write(self, text):
+            # each item is converted only when it is about to be written
+            buf.write(text)
+            assert len(converted) <= buf.getvalue().count('"i":') + 1
+
+    write_json(rec, Probe())
+    assert converted == [0, 1, 2]
+    assert buf.getvalue() == dumps(rec)

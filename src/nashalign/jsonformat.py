@@ -123,8 +123,89 @@ def finite(obj: Any) -> Any:
 
 
 def dumps(record: Mapping[str, Any]) -> str:
-    """The record as indented JSON (no NaN or infinity allowed)."""
-    return json.dumps(record, indent=2, allow_nan=False)
+    """The record as indented JSON (no NaN or infinity allowed).
+
+    A :class:`Streamed` array is written out in full here; :func:`write_json`
+    writes the same text without holding it.
+    """
+    return json.dumps(record, indent=2, allow_nan=False, default=_materialise)
+
+
+def _materialise(obj: Any) -> Any:
+    if isinstance(obj, Streamed):
+        return list(obj)
+    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
+
+
+class Streamed(Sequence[Any]):
+    """A JSON array whose items are converted one at a time, as they are written.
+
+    ``Streamed(items, convert)`` stands for ``[convert(x) for x in items]``:
+    :func:`write_json` converts and writes one item at a time, so a record with
+    tens of thousands of large items never exists as JSON all at once;
+    :func:`dumps` and ``list()`` give the whole list.
+
+    Examples
+    --------
+    >>> arr = Streamed(range(3), lambda i: {"i": i})
+    >>> len(arr), arr[2], list(arr)[0]
+    (3, {'i': 2}, {'i': 0})
+    """
+
+    def __init__(self, items: Sequence[Any], convert: Any) -> None:
+        self._items = items
+        self._convert = convert
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self._convert(x) for x in self._items[i]]
+        return self._convert(self._items[i])
+
+    def __iter__(self) -> Any:
+        return (self._convert(x) for x in self._items)
+
+
+def write_json(record: Mapping[str, Any], stream: Any) -> None:
+    """Write ``record`` to the text ``stream`` exactly as :func:`dumps` would, streaming.
+
+    Mappings are written key by key and :class:`Streamed` arrays item by item (each
+    item converted only when it is written); anything else is one ``json.dumps``.
+    Nothing but the item being written is held as text.
+
+    Examples
+    --------
+    >>> import io
+    >>> rec = {"a": 1, "items": Streamed([1, 2], lambda i: {"x": [i, i]})}
+    >>> buf = io.StringIO()
+    >>> write_json(rec, buf)
+    >>> buf.getvalue() == dumps(rec)
+    True
+    """
+    _write(record, stream, 0)
+
+
+def _write(obj: Any, stream: Any, level: int) -> None:
+    pad, inner = "\n" + "  " * level, "\n" + "  " * (level + 1)
+    if isinstance(obj, Mapping) and obj:
+        stream.write("{")
+        for i, (key, value) in enumerate(obj.items()):
+            name = key if isinstance(key, str) else json.dumps(key)
+            stream.write(("," if i else "") + inner + json.dumps(name) + ": ")
+            _write(value, stream, level + 1)
+        stream.write(pad + "}")
+    elif isinstance(obj, Streamed) and len(obj):
+        stream.write("[")
+        for i, item in enumerate(obj):
+            stream.write(("," if i else "") + inner)
+            _write(item, stream, level + 1)
+        stream.write(pad + "]")
+    else:
+        # A JSON string never holds a raw newline, so re-indenting is a replace.
+        text = json.dumps(obj, indent=2, allow_nan=False, default=_materialise)
+        stream.write(text.replace("\n", pad) if level else text)
 
 
 def kind_of(record: Mapping[str, Any]) -> str:

@@ -184,3 +184,23 @@ def test_bad_population_combinations(capsys, tmp_path, inst_paths):
         err = capsys.readouterr()
         assert code == 2 and err.out == "" and message in err.err
         assert len(err.err.strip().splitlines()) == 1
+
+
+def test_json_of_the_whole_set_is_streamed_and_equals_the_plain_record(capsys):
+    """``solve --method all --json`` writes the same text as dumping the full record."""
+    from nashalign.jsonformat import Streamed, dumps, envelope
+    from nashalign.studies.solve import solve_population
+
+    args = "--instance politics --beta-a 0.1 --beta-i 1 --beta-d 2 --agents 3 --method all"
+    code = main(["solve", *args.split(), "--json"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    plain = solve_population(["politics"], 0.1, 1.0, 2.0, 3, "all")
+    assert isinstance(plain["equilibrium_set"]["equilibria"], list)
+    assert printed == dumps(envelope("solve", plain)) + "\n"
+    lazy = solve_population(["politics"], 0.1, 1.0, 2.0, 3, "all", stream=True)
+    items = lazy["equilibrium_set"]["equilibria"]
+    assert (
+        isinstance(items, Streamed)
+        and len(items) == len(json.loads(printed)["equilibrium_set"]["equilibria"]) > 1
+    )

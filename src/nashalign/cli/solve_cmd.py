@@ -39,8 +39,9 @@ Examples
 from __future__ import annotations
 
 import argparse
+import sys
 
-from nashalign.jsonformat import dumps, envelope, help_text
+from nashalign.jsonformat import envelope, help_text, write_json
 from nashalign.publish.plain import solve_text
 from nashalign.studies.solve import METHODS, solve_population
 
@@ -75,10 +76,19 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     out = solve_population(
-        args.instance, args.beta_a, args.beta_i, args.beta_d, args.agents, args.method
+        args.instance,
+        args.beta_a,
+        args.beta_i,
+        args.beta_d,
+        args.agents,
+        args.method,
+        stream=args.json,
     )
     if args.json:
-        print(dumps(envelope("solve", out)))
+        # Streamed: each equilibrium becomes JSON only as it is written (a set of
+        # ~40,000 exact NE at N = 4, K = 5 would otherwise hold ~1 GB of text).
+        write_json(envelope("solve", out), sys.stdout)
+        print()
     else:
         print(solve_text(out))
     return 0

@@ -112,10 +112,13 @@ def solve_population(
     beta_d: float,
     agents: int | None = None,
     method: str = "auto",
+    *,
+    stream: bool = False,
 ) -> dict[str, Any]:
     """Load the instances, build the population, and :func:`solve_game` it.
 
     Raises :class:`~nashalign.errors.InputError` on any bad input, before any work.
+    ``stream`` is passed to :func:`solve_game`.
 
     Examples
     --------
@@ -137,11 +140,18 @@ def solve_population(
         population = Population.from_instances(instances)
     else:
         population = Population.from_instance(instances[0], 2 if agents is None else agents)
-    return solve_game(population, incentives, method)
+    return solve_game(population, incentives, method, stream=stream)
 
 
-def solve_game(population: Population, incentives: Incentives, method: str = "auto") -> dict[str, Any]:
+def solve_game(
+    population: Population, incentives: Incentives, method: str = "auto", *, stream: bool = False
+) -> dict[str, Any]:
     """Solve one population with one method; the JSON-ready result (module docstring).
+
+    With ``stream``, the whole set's ``equilibria`` (``method="all"``) is a
+    :class:`~nashalign.jsonformat.Streamed` array, for
+    :func:`~nashalign.jsonformat.write_json` (``solve --json`` of tens of thousands
+    of exact equilibria stays small in memory).
 
     Examples
     --------
@@ -161,11 +171,13 @@ def solve_game(population: Population, incentives: Incentives, method: str = "au
         )
     out = _solve(population, incentives, method)
     if method in ("auto", "all"):
-        _add_set(out, population, incentives, full=(method == "all"))
+        _add_set(out, population, incentives, full=(method == "all"), stream=stream)
     return out
 
 
-def _add_set(out: dict[str, Any], pop: Population, inc: Incentives, full: bool) -> None:
+def _add_set(
+    out: dict[str, Any], pop: Population, inc: Incentives, full: bool, stream: bool = False
+) -> None:
     """Add ``equilibrium_summary`` (and with ``full`` the whole set and its headline NE)."""
     N, K, names = pop.N, pop.K, list(pop.names)
     limit = MAX_SYSTEMS if full else AUTO_SYSTEMS
@@ -185,7 +197,7 @@ def _add_set(out: dict[str, Any], pop: Population, inc: Incentives, full: bool) 
             "method": es.method,
         }
         if full:
-            js = es.to_json(names)
+            js = es.to_json(names, stream=stream)
             js.pop("elapsed_seconds", None)
             out["equilibrium_set"] = js
             pick = si or next((e for e in es.equilibria if e.stable), es.equilibria[0])

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from nashalign.jsonformat import Streamed
 from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances
 
 __all__ = ["Concavity", "Equilibrium", "EquilibriumSet", "fold", "orbit", "permute"]
@@ -265,8 +266,14 @@ class EquilibriumSet:
             f"{part}; Phi {conc}: {self.concavity.condition}"
         )
 
-    def to_json(self, names: list[str] | None = None) -> dict[str, Any]:
-        """JSON-ready dict of the whole set."""
+    def to_json(self, names: list[str] | None = None, *, stream: bool = False) -> dict[str, Any]:
+        """JSON-ready dict of the whole set.
+
+        With ``stream``, ``equilibria`` is a :class:`~nashalign.jsonformat.Streamed`
+        array that converts each equilibrium only as
+        :func:`~nashalign.jsonformat.write_json` writes it (a set of tens of thousands
+        of exact equilibria is never held as JSON all at once).
+        """
         si = self.symmetric_interior
         return {
             "n_agents": self.n_agents,
@@ -282,7 +289,9 @@ class EquilibriumSet:
             "unique": self.unique,
             "concavity": self.concavity.to_json(),
             "symmetric_interior": None if si is None else si.to_json(names),
-            "equilibria": [e.to_json(names) for e in self.equilibria],
+            "equilibria": Streamed(self.equilibria, lambda e: e.to_json(names))
+            if stream
+            else [e.to_json(names) for e in self.equilibria],
             "n_systems": self.n_systems,
             "n_candidates": self.n_candidates,
             "n_rejected": self.n_rejected,
