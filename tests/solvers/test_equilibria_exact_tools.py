@@ -5,6 +5,8 @@
   strict rows can all hold somewhere iff they hold at the vertices' barycentre.
 * ``copositive`` against the closed form for 2 x 2 matrices (``s11, s22 >= 0`` and
   ``s12 >= -sqrt(s11 s22)``; strictly: ``> 0`` and ``>``), decided with squares.
+* ``positive_definite_fflu`` against Sylvester's criterion from ``flint`` determinants
+  of the leading principal minors.
 * ``critical_cone_exact`` against exact quadratic-form values on critical-cone
   directions: a direction with ``d'Qd < 0`` means a saddle, ``d'Qd = 0`` no strict
   local maximum.
@@ -19,7 +21,7 @@ import flint
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nashalign.solvers.equilibria.exact import copositive, fm_witness
+from nashalign.solvers.equilibria.exact import copositive, fm_witness, positive_definite_fflu
 from nashalign.solvers.equilibria.stability import critical_cone_exact
 
 
@@ -183,3 +185,35 @@ def test_critical_cone_verdict_is_consistent_with_exact_directions(cone, rng):
         assert all(v > 0 for v in vals)
     if lmax:
         assert all(v >= 0 for v in vals)
+
+
+def leading_minors(S):
+    return [flint.fmpz_mat([row[:k] for row in S[:k]]).det() for k in range(1, len(S) + 1)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 5).flatmap(
+        lambda n: st.lists(st.integers(-3, 3), min_size=n * n, max_size=n * n)
+    )
+)
+def test_positive_definite_fflu_is_sylvesters_criterion(vals):
+    n = int(round(len(vals) ** 0.5))
+    S = [[vals[i * n + j] + vals[j * n + i] for j in range(n)] for i in range(n)]
+    minors = leading_minors(S)
+    pd = positive_definite_fflu(flint.fmpz_mat(S))
+    if pd is True:
+        assert all(m > 0 for m in minors)
+    elif pd is False:
+        assert any(m <= 0 for m in minors)
+    else:  # undecided only where a leading minor vanishes (flint exchanged rows)
+        assert any(m == 0 for m in minors)
+
+
+def test_positive_definite_fflu_with_a_zero_leading_minor():
+    # [[0, 1], [1, 1]] is indefinite: x = (1, -1) gives 0 - 2 + 1 = -1; with the rows
+    # exchanged the pivots are 1 and 1, so they must not be read as leading minors
+    S = [[0, 1], [1, 1]]
+    assert qform(S, [1, -1]) < 0
+    assert positive_definite_fflu(flint.fmpz_mat(S)) is not True
+    assert positive_definite_fflu(flint.fmpz_mat([[2, -1], [-1, 2]])) is True

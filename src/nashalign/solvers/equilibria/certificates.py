@@ -35,7 +35,12 @@ from numpy.typing import ArrayLike
 
 from nashalign.errors import InputError
 from nashalign.model import Incentives, Population
-from nashalign.solvers.equilibria.exact import affine_solutions, qp_max_simplex
+from nashalign.solvers.equilibria.exact import (
+    affine_solutions,
+    positive_definite_fflu,
+    psd_exact,
+    qp_max_simplex,
+)
 from nashalign.solvers.equilibria.game import (
     Game,
     bordered_exact,
@@ -74,9 +79,10 @@ def certify_exact(game: Game, supports: tuple[tuple[int, ...], ...]) -> Point | 
     sol = solve_nonsingular(game, supports)
     if sol is not None:
         idx = support_index(game, supports)
-        nI = len(idx)
-        x, den = sol
-        pt = check_exact_int(game, idx, x[:nI], x[nI:], den, np.zeros((0, N * K)), False)
+        wnum, den, Y, definite = sol
+        pt = check_exact_int(game, idx, wnum, None, den, np.zeros((0, N * K)), False)
+        if pt is not None:
+            pt.face, pt.face_definite = Y, definite
     else:
         rows, idx = bordered_exact(game, supports)
         nI = len(idx)
@@ -97,40 +103,66 @@ def certify_exact(game: Game, supports: tuple[tuple[int, ...], ...]) -> Point | 
 
 def solve_nonsingular(
     game: Game, supports: tuple[tuple[int, ...], ...]
-) -> tuple[list[int], int] | None:
-    """The exact solution of a support tuple's bordered system as integers over one
-    positive denominator, ``([num w_S; num D lam], den)``, or None when the system is
-    singular over Q.
+) -> tuple[list[int], int, list[list[int]], tuple[bool, int]] | None:
+    """The exact KKT point of a support tuple with a nonsingular system, as integer
+    support weights over one positive denominator, ``(num w_S, den, Y, (Y PSD, zero
+    eigenvalues of Y))``; None when the system is singular over Q.
 
-    Solved in integers (``flint.fmpz_mat.solve``, fraction-free): with ``Q = Qz / D``
-    and ``s a = gz / D`` the system ``[[Qz_SS, E], [E', 0]] [w; D lam] = [gz_S; 1]`` has
-    integer entries; singularity is decided exactly (flint raises on a singular
-    matrix), and the singular case goes to the reduced row echelon form.
+    On each agent's face ``F_m`` (last index ``l_m``) the weights are ``w = w0 + B y``
+    with ``w0 = sum_m e_{l_m}`` and ``B``'s columns ``e_i - e_{l_m}`` (``i`` in ``F_m``,
+    not last): the simplex constraints hold for every ``y``, and the gradient is
+    constant on every face iff ``B'(s a - Q w) = 0``, i.e. ``Y y = B'(s a - Q w0)``
+    with ``Y = B'QB``, the face matrix of the stability test. In integers (``Q = Qz /
+    D``, ``s a = gz / D``) that is an ``f x f`` system, ``f = |S| - N``, solved by
+    ``flint.fmpz_mat.solve`` (fraction-free; it raises on a singular matrix).
+    ``Y`` is singular iff the bordered system is, since ``B`` spans the kernel of the
+    simplex constraints; the singular case goes to the reduced row echelon form.
     """
     import flint
 
-    N, K = game.N, game.K
+    K = game.K
     _, Qz, gz, _ = game.exact_int()
-    idx = support_index(game, supports)
-    nI = len(idx)
-    n = nI + N
-    ent: list[int] = []
-    for i in idx:
-        row = Qz[i]
-        ent.extend([row[j] for j in idx])
-        ent.extend([1 if mm == i // K else 0 for mm in range(N)])
-    for m in range(N):
-        ent.extend([1 if j // K == m else 0 for j in idx])
-        ent.extend([0] * N)
-    try:
-        X = flint.fmpz_mat(n, n, ent).solve(flint.fmpz_mat(n, 1, [gz[i] for i in idx] + [1] * N))
-    except ZeroDivisionError:
-        return None
-    num, den = X.numer_denom()
-    d = int(den)
-    if d < 0:
-        return [-int(v) for v in num.entries()], -d
-    return [int(v) for v in num.entries()], d
+    faces = [[m * K + k for k in S] for m, S in enumerate(supports)]
+    cols = [(f[i], f[-1]) for f in faces for i in range(len(f) - 1)]
+    lasts = [f[-1] for f in faces]
+    f = len(cols)
+    used = [i for fc in faces for i in fc]
+    diff = []  # rows of B'Qz over the support: Qz_a - Qz_a2
+    for a, a2 in cols:
+        qa, qa2 = Qz[a], Qz[a2]
+        diff.append({j: qa[j] - qa2[j] for j in used})
+    Y = [[d[b] - d[b2] for b, b2 in cols] for d in diff]
+    # right-hand side B'(gz - Qz w0)
+    rhs = [
+        (gz[a] - gz[a2]) - sum(d[l] for l in lasts) for (a, a2), d in zip(cols, diff, strict=True)
+    ]
+    definite: tuple[bool, int] = (True, 0)
+    if f:
+        Ym = flint.fmpz_mat(f, f, [x for row in Y for x in row])
+        try:
+            X = Ym.solve(flint.fmpz_mat(f, 1, rhs))
+        except ZeroDivisionError:
+            return None
+        # Y is nonsingular: PSD iff PD, no zero eigenvalue
+        pd = positive_definite_fflu(Ym)
+        definite = (pd, 0) if pd is not None else psd_exact(Y)
+        num, dz = X.numer_denom()
+        den = int(dz)
+        y = [int(v) for v in num.entries()]
+        if den < 0:
+            den, y = -den, [-v for v in y]
+    else:
+        den, y = 1, []
+    w: dict[int, int] = {}
+    p = 0
+    for fc in faces:
+        rest = den
+        for i in fc[:-1]:
+            w[i] = y[p]
+            rest -= y[p]
+            p += 1
+        w[fc[-1]] = rest
+    return [w[i] for i in support_index(game, supports)], den, Y, definite
 
 
 def best_response_exact(game: Game, Wq: list[list[Any]], m: int) -> bool:

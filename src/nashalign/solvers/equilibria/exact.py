@@ -35,6 +35,7 @@ __all__ = [
     "affine_solutions",
     "copositive",
     "fm_witness",
+    "positive_definite_fflu",
     "psd_exact",
     "qp_max_simplex",
 ]
@@ -106,6 +107,30 @@ def psd_exact(Y: list[list[Any]]) -> tuple[bool, int]:
     psd = all((cs[i] >= 0) if (n - i) % 2 == 0 else (cs[i] <= 0) for i in range(n + 1))
     zeros = next(i for i in range(n + 1) if cs[i] != 0)
     return psd, zeros
+
+
+def positive_definite_fflu(M: Any) -> bool | None:
+    """Is the symmetric ``flint.fmpz_mat`` ``M`` positive definite? Sylvester's
+    criterion on its fraction-free LU: without row exchanges the diagonal of ``U`` is
+    the sequence of leading principal minors, so ``M`` is PD iff all are ``> 0``.
+    None when flint exchanged rows (a zero leading minor, so not PD; the caller
+    decides the rest by :func:`psd_exact`).
+
+    Examples
+    --------
+    >>> import flint
+    >>> positive_definite_fflu(flint.fmpz_mat([[2, 1], [1, 2]]))
+    True
+    >>> positive_definite_fflu(flint.fmpz_mat([[1, 2], [2, 1]]))
+    False
+    """
+    n = M.nrows()
+    if n == 0:
+        return True
+    P, _, _, U = M.fflu()
+    if not P.is_one():
+        return None
+    return all(U[i, i] > 0 for i in range(n))
 
 
 def fm_witness(rows: list[tuple[list[Any], Any, bool]], d: int) -> list[Any] | None | str:

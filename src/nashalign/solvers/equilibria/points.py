@@ -43,6 +43,11 @@ class Point:
         Exactly certified points: ``lam_m - g_mk`` for every index, as integers of the
         sign and zero pattern of the rational values (scaled by one positive
         denominator); 0 on the support, 0 off it at a tie.
+    face : list or None
+        The face matrix ``B'QB`` (scaled by ``D``) of the support when the certificate
+        computed it (:func:`~nashalign.solvers.equilibria.certificates.solve_nonsingular`).
+    face_definite : tuple or None
+        ``(PSD, number of zero eigenvalues)`` of ``face``, decided exactly, when known.
     """
 
     W: NDArray
@@ -55,6 +60,8 @@ class Point:
     kappa: float
     nullq: list[list[Any]] | None = None
     gaps: list[int] | None = None
+    face: list[list[int]] | None = None
+    face_definite: tuple[bool, int] | None = None
 
 
 def check_exact(
@@ -76,13 +83,15 @@ def check_exact_int(
     game: Game,
     idx: list[int],
     wS: list[int],
-    lamz: list[int],
+    lamz: list[int] | None,
     den: int,
     dirs: NDArray,
     continuum: bool,
 ) -> Point | None:
     """Exact KKT check in integers: support weights ``wS / den`` (on ``idx``) and
-    multipliers ``lamz / (D den)`` (``den > 0``).
+    multipliers ``lamz / (D den)`` (``den > 0``). ``lamz`` None: the weights solve the
+    support system (gradient constant on each support), and ``lam_m`` is read off
+    agent ``m``'s first support index.
 
     With ``Q = Qz / D`` and ``s a = gz / D`` (:meth:`Game.exact_int`) and ``w = num /
     den``, ``D den (g_i - lam_m) = gz_i den - (Qz num)_i - lamz_m`` exactly; one integer
@@ -98,6 +107,11 @@ def check_exact_int(
     for p, i in enumerate(idx):
         num[i] = wS[p]
     QN = Qzm * flint.fmpz_mat(N * K, 1, num)
+    if lamz is None:
+        first = {}
+        for i in idx:
+            first.setdefault(i // K, i)
+        lamz = [gz[first[m]] * den - int(QN[first[m], 0]) for m in range(N)]
     on = set(idx)
     gaps = [0] * (N * K)
     for i in range(N * K):

@@ -80,14 +80,21 @@ MAX_TIES = 12
 
 
 def critical_cone_exact(
-    Q: Any, faces: list[list[int]], ties: list[list[int]]
+    Q: Any,
+    faces: list[list[int]],
+    ties: list[list[int]],
+    Y: list[list[Any]] | None = None,
+    definite: tuple[bool, int] | None = None,
 ) -> tuple[str, bool | None]:
-    """``(stability, local_max)`` from the exact second-order test on the critical cone."""
+    """``(stability, local_max)`` from the exact second-order test on the critical cone
+    (``Y``: the face matrix ``face_matrix(Q, faces)`` and ``definite`` its exact
+    ``(PSD, zero eigenvalues)``, when already computed)."""
     import flint
 
     zero = flint.fmpq(0)
-    Y = face_matrix(Q, faces, zero)
-    psd, zeros = psd_exact(Y)
+    if Y is None:
+        Y = face_matrix(Q, faces, zero)
+    psd, zeros = psd_exact(Y) if definite is None else definite
     if not psd:
         return "saddle", False
     cone = [(i, f[-1]) for f, t in zip(faces, ties, strict=True) for i in t]
@@ -183,7 +190,7 @@ def classify(
     strict_c = not weak
     if pt.exact:
         ties = [[i for i in weak if i // K == m] for m in range(N)]
-        stab, lmax = critical_cone_exact(Qz, faces, ties)
+        stab, lmax = critical_cone_exact(Qz, faces, ties, pt.face, pt.face_definite)
         return stab, lmax, strict_c
     psd, zeros = definite(faces)
     if not psd:
