@@ -340,7 +340,7 @@ MUTANTS = [
     (
         "pre-filter: multipliers forgotten",
         E + "support_systems.py",
-        "G = G.reshape(Bn, N, K) - x[:, t:, None]",
+        "G = G.reshape(Bn, N, K) - lam[:, :, None]",
         "G = G.reshape(Bn, N, K)",
     ),
     # Replaces "continua: zero weights accepted" (the positivity rows made weak), an

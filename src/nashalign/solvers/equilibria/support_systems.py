@@ -6,8 +6,8 @@ permuting agents, so only multisets of supports are solved (``C(2^K - 2 + N, N)`
 :func:`~nashalign.solvers.equilibria.enumeration_size`) and each solution's orbit is
 expanded afterwards. The float pre-filter is vectorised (``prefilter``): the tuples'
 systems are grouped by size, equilibrated and solved in batches with
-:func:`numpy.linalg.solve`. Floats only prune here, and only by a margin above the
-solve's estimated forward error: every system the float verdict cannot rule out
+:func:`numpy.linalg.solve` (on the faces: ``(|S| - N)``-square). Floats only prune
+here, and only by a margin above the solve's estimated forward error: every system the float verdict cannot rule out
 (near a decision boundary, ill-conditioned, singular) is a candidate, and every
 candidate's structure (rank, consistency, continua, ties, supports) is decided
 over Q by :mod:`nashalign.solvers.equilibria.certificates`. ``batch`` is the plain
@@ -162,74 +162,81 @@ def prefilter(
 ) -> tuple[NDArray, NDArray, NDArray]:
     """The float verdict on a batch of support systems: ``(keep, undecided, kappa)``.
 
-    Each system is solved at its own size (support size + N; the batch is grouped by
-    that size), not padded with identity rows to ``N(K+1)``: a third of the work of a
-    padded solve. The system is equilibrated (the rows of ``Q`` and ``s a`` divided by
-    the data scale ``sigma``, the multipliers solved as ``lam / sigma``), so that
-    extreme ratios ``s, r`` do not make it ill-conditioned by scale alone. One batched
-    :func:`numpy.linalg.solve` per size takes two right-hand sides: ``[s a; 1]`` and a
-    fixed Gaussian probe ``z``, whose solution estimates ``||M^-1||`` (a lower bound,
-    multiplied by ``sqrt(n)``). A system is pruned only when its KKT violation
-    exceeds ``tol.kkt + tol.kappa_eps eps kappa (1 + ||x||)``, a margin above the
-    forward error of the solve; where that margin exceeds ``tol.float_verdict_max``
-    (or the solve failed) the system is ``undecided`` and goes to the exact path.
+    Each system is solved on its faces, as the exact certificate does
+    (:func:`~nashalign.solvers.equilibria.certificates.solve_nonsingular`): ``w = w0 +
+    B y`` with ``w0`` the last support index of every agent and ``B``'s columns ``e_i -
+    e_last`` within each support, so that ``Y y = B'(s a - Q w0)``, ``Y = B'QB``, is
+    ``(|S| - N)``-square (the batch is grouped by support size); ``lam_m`` is the
+    gradient at agent ``m``'s last index. The data are equilibrated (``Q`` and ``s a``
+    divided by the data scale ``sigma``), so that extreme ratios ``s, r`` do not make a
+    system ill-conditioned by scale alone. One batched :func:`numpy.linalg.solve` per
+    size takes two right-hand sides: ``B'(s a - Q w0)`` and a fixed Gaussian probe
+    ``z``, whose solution estimates ``||Y^-1||`` (a lower bound, multiplied by
+    ``sqrt(n)``). A system is pruned only when its KKT violation exceeds ``tol.kkt +
+    tol.kappa_eps eps kappa (1 + ||x||)``, a margin above the forward error of the
+    solve; where that margin exceeds ``tol.float_verdict_max`` (or the solve failed)
+    the system is ``undecided`` and goes to the exact path.
     """
     N, K = game.N, game.K
     nk = N * K
     sig = game.scale
     Qs = game.Q / sig
     g0s = game.g0 / sig
-    absQ = np.abs(Qs)
     out_keep = np.zeros(on.shape[0], dtype=bool)
     out_undecided = np.zeros(on.shape[0], dtype=bool)
     out_kappa = np.full(on.shape[0], np.inf)
     sizes = on.sum(axis=1)
     order = np.argsort(sizes, kind="stable")
     bounds = np.searchsorted(sizes[order], np.arange(nk + 2))
-    agent_of = np.arange(nk) // K
     for t in range(N, nk + 1):
         rows = order[bounds[t] : bounds[t + 1]]
         Bn = rows.size
         if not Bn:
             continue
         onb = on[rows]
-        idx = np.nonzero(onb)[1].reshape(Bn, t)  # on-support indices, ascending
-        n = t + N
-        M = np.zeros((Bn, n, n))
-        M[:, :t, :t] = Qs[idx[:, :, None], idx[:, None, :]]
-        E = (agent_of[idx][:, :, None] == np.arange(N)).astype(float)
-        M[:, :t, t:] = E
-        M[:, t:, :t] = E.transpose(0, 2, 1)
-        rhs = np.empty((Bn, n, 2))
-        rhs[:, :t, 0] = g0s[idx]
-        rhs[:, t:, 0] = 1.0
-        z, zmax = _probe(n)
-        rhs[:, :, 1] = z
+        onr = onb.reshape(Bn, N, K)
+        last = (K - 1 - np.argmax(onr[:, :, ::-1], axis=2)) + K * np.arange(N)  # (B, N)
+        free = onb.copy()
+        np.put_along_axis(free, last, False, axis=1)
+        f = t - N
+        a = np.nonzero(free)[1].reshape(Bn, f)  # free indices, ascending
+        a2 = np.take_along_axis(last, a // K, axis=1)  # their agent's last index
+        W = np.zeros((Bn, nk))
+        np.put_along_axis(W, last, 1.0, axis=1)  # w0
         ok = np.ones(Bn, dtype=bool)
-        try:
-            X = np.linalg.solve(M, rhs)
-        except np.linalg.LinAlgError:
-            X = np.full((Bn, n, 2), np.nan)
-            for i in range(Bn):
-                try:
-                    X[i] = np.linalg.solve(M[i], rhs[i])
-                except np.linalg.LinAlgError:
-                    ok[i] = False
-        x = X[:, :, 0]
+        kappa = np.ones(Bn)
+        if f:
+            r = g0s[None] - W @ Qs.T
+            c = np.take_along_axis(r, a, axis=1) - np.take_along_axis(r, a2, axis=1)
+            ai, a2i, bj, b2j = a[:, :, None], a2[:, :, None], a[:, None, :], a2[:, None, :]
+            Y = Qs[ai, bj] - Qs[ai, b2j] - Qs[a2i, bj] + Qs[a2i, b2j]
+            z, zmax = _probe(f)
+            rhs = np.empty((Bn, f, 2))
+            rhs[:, :, 0] = c
+            rhs[:, :, 1] = z
+            try:
+                X = np.linalg.solve(Y, rhs)
+            except np.linalg.LinAlgError:
+                X = np.full((Bn, f, 2), np.nan)
+                for i in range(Bn):
+                    try:
+                        X[i] = np.linalg.solve(Y[i], rhs[i])
+                    except np.linalg.LinAlgError:
+                        ok[i] = False
+            with np.errstate(invalid="ignore", over="ignore"):
+                norm_y = np.abs(Y).sum(axis=2).max(axis=1)
+                kappa = norm_y * np.abs(X[:, :, 1]).max(axis=1) / zmax * math.sqrt(f)
+            np.put_along_axis(W, a, X[:, :, 0], axis=1)
+            rest = 2.0 - W.reshape(Bn, N, K).sum(axis=2)  # the last entries still hold 1
+            np.put_along_axis(W, last, rest, axis=1)
         with np.errstate(invalid="ignore", over="ignore"):
-            # ||M||_inf: a support row sums |Qs_ij| over the support, plus its 1; a
-            # multiplier row has one 1 per support index of its agent
-            rows_q = np.where(onb, onb.astype(float) @ absQ.T, 0.0).max(axis=1) + 1.0
-            norm_m = np.maximum(rows_q, onb.reshape(Bn, N, K).sum(axis=2).max(axis=1))
-            kappa = norm_m * np.abs(X[:, :, 1]).max(axis=1) / zmax * math.sqrt(n)
-            xmax = np.abs(x).max(axis=1)
-            margin = tol.kkt + tol.kappa_eps * EPS * kappa * (1.0 + xmax)
-            W = np.zeros((Bn, nk))
-            np.put_along_axis(W, idx, x[:, :t], axis=1)
             G = g0s[None] - W @ Qs.T
-            G = G.reshape(Bn, N, K) - x[:, t:, None]
-            wmin = x[:, :t].min(axis=1)
-            gmax = np.where(onb.reshape(Bn, N, K), -np.inf, G).max(axis=(1, 2))
+            lam = np.take_along_axis(G, last, axis=1)
+            G = G.reshape(Bn, N, K) - lam[:, :, None]
+            xmax = np.maximum(np.abs(W).max(axis=1), np.abs(lam).max(axis=1))
+            margin = tol.kkt + tol.kappa_eps * EPS * kappa * (1.0 + xmax)
+            wmin = np.where(onb, W, np.inf).min(axis=1)
+            gmax = np.where(onr, -np.inf, G).max(axis=(1, 2))
         undecided = ~(ok & np.isfinite(margin) & (margin <= tol.float_verdict_max))
         keep = undecided | ((wmin > -margin) & (gmax <= margin))
         out_keep[rows] = keep
