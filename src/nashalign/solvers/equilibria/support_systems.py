@@ -261,6 +261,7 @@ def candidates(game: Game, tol: Tolerances = DEFAULT_TOL) -> tuple[list[Candidat
     """
     N, K = game.N, game.K
     tuples, masks = plan(K, N, game.homogeneous)
+    names = _support_names(K, N, game.homogeneous)
     out: list[Candidate] = []
     everything = tuples.shape[0] <= tol.exact_all_systems
     for start in range(0, tuples.shape[0], CHUNK):
@@ -270,7 +271,14 @@ def candidates(game: Game, tol: Tolerances = DEFAULT_TOL) -> tuple[list[Candidat
             undecided, kappa = keep, np.full(t.shape[0], math.inf)
         else:
             keep, undecided, kappa = prefilter(game, masks[t].reshape(t.shape[0], N * K), tol)
-        for i in np.flatnonzero(keep):
-            sup = tuple(tuple(int(k) for k in np.flatnonzero(masks[j])) for j in t[i])
+        for i in np.flatnonzero(keep).tolist():
+            sup = tuple(names[j] for j in t[i].tolist())
             out.append(Candidate(sup, bool(undecided[i]), float(kappa[i])))
     return out, int(tuples.shape[0])
+
+
+@lru_cache(maxsize=16)
+def _support_names(K: int, N: int, homogeneous: bool) -> tuple[tuple[int, ...], ...]:
+    """Each support id of :func:`plan` as the tuple of its indices (cached)."""
+    _, masks = plan(K, N, homogeneous)
+    return tuple(tuple(int(k) for k in np.flatnonzero(m)) for m in masks)
