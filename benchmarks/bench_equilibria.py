@@ -114,8 +114,10 @@ def target_population(N: int, K: int, hetero: bool, seed: int = 17) -> tuple[Any
 
 
 def plain_float_count(game: Any) -> int:
-    """Baseline: assemble every support system, one batched ``numpy.linalg.solve``,
-    count the KKT-valid solutions (float, fixed tolerance)."""
+    """Baseline: assemble every support system (padded to ``N(K+1)`` with identity
+    rows), one batched ``numpy.linalg.solve`` per chunk (one by one only in a chunk
+    holding an exactly singular system, which then counts nothing), count the
+    KKT-valid solutions (float, fixed tolerance)."""
     from nashalign.solvers.equilibria.support_systems import CHUNK, plan
 
     N, K = game.N, game.K
@@ -136,10 +138,13 @@ def plain_float_count(game: Any) -> int:
         rhs = np.concatenate([np.where(on, game.g0, 0.0), np.ones((t.shape[0], N))], axis=1)
         try:
             x = np.linalg.solve(M, rhs[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            x = np.stack(
-                [np.linalg.lstsq(Mi, bi, rcond=None)[0] for Mi, bi in zip(M, rhs, strict=True)]
-            )
+        except np.linalg.LinAlgError:  # an exactly singular system in the chunk: solve
+            x = np.full(rhs.shape, np.nan)  # one by one, the singular ones count nothing
+            for i in range(M.shape[0]):
+                try:
+                    x[i] = np.linalg.solve(M[i], rhs[i])
+                except np.linalg.LinAlgError:
+                    pass
         W = np.where(on, x[:, :nk], 0.0)
         G = (game.g0[None] - W @ game.Q.T).reshape(-1, N, K) - x[:, nk:, None]
         onr = on.reshape(-1, N, K)
