@@ -115,9 +115,9 @@ def target_population(N: int, K: int, hetero: bool, seed: int = 17) -> tuple[Any
 
 def plain_float_count(game: Any) -> int:
     """Baseline: assemble every support system (padded to ``N(K+1)`` with identity
-    rows), one batched ``numpy.linalg.solve`` per chunk (one by one only in a chunk
-    holding an exactly singular system, which then counts nothing), count the
-    KKT-valid solutions (float, fixed tolerance)."""
+    rows), one batched ``numpy.linalg.solve`` per chunk (halved around an exactly
+    singular system, which then counts nothing), count the KKT-valid solutions
+    (float, fixed tolerance)."""
     from nashalign.solvers.equilibria.support_systems import CHUNK, plan
 
     N, K = game.N, game.K
@@ -136,15 +136,7 @@ def plain_float_count(game: Any) -> int:
         M = np.where(v[:, :, None] & v[:, None, :], base[None], 0.0)
         M[:, np.arange(nk), np.arange(nk)] += ~on
         rhs = np.concatenate([np.where(on, game.g0, 0.0), np.ones((t.shape[0], N))], axis=1)
-        try:
-            x = np.linalg.solve(M, rhs[..., None])[..., 0]
-        except np.linalg.LinAlgError:  # an exactly singular system in the chunk: solve
-            x = np.full(rhs.shape, np.nan)  # one by one, the singular ones count nothing
-            for i in range(M.shape[0]):
-                try:
-                    x[i] = np.linalg.solve(M[i], rhs[i])
-                except np.linalg.LinAlgError:
-                    pass
+        x = _solve_halving(M, rhs[..., None])[..., 0]
         W = np.where(on, x[:, :nk], 0.0)
         G = (game.g0[None] - W @ game.Q.T).reshape(-1, N, K) - x[:, nk:, None]
         onr = on.reshape(-1, N, K)
@@ -153,6 +145,18 @@ def plain_float_count(game: Any) -> int:
         )
         count += int(ok.sum())
     return count
+
+
+def _solve_halving(M: Any, b: Any) -> Any:
+    """Batched ``numpy.linalg.solve``; a batch holding an exactly singular system is
+    halved until the singular ones are alone (their solution is NaN)."""
+    try:
+        return np.linalg.solve(M, b)
+    except np.linalg.LinAlgError:
+        if M.shape[0] == 1:
+            return np.full(b.shape, np.nan)
+        h = M.shape[0] // 2
+        return np.concatenate([_solve_halving(M[:h], b[:h]), _solve_halving(M[h:], b[h:])])
 
 
 def run_targets(repeat: int = 7) -> list[dict[str, Any]]:

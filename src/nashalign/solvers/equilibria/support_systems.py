@@ -214,15 +214,8 @@ def prefilter(
             rhs = np.empty((Bn, f, 2))
             rhs[:, :, 0] = c
             rhs[:, :, 1] = z
-            try:
-                X = np.linalg.solve(Y, rhs)
-            except np.linalg.LinAlgError:
-                X = np.full((Bn, f, 2), np.nan)
-                for i in range(Bn):
-                    try:
-                        X[i] = np.linalg.solve(Y[i], rhs[i])
-                    except np.linalg.LinAlgError:
-                        ok[i] = False
+            X = _solve_halving(Y, rhs)
+            ok = ~np.isnan(X[:, 0, 0])
             with np.errstate(invalid="ignore", over="ignore"):
                 norm_y = np.abs(Y).sum(axis=2).max(axis=1)
                 kappa = norm_y * np.abs(X[:, :, 1]).max(axis=1) / zmax * math.sqrt(f)
@@ -243,6 +236,18 @@ def prefilter(
         out_undecided[rows] = undecided
         out_kappa[rows] = kappa
     return out_keep, out_undecided, out_kappa
+
+
+def _solve_halving(M: NDArray, b: NDArray) -> NDArray:
+    """Batched :func:`numpy.linalg.solve`; a batch holding an exactly singular system
+    is halved until the singular ones are alone (their solution is NaN)."""
+    try:
+        return np.linalg.solve(M, b)
+    except np.linalg.LinAlgError:
+        if M.shape[0] == 1:
+            return np.full(b.shape, np.nan)
+        h = M.shape[0] // 2
+        return np.concatenate([_solve_halving(M[:h], b[:h]), _solve_halving(M[h:], b[h:])])
 
 
 @lru_cache(maxsize=64)
