@@ -65,3 +65,12 @@ class Lengths:
 
     def provenance(self):
         return {"backend": self.backend, "model": "lengths", "device": "cpu"}
+
+
+def refuse_two(x: int) -> int:
+    """Refuse item 2 with an InputError (bad input found inside a worker)."""
+    from nashalign.errors import InputError
+
+    if x == 2:
+        raise InputError("item 2 is refused")
+    return x

@@ -69,6 +69,13 @@ def test_a_worker_process_that_keeps_dying_stops_the_run_in_one_line():
     assert 3 not in got  # the piece never finished; the others may have
 
 
+def test_an_input_error_in_a_pool_worker_stays_an_input_error_and_stops_the_rest():
+    t0 = time.perf_counter()
+    with pytest.raises(InputError, match="item 2 is refused"):
+        run_tasks(shard_helpers.refuse_two, range(200), "process", workers=2)
+    assert time.perf_counter() - t0 < 60
+
+
 def test_ray_missing_is_one_line_with_the_install_command(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
     with pytest.raises(InputError) as err:

@@ -65,10 +65,8 @@ def test_a_task_whose_worker_keeps_dying_is_one_executor_error():
 
 
 def test_an_input_error_in_a_task_stays_an_input_error():
-    from nashalign.solvers.equilibria.tiles import sweep_counts
-
-    with pytest.raises(InputError, match="n_agents >= 2"):
-        sweep_counts([1.0, 2.0], np.eye(2), [1.0], [1.0], n_agents=1, executor="ray")
+    with pytest.raises(InputError, match="item 2 is refused"):
+        run_tasks(shard_helpers.refuse_two, range(20), "ray")
 
 
 def test_exact_sweep_on_ray_equals_the_serial_sweep():

@@ -438,10 +438,11 @@ def _run_pool(
     attempts = 0
     while todo:
         ctx = get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx)
+        finished: set[int] = set()
+        broken = False
+        try:
             futures = {pool.submit(fn, items[i]): i for i in todo}
-            finished: set[int] = set()
-            broken = False
             for fut in as_completed(futures):
                 i = futures[fut]
                 try:
@@ -451,6 +452,11 @@ def _run_pool(
                     continue
                 done(i, result)
                 finished.add(i)
+        except BaseException:
+            # A piece raised (or we were interrupted): drop the queued pieces, do not run them.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
         todo = [i for i in todo if i not in finished]
         if broken:
             attempts += 1
