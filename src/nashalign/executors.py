@@ -7,7 +7,7 @@ certifying whole equilibrium sets over large grids, split into independent piece
 ``serial``
     One after the other in this process.
 ``process``
-    A local pool of worker processes (``spawn``ed, so a parent that holds threads,
+    A local pool of worker processes (started by ``spawn``, so a parent that holds threads,
     torch or Ray, is safe to pool from).
 ``ray``
     Ray tasks (the optional ``ray`` extra: ``pip install -e '.[ray]'``). Without an
@@ -133,7 +133,7 @@ def ray_available() -> bool:
 
 
 def require_ray() -> ModuleType:
-    """Import Ray, or one :class:`InputError` line with the install command.
+    """Import Ray, or one :class:`~nashalign.errors.InputError` line with the install command.
 
     Examples
     --------

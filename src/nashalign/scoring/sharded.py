@@ -307,7 +307,7 @@ def score_sharded(
     scorer : Scorer
         The scorer (validated here; its model is loaded only where shards run).
     contexts, subpopulations
-        As for :meth:`Scorer.score`.
+        As for :meth:`nashalign.scoring.base.Scorer.score`.
     shard_size : int or None
         Contexts per shard, a multiple of the scorer's ``context_block`` (1 for a
         scorer without one); default: one block.
