@@ -118,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def ray_cold() -> dict:
         ray.init(
+            address="local",
             num_cpus=args.workers, include_dashboard=False, logging_level="ERROR",
             log_to_driver=False,
         )  # fmt: skip

@@ -1,12 +1,18 @@
 """Ray: a local cluster started once for this module (2 CPUs), tasks, actors, dead workers.
 
-Skips, with the install line as the reason, where the ray extra is not installed. All
-tests here share one pytest-xdist worker (``xdist_group``), hence one local Ray.
+Skips, with the install line as the reason, where the ray extra is not installed. The
+tests are marked ``xdist_group("ray")`` so that ``--dist loadgroup`` keeps them on one
+pytest-xdist worker, hence one local Ray; pytest-xdist 3.8 cannot group under pytest 9
+(it renames ``item._nodeid``, which pytest 9 no longer reads), so there each worker
+that draws one of them starts its own small local Ray (``address="local"``: never a
+stray cluster left by ``ray start``).
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -36,7 +42,9 @@ def local_ray():
     if started:
         path = os.pathsep.join([TESTS, os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         ray.init(
+            address="local",
             num_cpus=2,
+            object_store_memory=80 * 2**20,
             include_dashboard=False,
             logging_level="ERROR",
             log_to_driver=False,
@@ -125,3 +133,36 @@ def test_embedding_estimate_on_ray_actors_equals_the_unsharded_one(tmp_path):
     np.testing.assert_array_equal(sharded.a, plain.a)
     np.testing.assert_array_equal(sharded.C, plain.C)
     assert len(sharded.provenance["sharding"]["shards"]) == 2 and out.is_file()
+
+
+def _fresh_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    """``code`` in a new interpreter (no Ray initialised), with ``env`` added."""
+    full = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    full.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=full, timeout=300
+    )
+
+
+def test_a_fresh_process_starts_its_own_local_ray():
+    code = "from nashalign.executors import run_tasks; print(run_tasks(abs, [-1, -2], 'ray', 1))"
+    proc = _fresh_python(code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[1, 2]"
+
+
+def test_an_address_that_does_not_answer_is_one_line_and_exit_2(tmp_path):
+    out = tmp_path / "x.json"
+    code = (
+        "import sys; from nashalign.cli import main; sys.exit(main(['estimate', '--dataset', "
+        f"'politics', '--executor', 'ray', '--out', {str(out)!r}]))"
+    )
+    t0 = time.perf_counter()
+    proc = _fresh_python(code, RAY_ADDRESS="127.0.0.1:1", NASHALIGN_RAY_TIMEOUT="5")
+    assert time.perf_counter() - t0 < 120
+    assert proc.returncode == 2 and not out.exists()
+    assert proc.stderr == (
+        "nashalign estimate: error: Ray address 127.0.0.1:1 does not answer (Connection "
+        "refused, waited at most 5 s); check RAY_ADDRESS or start the cluster with "
+        "`ray start --head`\n"
+    )

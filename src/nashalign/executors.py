@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -300,27 +299,18 @@ def connect_ray(address: str | None = None, num_cpus: int | None = None) -> Modu
         "ignore_reinit_error": True,
     }
     if addr is None:
+        # "local": always a new local Ray, never a stray one left by `ray start` on this machine.
+        kwargs["address"] = "local"
         kwargs["num_cpus"] = num_cpus or cpu_count()
     else:
         check_address_answers(addr, timeout)
         check_ray_answers(addr, timeout)
         kwargs["address"] = addr
-    failure: list[BaseException] = []
-
-    def init() -> None:
-        try:
-            ray.init(**kwargs)
-        except BaseException as exc:  # noqa: BLE001 - reported in the caller's thread
-            failure.append(exc)
-
-    worker = threading.Thread(target=init, name="nashalign-ray-init", daemon=True)
-    worker.start()
-    worker.join(timeout if addr is not None else max(timeout, 120.0))
-    if worker.is_alive():
-        where = f"Ray address {addr}" if addr is not None else "a local Ray"
-        raise InputError(f"{where} did not start answering within {timeout:g} s")
-    if failure:
-        exc = failure[0]
+    # In this thread: Ray cannot start a local cluster from a helper thread, and a remote
+    # address has just answered the child's probe within the time-out.
+    try:
+        ray.init(**kwargs)
+    except Exception as exc:  # noqa: BLE001 - any failure to start or join is one line
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         where = f"Ray at {addr}" if addr is not None else "a local Ray"
         raise InputError(f"could not connect to {where}: {first}") from None
@@ -467,6 +457,11 @@ def _run_pool(
                 )
 
 
+def _apply(fn: Callable[[Any], Any], x: Any) -> Any:
+    """``fn(x)``: what a Ray task runs (so ``fn`` may be any picklable callable)."""
+    return fn(x)
+
+
 def _run_ray(
     ray: ModuleType,
     fn: Callable[[Any], Any],
@@ -475,8 +470,9 @@ def _run_ray(
     done: Callable[[int, Any], None],
 ) -> None:
     """Ray tasks (one CPU each), retried by Ray when their worker dies."""
-    remote = ray.remote(num_cpus=1, max_retries=retries, retry_exceptions=False)(fn)
-    refs = {remote.remote(x): i for i, x in enumerate(items)}
+    remote = ray.remote(num_cpus=1, max_retries=retries, retry_exceptions=False)(_apply)
+    fn_ref = ray.put(fn)  # any picklable callable (a builtin too), shipped once
+    refs = {remote.remote(fn_ref, x): i for i, x in enumerate(items)}
     pending = list(refs)
     try:
         while pending:
