@@ -43,7 +43,7 @@ from nashalign.solvers.equilibria.grid import grid_counts
 from nashalign.solvers.equilibria.tolerances import DEFAULT_TOL, Tolerances, check_tolerances
 from nashalign.validation import finite_array, positive_int, validate_tau
 
-__all__ = ["CERTIFY", "Tile", "count_tile", "sweep_counts", "tile_grid"]
+__all__ = ["CERTIFY", "DEFAULT_TILE", "Tile", "count_tile", "sweep_counts", "tile_grid"]
 
 #: The two kinds of sweep.
 CERTIFY = ("float", "exact")
