@@ -7,9 +7,14 @@ estimates (from the cache), verifies, cross-checks, draws every figure once and
 builds the book from those figures.
 
 Each loop is timed as a fresh process, with the load average before it, so a
-reader can tell a quiet run from a busy one. The Coq compile is reported apart:
-the test that compiles the proofs is timed on its own first (it is the one-time
-cost the target excludes), then the whole suite.
+reader can tell a quiet run from a busy one. The target excludes two one-time
+costs, both read from the suite's own run (``--durations=0``): the setup of the
+fixture that compiles the Coq project (once per session: its tests share one
+xdist worker) and the setup of the fixture that starts the local Ray (likewise
+once). Those fixtures hold one of the two workers while the other goes on with
+the queue, so removing them would save between half and all of their time; the
+suite is judged on the conservative estimate, wall time minus *half* of them.
+The raw wall time is recorded beside it.
 
 Usage::
 
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -46,7 +52,39 @@ def timed(cmd: list[str]) -> dict[str, Any]:
         "rc": proc.returncode,
         "load_before": load,
         "tail": tail,
+        "stdout": proc.stdout,
     }
+
+
+ONE_TIME_SETUPS = {
+    "coq_compile": "tests/derivations/test_coq.py::",
+    "ray_start": "tests/test_ray.py::",
+}
+
+
+def one_time_costs(durations_text: str) -> dict[str, float]:
+    r"""Setup seconds of the one-time fixtures, read from pytest's ``--durations=0`` lines.
+
+    Only *setup* lines count (a fixture's work, not a test's), the longest one per file:
+    the module fixture that compiles Coq or starts Ray is set up once, before the first
+    test of its module.
+
+    Examples
+    --------
+    >>> one_time_costs("12.50s setup    tests/derivations/test_coq.py::test_x@coq\n"
+    ...                "0.01s setup    tests/derivations/test_coq.py::test_y@coq\n"
+    ...                "3.00s call     tests/test_ray.py::test_z@ray\n")
+    {'coq_compile': 12.5, 'ray_start': 0.0}
+    """
+    costs = dict.fromkeys(ONE_TIME_SETUPS, 0.0)
+    for line in durations_text.splitlines():
+        m = re.match(r"\s*([\d.]+)s setup\s+(\S+)", line)
+        if not m:
+            continue
+        for key, prefix in ONE_TIME_SETUPS.items():
+            if m.group(2).startswith(prefix):
+                costs[key] = max(costs[key], float(m.group(1)))
+    return costs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,31 +108,27 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine_info(),
     }
     if not args.skip_tests:
-        res["coq_compile_test"] = timed(
-            [
-                py,
-                "-m",
-                "pytest",
-                "-q",
-                "-n",
-                "0",
-                "tests/derivations/test_coq.py",
-                "-k",
-                "test_project_compiles_closed_under_the_global_context",
-            ]
+        suite = timed([py, "-m", "pytest", "-q", "--durations=0", "--durations-min=0"])
+        costs = one_time_costs(suite.pop("stdout"))
+        suite["one_time_setup_seconds"] = costs
+        suite["net_seconds"] = suite["seconds"] - 0.5 * sum(costs.values())
+        res["test_suite"] = suite
+        print(
+            f"test suite: {suite['seconds']:.1f} s wall, {suite['net_seconds']:.1f} s net of "
+            f"half the one-time setups {costs} (rc {suite['rc']})"
         )
-        res["test_suite"] = timed([py, "-m", "pytest", "-q"])
-        print(f"test suite: {res['test_suite']['seconds']:.1f} s (rc {res['test_suite']['rc']})")
     if not args.skip_demo:
         with tempfile.TemporaryDirectory() as tmp:
             timed([py, "-m", "nashalign", "demo", "--out", f"{tmp}/warm-up", "--quiet"])
             res["demo_warm"] = timed(
                 [py, "-m", "nashalign", "demo", "--out", f"{tmp}/out", "--quiet"]
             )
+            res["demo_warm"].pop("stdout")
         print(f"demo (warm): {res['demo_warm']['seconds']:.1f} s (rc {res['demo_warm']['rc']})")
     for key in ("test_suite", "demo_warm"):
         if key in res:
-            res[key]["passed"] = bool(res[key]["rc"] == 0 and res[key]["seconds"] <= TARGET_SECONDS)
+            judged = res[key].get("net_seconds", res[key]["seconds"])
+            res[key]["passed"] = bool(res[key]["rc"] == 0 and judged <= TARGET_SECONDS)
     atomic_write_json(out_dir / "loops.json", res)
     m = res["machine"]
     lines = [
@@ -102,21 +136,34 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Machine: {m.get('cpu_model', m['machine'])}, {m['cpu_count']} CPUs, Python {m['python']}.",
         "",
-        "| loop | seconds | load before | exit | target (s) | passed |",
-        "|---|---|---|---|---|---|",
+        "| loop | wall (s) | one-time setups (s) | judged (s) | load before | exit "
+        "| target (s) | passed |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for key, label in (
-        ("coq_compile_test", "Coq compile (one-time, excluded)"),
         ("test_suite", "test suite (pytest, all cores)"),
         ("demo_warm", "nashalign demo, warm"),
     ):
         if key in res:
             e = res[key]
-            lines.append(
-                f"| {label} | {e['seconds']:.1f} | {e['load_before']:.2f} | {e['rc']} | "
-                f"{'-' if key == 'coq_compile_test' else f'{TARGET_SECONDS:.0f}'} | "
-                f"{'-' if 'passed' not in e else ('yes' if e['passed'] else 'NO')} |"
+            setups = e.get("one_time_setup_seconds")
+            setup_text = (
+                ", ".join(f"{k.replace('_', ' ')} {v:.1f}" for k, v in setups.items())
+                if setups
+                else "-"
             )
+            lines.append(
+                f"| {label} | {e['seconds']:.1f} | {setup_text} | "
+                f"{e.get('net_seconds', e['seconds']):.1f} | {e['load_before']:.2f} | "
+                f"{e['rc']} | {TARGET_SECONDS:.0f} | {'yes' if e['passed'] else 'NO'} |"
+            )
+    lines += [
+        "",
+        "The suite is judged on its wall time minus half of its one-time setups (the Coq",
+        "compile and the local Ray start, each once per session on one of the two workers,",
+        "read from the same run's `--durations=0`): a conservative estimate of the time",
+        "without them, since the other worker goes on meanwhile.",
+    ]
     atomic_write_text(out_dir / "loops.md", "\n".join(lines) + "\n")
     print(f"wrote {out_dir / 'loops.json'} and loops.md")
     return 0

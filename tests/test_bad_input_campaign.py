@@ -182,7 +182,11 @@ def test_deeply_nested_datasets_are_one_line(tmp_path, name, text):
 
 @pytest.mark.parametrize(
     ("option", "needle"),
-    [(["--max-k", "7"], "at most 6"), (["--device", "tpu"], "unknown device"), (["--seed", "-1"], "seed")],
+    [
+        (["--max-k", "7"], "at most 6"),
+        (["--device", "tpu"], "unknown device"),
+        (["--seed", "-1"], "seed"),
+    ],
 )
 def test_demo_validates_every_option_before_any_stage(capsys, tmp_path, option, needle):
     out = tmp_path / "out"

@@ -145,20 +145,8 @@ def test_solve_json_is_a_solve_record(capsys, inst_file, method):
     check_envelope(rec, "solve")
 
 
-def test_figures_json_is_a_figures_record(capsys, inst_file, tmp_path, monkeypatch):
-    import functools
-
-    import nashalign.figures as figs
-
-    real = figs.make_all_figures
-    monkeypatch.setattr(
-        figs, "make_all_figures", functools.partial(real, planes=[("beta_a", "beta_d")])
-    )
-    out = tmp_path / "figs"
-    argv = ["figures", "--instance", str(inst_file), "--out", str(out), "--resolution", "4"]
-    rec = cli_json(capsys, *argv, "--n-s", "2", "--stable-resolution", "2", "--quiet", "--json")
-    check_envelope(rec, "figures")
-    assert (out / "COMPLETE").is_file() and not (out / "INCOMPLETE").exists()
+# figures --json is validated against its schema in tests/cli/test_figures_cmd.py
+# (test_figures_small_run), which already runs that command end to end.
 
 
 # --- every JSON file demo writes ------------------------------------------------------------

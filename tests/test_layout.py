@@ -221,7 +221,11 @@ def _private_cross_package_imports() -> list[str]:
                 home = node.module.rsplit(".", 1)[0] if node.module.count(".") > 1 else node.module
                 if name == home or name.startswith(home + "."):
                     continue
-                out += [f"{name}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+                out += [
+                    f"{name}: {node.module}.{a.name}"
+                    for a in node.names
+                    if a.name.startswith("_") and not a.name.startswith("__")
+                ]
     return out
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from nashalign.cli import main
 from nashalign.instance import Instance
+from nashalign.jsonformat import validate
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +70,9 @@ def test_figures_small_run(capsys, inst_file, tmp_path, monkeypatch):
     )
     assert rc == 0, err
     d = json.loads(out)
+    assert d["format"] == "nashalign.figures"
+    validate(d, "figures")  # the published schema (jsonschema, a dev dependency)
+    assert (out_dir / "COMPLETE").is_file() and not (out_dir / "INCOMPLETE").exists()
     assert d["out_dir"] == str(out_dir)
     files = [Path(p) for ps in d["files"].values() for p in ps]
     assert files and all(p.is_file() and p.parent == out_dir for p in files)

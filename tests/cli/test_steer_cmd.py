@@ -175,9 +175,7 @@ def test_steer_subprocess_exit_code(tmp_path):
     assert proc.stdout == ""
 
 
-def test_steer_json_binding_is_consistent_and_robust_steering_sits_beside_r_star(
-    capsys, inst_file
-):
+def test_steer_json_binding_is_consistent_and_robust_steering_sits_beside_r_star(capsys, inst_file):
     rc, out, err = run(
         capsys, "steer", "--instance", str(inst_file), "--beta-a", "3", "--beta-i", "1", "--json"
     )

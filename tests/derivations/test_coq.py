@@ -9,6 +9,8 @@ from nashalign.derivations import NAMES, coq_kernel
 
 HAVE_COQC = shutil.which("coqc") is not None
 needs_coqc = pytest.mark.skipif(not HAVE_COQC, reason=coq_kernel.INSTALL_HINT)
+# One worker runs this module, so the project is compiled once per test session.
+pytestmark = pytest.mark.xdist_group("coq")
 
 
 def test_every_result_is_kernel_proved_or_listed_open():

@@ -29,8 +29,17 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_python_reference_passes_and_writes_a_valid_record(capsys, tmp_path):
     out = tmp_path / "check.json"
-    rc, text, err = run(capsys, "--python", f"{EXAMPLES}:reference_solver", "--random", "5",
-                        "--seed", "2", "--out", str(out))
+    rc, text, err = run(
+        capsys,
+        "--python",
+        f"{EXAMPLES}:reference_solver",
+        "--random",
+        "5",
+        "--seed",
+        "2",
+        "--out",
+        str(out),
+    )
     assert rc == 0, err
     assert "PASSED" in text and "frozen/near-singular-k3" in text and "random/2/4" in text
     rec = json.loads(out.read_text())
@@ -62,8 +71,16 @@ def test_cmd_reference_passes_and_wrong_solvers_are_caught(capsys, tmp_path):
     rc, text, err = run(capsys, "--cmd", f"{PY} -m {EXAMPLES} reference", "--random", "4")
     assert rc == 0, err + text
     out = tmp_path / "wrong.json"
-    rc, text, _ = run(capsys, "--cmd", f"{PY} -m {EXAMPLES} no-diversity", "--random", "4",
-                      "--json", "--out", str(out))
+    rc, text, _ = run(
+        capsys,
+        "--cmd",
+        f"{PY} -m {EXAMPLES} no-diversity",
+        "--random",
+        "4",
+        "--json",
+        "--out",
+        str(out),
+    )
     rec = json.loads(text)
     assert rc == 1 and not rec["ok"] and rec["solver"].endswith("no-diversity")
     assert json.loads(out.read_text())["counts"] == rec["counts"]
@@ -82,8 +99,9 @@ def test_cmd_time_outs_crashes_and_garbage_are_failures(capsys, tmp_path):
     rc, text, _ = run(capsys, "--cmd", slow, "--random", "0", "--no-frozen", "--timeout", "1")
     assert rc == 0 and "0 cases" in text  # nothing to run is not a failure
     out = tmp_path / "slow.json"
-    rc, text, _ = run(capsys, "--cmd", slow, "--random", "1", "--no-frozen", "--timeout", "0.5",
-                      "--out", str(out))
+    rc, text, _ = run(
+        capsys, "--cmd", slow, "--random", "1", "--no-frozen", "--timeout", "0.5", "--out", str(out)
+    )
     assert rc == 1 and json.loads(out.read_text())["cases"][0]["status"] == "timeout"
     crash = _script(tmp_path, "sys.stderr.write('kaput'); sys.exit(3)\n")
     rc, text, _ = run(capsys, "--cmd", crash, "--random", "1", "--no-frozen")
@@ -107,7 +125,10 @@ def test_cmd_time_outs_crashes_and_garbage_are_failures(capsys, tmp_path):
         (["--python", f"{EXAMPLES}:reference_solver", "--random", "-1"], "random cases"),
         (["--python", f"{EXAMPLES}:reference_solver", "--seed", "-3"], "seed"),
         (["--python", f"{EXAMPLES}:reference_solver", "--atol", "2"], "atol"),
-        (["--python", f"{EXAMPLES}:reference_solver", "--out", "/no/such/dir/x.json"], "does not exist"),
+        (
+            ["--python", f"{EXAMPLES}:reference_solver", "--out", "/no/such/dir/x.json"],
+            "does not exist",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line(capsys, tmp_path, argv, message):
@@ -122,6 +143,12 @@ def test_help_describes_the_protocol(capsys):
     with pytest.raises(SystemExit):
         main(["check-solver", "--help"])
     text = capsys.readouterr().out
-    for word in ("nashalign.solve-request", '"weights"', '"equilibria"', "atol + rtol x cond", "Exit status"):
+    for word in (
+        "nashalign.solve-request",
+        '"weights"',
+        '"equilibria"',
+        "atol + rtol x cond",
+        "Exit status",
+    ):
         assert word in text
     assert ":func:" not in text and "``" not in text

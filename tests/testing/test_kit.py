@@ -40,8 +40,18 @@ def test_the_frozen_cases_are_what_the_oracles_give():
 
 def test_the_frozen_cases_cover_the_hard_kinds():
     tags = {t for c in load_cases() for t in c.tags}
-    assert {"boundary", "asymmetric", "continuum", "singular", "near-singular", "tied",
-            "heterogeneous", "single-agent", "wide-betas", "negative-r"} <= tags
+    assert {
+        "boundary",
+        "asymmetric",
+        "continuum",
+        "singular",
+        "near-singular",
+        "tied",
+        "heterogeneous",
+        "single-agent",
+        "wide-betas",
+        "negative-r",
+    } <= tags
     conds = [t.cond for c in load_cases() for t in c.equilibria]
     assert max(conds) > 1e6  # an ill-conditioned one, with a wider tolerance
 
@@ -80,7 +90,9 @@ def test_random_cases_are_seeded():
 def test_assert_ne_close_states_its_tolerance():
     pop, inc = Population([1.0, 0.0], np.eye(2), n_agents=2), Incentives.from_betas(1, 1, 1)
     assert_ne_close([2 / 3, 1 / 3], pop, inc)
-    with pytest.raises(AssertionError, match=r"tolerance 1\.\de-08 = atol 1e-08 \+ rtol 1e-10 x cond"):
+    with pytest.raises(
+        AssertionError, match=r"tolerance 1\.\de-08 = atol 1e-08 \+ rtol 1e-10 x cond"
+    ):
         assert_ne_close([0.75, 0.25], pop, inc)
     with pytest.raises(AssertionError, match="not on the simplex"):
         assert_ne_close([0.7, 0.7], pop, inc)
@@ -138,7 +150,9 @@ def test_check_solver_reports_errors_and_time_outs():
     assert rep.results[0].status == "timeout" and not rep.ok
 
     def declines(req):
-        return {"unsupported": "homogeneous only"} if not req["homogeneous"] else reference_solver(req)
+        return (
+            {"unsupported": "homogeneous only"} if not req["homogeneous"] else reference_solver(req)
+        )
 
     assert not check_solver(declines, n_random=0, raise_on_failure=False).ok
     assert check_solver(declines, n_random=0, allow_unsupported=True).ok
@@ -152,14 +166,22 @@ def test_the_parametrize_helper(case):
             case.check(uniform_solver)
 
 
-@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(populations(k_max=3, max_agents=2, kinds=("generic",)), incentives(1e-2, 1e2))
 def test_the_strategies_feed_assert_ne_close(pop, inc):
     # Zero curvature (C = 0) included: the kit found that support enumeration once called
     # payoff gaps below 1e-9 ties there (a = [1e-10, 0], C = 0, N = 1); fixed in
     # nashalign.solvers.simplex_qp (tolerances relative to the data's scale).
     req = {
-        "format": "nashalign.solve-request", "id": "h", "a": pop.a.tolist(), "C": pop.C.tolist(),
-        "n_agents": pop.N, "beta_a": inc.betas[0], "beta_i": inc.betas[1], "beta_d": inc.betas[2],
+        "format": "nashalign.solve-request",
+        "id": "h",
+        "a": pop.a.tolist(),
+        "C": pop.C.tolist(),
+        "n_agents": pop.N,
+        "beta_a": inc.betas[0],
+        "beta_i": inc.betas[1],
+        "beta_d": inc.betas[2],
     }
     assert_ne_close(reference_solver(req)["weights"], *request_model(req), atol=1e-7, rtol=1e-9)
