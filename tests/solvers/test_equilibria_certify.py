@@ -61,3 +61,17 @@ def test_continua_are_exact_and_fold_their_boundary_points():
     assert es.symmetric_interior_continuum == 2
     [e] = es.equilibria
     assert e.continuum and e.dimension == 4
+
+
+def test_a_negative_diversity_weight_says_where_theorem_3_is_stated():
+    # Theorem 3's "iff" is stated for beta_D >= 0; below it the exact test still decides
+    # concavity, and the condition says which end of the interval binds.
+    from nashalign.solvers.equilibria import all_equilibria
+
+    C = np.array([[2.0, 0.5, 0.0], [0.5, 1.0, 0.2], [0.0, 0.2, 1.5]])
+    note = "Theorem 3's 'iff' is stated for beta_D >= 0"
+    below = all_equilibria([0.3, 0.1, 0.2], C, 1.0, 1.0, -0.05, 2).concavity
+    above = all_equilibria([0.3, 0.1, 0.2], C, 1.0, 1.0, 0.05, 2).concavity
+    assert note in below.condition and "-2 mu_min <= r binds" in below.condition
+    assert note not in above.condition
+    assert below.exact and above.exact
