@@ -36,6 +36,10 @@ SHOTS = [
     ("theorem1.html", "theorem1-exercise-open", True, 1800),
     ("lemma2_theorems23.html", "lemma2_theorems23", False, 1800),
     ("experiments.html", "experiments", False, 2200),
+    ("equilibria.html", "equilibria", False, 2200),
+    ("scoring.html", "scoring", False, 2600),
+    ("lemma0.html", "lemma0", False, 1800),
+    ("glossary.html", "glossary", False, 1600),
     ("api.html", "api", False, 1600),
 ]
 
