@@ -58,17 +58,20 @@ def test_model_comparison_refuses_instances_of_different_datasets(monkeypatch, t
         scoring.comparison_instances("bigfive")
 
 
-def test_exclusion_comparison_has_one_row_per_model_and_beta_d():
+def test_exclusion_comparison_has_one_column_per_model_and_beta_d():
     shares = scoring.exclusion_shares("bigfive", beta_d_values=(0.0,), resolution=12)
     md = scoring.exclusion_comparison(shares)
-    rows = md.splitlines()[2:]
-    assert len(rows) == 2
+    table = [line for line in md.splitlines() if line.startswith("|")]
     names = scoring.comparison_instances("bigfive")["embedding"].names
-    assert md.splitlines()[0].count("|") == len(names) + 4
-    for row in rows:
-        shares = [float(c.strip().rstrip("%")) for c in row.split("|")[3:-1]]
-        assert all(0.0 <= x <= 100.0 for x in shares)
-        assert shares[-1] >= max(shares[:-1])  # "anyone" covers every subpopulation
+    assert table[0].count("|") == len(shares) + 2 == 4
+    assert [row.split("|")[1].strip() for row in table[2:]] == [*names, "anyone"]
+    cols = [[float(c.strip().rstrip("%")) for c in row.split("|")[2:-1]] for row in table[2:]]
+    for j in range(len(shares)):
+        col = [row[j] for row in cols]
+        assert all(0.0 <= x <= 100.0 for x in col)
+        assert col[-1] >= max(col[:-1])  # "anyone" covers every subpopulation
+    assert md.splitlines()[-1].startswith("Models: ")
+    assert all(r["label"] in md for r in shares)
 
 
 def test_exclusion_contrast_names_only_outright_disagreements():

@@ -230,22 +230,35 @@ def exclusion_shares(
 
 
 def exclusion_comparison(shares: list[dict[str, Any]]) -> str:
-    """The table of :func:`exclusion_shares`: one row per model and beta_D.
+    """The table of :func:`exclusion_shares`: one row per subpopulation (and "anyone"),
+    one column per model and beta_D, then a line naming each model in full.
+
+    Subpopulations go down the rows so that the table keeps to the page's width however
+    many there are (the full model names would not fit in a header).
 
     Examples
     --------
-    >>> row = {"label": "m", "beta_d": 0.0, "names": ["x", "y"], "shares": [0.5, 0.0],
-    ...        "anyone": 0.5}
-    >>> exclusion_comparison([row]).splitlines()[2]
-    '| m | 0 | 50.0% | 0.0% | 50.0% |'
+    >>> row = {"label": "m (n = 3)", "backend": "m", "beta_d": 0.0, "names": ["x", "y"],
+    ...        "shares": [0.5, 0.0], "anyone": 0.5}
+    >>> lines = exclusion_comparison([row]).splitlines()
+    >>> print(lines[0])
+    | subpopulation | m, $\\beta_D = 0$ |
+    >>> lines[2], lines[4]
+    ('| x | 50.0% |', '| anyone | 50.0% |')
+    >>> lines[-1]
+    'Models: m = m (n = 3).'
     """
+    names = shares[0]["names"]
+    header = ["subpopulation"] + [f"{r['backend']}, $\\beta_D = {r['beta_d']:g}$" for r in shares]
     rows = [
-        [r["label"], f"{r['beta_d']:g}"]
-        + [f"{100 * x:.1f}%" for x in r["shares"]]
-        + [f"{100 * r['anyone']:.1f}%"]
-        for r in shares
+        [name] + [f"{100 * r['shares'][k]:.1f}%" for r in shares] for k, name in enumerate(names)
     ]
-    return markdown_table(["model", "$\\beta_D$", *shares[0]["names"], "anyone"], rows)
+    rows.append(["anyone"] + [f"{100 * r['anyone']:.1f}%" for r in shares])
+    legend = "; ".join(
+        f"{backend} = {label}"
+        for backend, label in dict.fromkeys((r["backend"], r["label"]) for r in shares)
+    )
+    return markdown_table(header, rows) + f"\n\nModels: {legend}."
 
 
 def exclusion_contrast(shares: list[dict[str, Any]]) -> str:
