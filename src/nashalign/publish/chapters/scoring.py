@@ -238,7 +238,7 @@ def exclusion_comparison(shares: list[dict[str, Any]]) -> str:
 
     Examples
     --------
-    >>> row = {"label": "m (n = 3)", "backend": "m", "beta_d": 0.0, "names": ["x", "y"],
+    >>> row = {"label": "m: toy (n = 3)", "backend": "m", "beta_d": 0.0, "names": ["x", "y"],
     ...        "shares": [0.5, 0.0], "anyone": 0.5}
     >>> lines = exclusion_comparison([row]).splitlines()
     >>> print(lines[0])
@@ -246,7 +246,7 @@ def exclusion_comparison(shares: list[dict[str, Any]]) -> str:
     >>> lines[2], lines[4]
     ('| x | 50.0% |', '| anyone | 50.0% |')
     >>> lines[-1]
-    'Models: m = m (n = 3).'
+    'Models: m: toy (n = 3).'
     """
     names = shares[0]["names"]
     header = ["subpopulation"] + [f"{r['backend']}, $\\beta_D = {r['beta_d']:g}$" for r in shares]
@@ -254,10 +254,7 @@ def exclusion_comparison(shares: list[dict[str, Any]]) -> str:
         [name] + [f"{100 * r['shares'][k]:.1f}%" for r in shares] for k, name in enumerate(names)
     ]
     rows.append(["anyone"] + [f"{100 * r['anyone']:.1f}%" for r in shares])
-    legend = "; ".join(
-        f"{backend} = {label}"
-        for backend, label in dict.fromkeys((r["backend"], r["label"]) for r in shares)
-    )
+    legend = "; ".join(dict.fromkeys(r["label"] for r in shares))  # "backend: model (n)"
     return markdown_table(header, rows) + f"\n\nModels: {legend}."
 
 
