@@ -59,6 +59,7 @@ from nashalign.validation import (  # noqa: F401  (re-exported: the validators' 
 if TYPE_CHECKING:  # sympy is imported lazily
     from sympy import Rational
 
+
 @dataclass(frozen=True)
 class Instance:
     """One instance of the model: names, ``a``, ``C``, sample size and provenance.

@@ -112,9 +112,7 @@ def alpha(C: ArrayLike | Population, r: ArrayLike) -> NDArray[np.float64]:
     return sp.K * np.prod(2.0 * sp.mu + rr[..., None], axis=-1)
 
 
-def alpha_tilde(
-    C: ArrayLike | Population, r: ArrayLike, n_agents: int = 2
-) -> NDArray[np.float64]:
+def alpha_tilde(C: ArrayLike | Population, r: ArrayLike, n_agents: int = 2) -> NDArray[np.float64]:
     r"""``alpha_tilde(r) = 1' adj(2C - r/(N-1) I) 1 = K prod_j (2 mu_j - r/(N-1))``.
 
     Examples

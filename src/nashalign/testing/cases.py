@@ -221,11 +221,15 @@ class Case:
             response = {"weights": response}
         rid = response.get("id", self.id)
         if rid != self.id:
-            return CaseResult("error", detail=f"answered id {str(rid)[:80]!r}, expected {self.id!r}")
+            return CaseResult(
+                "error", detail=f"answered id {str(rid)[:80]!r}, expected {self.id!r}"
+            )
         if "unsupported" in response:
             return CaseResult("unsupported", detail=str(response["unsupported"])[:300])
         if "error" in response:
-            return CaseResult("error", detail="the solver reported: " + str(response["error"])[:300])
+            return CaseResult(
+                "error", detail="the solver reported: " + str(response["error"])[:300]
+            )
         N, K = self.population.N, self.population.K
         try:
             if "weights" in response:
@@ -256,7 +260,11 @@ class Case:
             res = self._judge_weights(W, atol, rtol)
             if not res.passed:
                 return CaseResult(
-                    "fail", "equilibria", res.distance, res.tolerance, res.cond,
+                    "fail",
+                    "equilibria",
+                    res.distance,
+                    res.tolerance,
+                    res.cond,
                     f"claimed equilibrium {i}: {res.detail}",
                 )
             if (res.distance or 0.0) >= (worst.distance or 0.0):
@@ -268,13 +276,21 @@ class Case:
             if d > tol:
                 shown = np.round(t.profile, 6).tolist()
                 return CaseResult(
-                    "fail", "equilibria", d, tol, t.cond,
+                    "fail",
+                    "equilibria",
+                    d,
+                    tol,
+                    t.cond,
                     f"missing the equilibrium {shown} (nearest claimed profile {d:.3g} away, "
                     f"tolerance {tol:.1e}); the exact set has {len(self.equilibria)}",
                 )
         n = len(self.equilibria)
         return CaseResult(
-            "pass", "equilibria", worst.distance, worst.tolerance, worst.cond,
+            "pass",
+            "equilibria",
+            worst.distance,
+            worst.tolerance,
+            worst.cond,
             f"the whole set ({n} equilibri{'um' if n == 1 else 'a'})",
         )
 

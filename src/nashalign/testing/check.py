@@ -174,7 +174,9 @@ class CommandSolver:
             rc = proc.wait()
             tail = self._stderr_tail()
             self._stop()
-            raise _Failed(f"the command exited with code {rc} before reading a request{tail}") from None
+            raise _Failed(
+                f"the command exited with code {rc} before reading a request{tail}"
+            ) from None
         fd = proc.stdout.fileno()
         while b"\n" not in self.buf:
             left = deadline - time.monotonic()
@@ -343,7 +345,9 @@ def _settings(seed: Any, n_random: Any, timeout: Any, atol: Any, rtol: Any) -> t
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise InputError(f"seed must be an integer >= 0, got {seed!r}")
     if isinstance(n_random, bool) or not isinstance(n_random, int) or not 0 <= n_random <= 10_000:
-        raise InputError(f"the number of random cases must be an integer in [0, 10000], got {n_random!r}")
+        raise InputError(
+            f"the number of random cases must be an integer in [0, 10000], got {n_random!r}"
+        )
     t = finite_number(timeout, "timeout")
     if not 0 < t <= 86_400:
         raise InputError(f"timeout must be in (0, 86400] seconds, got {t:g}")
@@ -431,7 +435,9 @@ def check_solver(
     settings = _settings(seed, n_random, timeout, atol, rtol)
     name = getattr(fn, "__qualname__", None) or type(fn).__name__
     solver = PythonSolver(fn, f"python {getattr(fn, '__module__', '?')}:{name}")
-    report = CheckReport(solver.label, *settings[:2], bool(frozen), *settings[2:], allow_unsupported)
+    report = CheckReport(
+        solver.label, *settings[:2], bool(frozen), *settings[2:], allow_unsupported
+    )
     report = _run(solver, _cases(settings[0], settings[1], bool(frozen)), report)
     if raise_on_failure and not report.ok:
         raise AssertionError("the solver failed nashalign's checks:\n" + report.table())
@@ -451,7 +457,9 @@ def load_python_solver(spec: str) -> Callable[[dict[str, Any]], Any]:
     nashalign.errors.InputError: --python takes MODULE:FUNCTION or FILE.py:FUNCTION, got 'nashalign.testing.examples'
     """
     if not isinstance(spec, str) or spec.count(":") != 1 or len(spec) > 4096:
-        raise InputError(f"--python takes MODULE:FUNCTION or FILE.py:FUNCTION, got {str(spec)[:200]!r}")
+        raise InputError(
+            f"--python takes MODULE:FUNCTION or FILE.py:FUNCTION, got {str(spec)[:200]!r}"
+        )
     where, name = spec.split(":")
     if not name.isidentifier():
         raise InputError(f"{name!r} is not a Python function name")
@@ -460,7 +468,9 @@ def load_python_solver(spec: str) -> Callable[[dict[str, Any]], Any]:
             path = Path(where)
             if not path.is_file():
                 raise InputError(f"no such Python file: {where}")
-            mod_spec = importlib.util.spec_from_file_location(f"_nashalign_solver_{path.stem}", path)
+            mod_spec = importlib.util.spec_from_file_location(
+                f"_nashalign_solver_{path.stem}", path
+            )
             if mod_spec is None or mod_spec.loader is None:
                 raise InputError(f"cannot import {where}")
             module = importlib.util.module_from_spec(mod_spec)
@@ -534,7 +544,9 @@ def run_check_solver(
     solver: PythonSolver | CommandSolver = (
         PythonSolver(fn, f"python {python}") if fn is not None else CommandSolver(argv or [])
     )
-    report = CheckReport(solver.label, *settings[:2], bool(frozen), *settings[2:], allow_unsupported)
+    report = CheckReport(
+        solver.label, *settings[:2], bool(frozen), *settings[2:], allow_unsupported
+    )
     report = _run(solver, _cases(settings[0], settings[1], bool(frozen)), report)
     if target is not None:
         atomic_write_text(target, dumps(report.record()) + "\n")

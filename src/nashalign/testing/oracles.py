@@ -354,7 +354,9 @@ def nearest(
 
 def explain(t: Target, distance: float, atol: float, rtol: float) -> str:
     """The failure sentence of :func:`assert_ne_close` (states the tolerance and its parts)."""
-    where = "the affine hull of the nearest continuum through" if t.continuum else "the nearest one,"
+    where = (
+        "the affine hull of the nearest continuum through" if t.continuum else "the nearest one,"
+    )
     shown = np.round(t.profile, 6).tolist()
     return (
         f"not a Nash equilibrium: {where} {shown}, is {distance:.3g} away (largest entrywise "

@@ -32,7 +32,9 @@ def pytest_addoption(parser: Any) -> None:
     group.addoption("--nashalign-seed", type=int, default=0, help="seed of the random cases")
     group.addoption("--nashalign-random", type=int, default=10, help="number of random cases")
     group.addoption("--nashalign-atol", type=float, default=DEFAULT_ATOL, help="absolute tolerance")
-    group.addoption("--nashalign-rtol", type=float, default=DEFAULT_RTOL, help="relative backward error")
+    group.addoption(
+        "--nashalign-rtol", type=float, default=DEFAULT_RTOL, help="relative backward error"
+    )
 
 
 def pytest_generate_tests(metafunc: Any) -> None:

@@ -128,7 +128,9 @@ def near_singular_instances(k_min: int = 3, k_max: int = 5) -> st.SearchStrategy
 
 
 @st.composite
-def tied_instances(draw: st.DrawFn, k_min: int = 2, k_max: int = 5) -> tuple[np.ndarray, np.ndarray]:
+def tied_instances(
+    draw: st.DrawFn, k_min: int = 2, k_max: int = 5
+) -> tuple[np.ndarray, np.ndarray]:
     """``(a, C)`` with exchangeable subpopulations: ``a = c 1`` and ``C = d I + e 11^T``.
 
     Every permutation of the subpopulations is a symmetry of the game, so supports

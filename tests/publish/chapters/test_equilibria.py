@@ -29,8 +29,10 @@ def test_bigfive_finding(bigfive):
 
 
 def test_tables_have_a_row_per_instance_and_orbit(bigfive):
-    table = chapter.equilibrium_set_table([bigfive])
-    assert table.splitlines()[2].startswith("| bigfive | 5 | 9 | 5 |")
+    table = chapter.equilibrium_set_table([bigfive, bigfive]).splitlines()
+    assert table[0].replace(" ", "") == "||bigfive|bigfive|"
+    assert [r.split(" | ")[1:] for r in table[2:5]] == [["5", "5 |"], ["9", "9 |"], ["5", "5 |"]]
+    assert len(table) == 2 + len(chapter.EQUILIBRIUM_SET_ROWS)
     rows = chapter.orbit_table(bigfive).splitlines()[2:]
     assert len(rows) == bigfive["orbits"]
     assert sum(int(r.split(" | ")[1]) for r in rows) == bigfive["total"]

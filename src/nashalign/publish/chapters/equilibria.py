@@ -133,39 +133,29 @@ def _fmt_r(x: float | None) -> str:
     return "-" if x is None else f"{x:.4g}"
 
 
+EQUILIBRIUM_SET_ROWS = [
+    ("K", lambda f: f["K"]),
+    ("NE", lambda f: f["total"]),
+    ("up to relabelling the agents", lambda f: f["orbits"]),
+    ("symmetric", lambda f: f["symmetric"]),
+    ("with an excluded subpopulation", lambda f: f["with_exclusion"]),
+    ("stable (strict local max of $\\Phi$)", lambda f: f["stable"]),
+    ("saddles", lambda f: f["saddle"]),
+    ("symmetric interior NE", lambda f: f["symmetric_interior_stability"]),
+    ("$\\Phi$ concave at $r = 1$", lambda f: "yes" if f["concave"] else "no"),
+    ("concave for $r \\le 2(N-1)\\mu_{\\min} =$", lambda f: _fmt_r(f["r_concave"])),
+]
+
+
 def equilibrium_set_table(facts: Sequence[dict[str, Any]]) -> str:
-    """One row per shipped instance: the size and make-up of its NE set."""
-    rows = [
-        [
-            f["name"],
-            f["K"],
-            f["total"],
-            f["orbits"],
-            f["symmetric"],
-            f["with_exclusion"],
-            f["stable"],
-            f["saddle"],
-            f["symmetric_interior_stability"],
-            "yes" if f["concave"] else "no",
-            _fmt_r(f["r_concave"]),
-        ]
-        for f in facts
-    ]
+    """One column per shipped instance, one row per fact about its NE set.
+
+    Instances go across (there are a few) and facts down (there are ten), so the table
+    keeps to the page's width.
+    """
     return markdown_table(
-        [
-            "instance",
-            "K",
-            "NE",
-            "up to relabelling agents",
-            "symmetric",
-            "with an excluded subpopulation",
-            "stable",
-            "saddles",
-            "symmetric interior NE",
-            "Phi concave at r = 1",
-            "concave for r <= 2(N-1) mu_min =",
-        ],
-        rows,
+        ["", *(f["name"] for f in facts)],
+        [[label, *(value(f) for f in facts)] for label, value in EQUILIBRIUM_SET_ROWS],
     )
 
 
