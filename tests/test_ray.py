@@ -2,10 +2,9 @@
 
 Skips, with the install line as the reason, where the ray extra is not installed. The
 tests are marked ``xdist_group("ray")`` so that ``--dist loadgroup`` keeps them on one
-pytest-xdist worker, hence one local Ray; pytest-xdist 3.8 cannot group under pytest 9
-(it renames ``item._nodeid``, which pytest 9 no longer reads), so there each worker
-that draws one of them starts its own small local Ray (``address="local"``: never a
-stray cluster left by ``ray start``).
+pytest-xdist worker, hence one local Ray (``address="local"``: never a stray cluster left
+by ``ray start``). Under pytest 9 that grouping needs the hook in ``tests/conftest.py``:
+pytest-xdist 3.8 renames ``item._nodeid``, which pytest 9 no longer reads.
 """
 
 from __future__ import annotations
