@@ -7,8 +7,8 @@ estimates (from the cache), verifies, cross-checks, draws every figure once and
 builds the book from those figures.
 
 Each loop is timed as a fresh process, with the load average before it, so a
-reader can tell a quiet run from a busy one. The target excludes two one-time
-costs, both read from the suite's own run (``--durations=0``): the setup of the
+reader can tell a quiet run from a busy one. The target excludes two kinds of
+one-time cost, all read from the suite's own run (``--durations=0``): the setup of the
 fixture that compiles the Coq project (once per session: its tests share one
 xdist worker), the setup of the fixture that starts the local Ray (likewise
 once) and the one test that only starts a second Ray in a fresh interpreter.
@@ -57,7 +57,7 @@ def timed(cmd: list[str]) -> dict[str, Any]:
     }
 
 
-ONE_TIME_SETUPS = {
+ONE_TIME_COSTS = {
     "coq_compile": ("setup", "tests/derivations/test_coq.py::"),
     "ray_start": ("setup", "tests/test_ray.py::"),
     # a test that does nothing but start a second local Ray in a fresh interpreter
@@ -66,7 +66,7 @@ ONE_TIME_SETUPS = {
 
 
 def one_time_costs(durations_text: str) -> dict[str, float]:
-    r"""Setup seconds of the one-time fixtures, read from pytest's ``--durations=0`` lines.
+    r"""Seconds of the one-time costs (:data:`ONE_TIME_COSTS`), read from ``--durations=0``.
 
     For the Coq compile and the module's Ray only *setup* lines count (a fixture's work,
     not a test's), the longest one per file: the module fixture that compiles Coq or
@@ -80,12 +80,12 @@ def one_time_costs(durations_text: str) -> dict[str, float]:
     ...                "3.00s call     tests/test_ray.py::test_z@ray\n")
     {'coq_compile': 12.5, 'ray_start': 0.0, 'ray_fresh_start': 0.0}
     """
-    costs = dict.fromkeys(ONE_TIME_SETUPS, 0.0)
+    costs = dict.fromkeys(ONE_TIME_COSTS, 0.0)
     for line in durations_text.splitlines():
         m = re.match(r"\s*([\d.]+)s (setup|call)\s+(\S+)", line)
         if not m:
             continue
-        for key, (phase, prefix) in ONE_TIME_SETUPS.items():
+        for key, (phase, prefix) in ONE_TIME_COSTS.items():
             if m.group(2) == phase and m.group(3).startswith(prefix):
                 costs[key] = max(costs[key], float(m.group(1)))
     return costs
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         res["test_suite"] = suite
         print(
             f"test suite: {suite['seconds']:.1f} s wall, {suite['net_seconds']:.1f} s net of "
-            f"half the one-time setups {costs} (rc {suite['rc']})"
+            f"half the one-time costs {costs} (rc {suite['rc']})"
         )
     if not args.skip_demo:
         with tempfile.TemporaryDirectory() as tmp:
